@@ -1,0 +1,36 @@
+"""The ``miner`` command: a thin layer that wires the stages together.
+
+Each stage's commands live in their own module here and are attached to the
+main group by ``register(main)``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from miner.cli import common
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              envvar="MINER_CONFIG", help="Path to config.toml (also accepted after each command).")
+@click.version_option(package_name="miner")
+@click.pass_context
+def main(ctx, config_path):
+    """miner: a fresh, tagged corpus of Dutch research and policy on discrimination in the sociale basis.
+
+    Typical use: `miner refresh` (crawl, extract, tag, topics, gaps), then
+    `miner query`, `miner search`, `miner serve` or `miner export`.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["config_path"] = config_path
+
+
+def _register_all():
+    from miner.cli import ingest_cmds, nlp_cmds, crawl_cmds, tag_cmds, topics_cmds, query_cmds, export_cmds
+    for mod in (ingest_cmds, nlp_cmds, crawl_cmds, tag_cmds, topics_cmds, query_cmds, export_cmds):
+        mod.register(main)
+
+
+_register_all()

@@ -1,0 +1,5 @@
+"""CLI commands of this stage (filled in by the stage's issue)."""
+
+
+def register(main):
+    pass

@@ -1,0 +1,91 @@
+"""Extraction: PDF, HTML and plain text to clean text with page numbers.
+
+Entry points: ``extract_file(path)`` and ``extract_bytes(data, name, content_type)``.
+Both raise ``ExtractionError`` with a reason a person can read.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from miner.extract.model import Extraction, ExtractionError, Passage, PageInfo, Table
+from miner.extract.sniff import sniff_kind
+
+__all__ = ["extract_file", "extract_bytes", "Extraction", "ExtractionError", "Passage", "PageInfo", "Table",
+           "ExtractOptions"]
+
+
+class ExtractOptions:
+    """The ``[extract]`` settings the extractors need (picklable, for worker processes)."""
+
+    def __init__(self, max_file_mb: float = 32, ocr: bool = True, ocr_language: str = "nld",
+                 ocr_timeout_s: float = 120):
+        self.max_file_mb = max_file_mb
+        self.ocr = ocr
+        self.ocr_language = ocr_language
+        self.ocr_timeout_s = ocr_timeout_s
+
+    @classmethod
+    def from_config(cls, cfg) -> "ExtractOptions":
+        s = cfg["extract"]
+        return cls(max_file_mb=s["max_file_mb"], ocr=s["ocr"], ocr_language=s["ocr_language"],
+                   ocr_timeout_s=s["ocr_timeout_s"])
+
+
+def _check_size(size: int, opts: ExtractOptions) -> None:
+    if size == 0:
+        raise ExtractionError("empty file (0 bytes)")
+    limit = opts.max_file_mb * 1024 * 1024
+    if size > limit:
+        raise ExtractionError(f"file is {size / 1048576:.1f} MB, larger than extract.max_file_mb = {opts.max_file_mb}")
+
+
+def extract_file(path: str | Path, opts: ExtractOptions | None = None, name: str | None = None,
+                 content_type: str | None = None, base_url: str | None = None) -> Extraction:
+    """Extract a file on disk.  ``name`` is the file's real name when ``path`` is a
+    content-addressed copy; ``content_type`` and ``base_url`` come from a crawl."""
+    opts = opts or ExtractOptions()
+    path = Path(path)
+    if not path.is_file():
+        raise ExtractionError(f"not a file: {path}")
+    _check_size(path.stat().st_size, opts)
+    with open(path, "rb") as fh:
+        head = fh.read(8192)
+    name = name or path.name
+    kind = sniff_kind(head, name, content_type)
+    if kind == "pdf":
+        from miner.extract import pdf
+        return pdf.extract_pdf(path, opts)
+    return _extract_kind(kind, path.read_bytes(), name, content_type, opts, base_url)
+
+
+def extract_bytes(data: bytes, name: str = "", content_type: str | None = None,
+                  opts: ExtractOptions | None = None, base_url: str | None = None) -> Extraction:
+    opts = opts or ExtractOptions()
+    _check_size(len(data), opts)
+    kind = sniff_kind(data[:8192], name, content_type)
+    if kind == "pdf":
+        from miner.extract import pdf
+        return pdf.extract_pdf(data, opts)
+    return _extract_kind(kind, data, name, content_type, opts, base_url)
+
+
+def _extract_kind(kind: str, data: bytes, name: str, content_type: str | None, opts,
+                  base_url: str | None = None) -> Extraction:
+    if kind == "html":
+        from miner.extract import html
+        return html.extract_html(data, content_type=content_type, base_url=base_url)
+    if kind == "xml":
+        from miner.extract import html
+        return html.extract_xml(data)
+    if kind == "text":
+        from miner.extract import text
+        return text.extract_text(data, content_type=content_type)
+    raise ExtractionError(kind_reason(kind, name))
+
+
+def kind_reason(kind: str, name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    if kind.startswith("mismatch:"):
+        real = kind.split(":", 1)[1]
+        return f"file named {suffix} is not a PDF (content looks like {real})"
+    return f"not a document miner can read ({kind}); supported: PDF, HTML, XML, plain text"

@@ -1,0 +1,124 @@
+"""HTML: the main content without navigation, cookie banners and footers."""
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+from bs4 import BeautifulSoup, Comment
+
+from miner.extract.model import Extraction, ExtractionError, TextBuilder
+from miner.extract.language import detect_language
+from miner.extract.text import decode
+
+_DROP_TAGS = ["script", "style", "noscript", "template", "svg", "nav", "header", "footer", "aside", "form",
+              "iframe", "button", "select", "input"]
+_CLUTTER = re.compile(r"cookie|consent|gdpr|banner|breadcrumb|menu|navbar|nav-|navigation|skip-link|share|social|"
+                      r"newsletter|nieuwsbrief|sidebar|footer|header|related|gerelateerd|pagination|search|zoek",
+                      re.I)
+_BLOCKS = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote", "pre", "dt", "dd", "figcaption", "td", "th"]
+_MAIN_SELECTORS = ["main", "article", "[role=main]", "div.stuk", "#content", "#main", ".content", ".main-content"]
+_DATE_META = ["article:published_time", "DCTERMS.issued", "DC.date", "date", "dcterms.date", "publication_date",
+              "OVERHEIDop.datumIndiening", "datePublished"]
+
+
+def _charset_from_meta(data: bytes) -> str | None:
+    m = re.search(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", data[:4096], re.I)
+    return m.group(1).decode("ascii", "ignore") if m else None
+
+
+def _is_clutter(el) -> bool:
+    attrs = " ".join([el.get("id") or "", " ".join(el.get("class") or []), el.get("role") or "",
+                      el.get("aria-label") or ""])
+    return bool(attrs.strip()) and bool(_CLUTTER.search(attrs))
+
+
+def parse(data: bytes, content_type: str | None = None) -> BeautifulSoup:
+    charset = None
+    if content_type and "charset=" in content_type:
+        charset = content_type.split("charset=")[-1].split(";")[0].strip()
+    text = decode(data, charset or _charset_from_meta(data))
+    return BeautifulSoup(text, "lxml")
+
+
+def _iso_date(value: str) -> str | None:
+    m = re.search(r"(\d{4})-(\d{2})-(\d{2})", value)
+    if m:
+        return m.group(0)
+    m = re.search(r"\b(\d{1,2})-(\d{1,2})-(\d{2,4})\b", value)
+    if m:
+        d, mo, y = m.groups()
+        y = int(y) + (2000 if len(y) == 2 else 0)
+        return f"{y:04d}-{int(mo):02d}-{int(d):02d}"
+    return None
+
+
+def extract_html(data: bytes, content_type: str | None = None, base_url: str | None = None) -> Extraction:
+    soup = parse(data, content_type)
+    if soup.find() is None:
+        raise ExtractionError("HTML file has no content")
+    title = None
+    for sel in ("meta[property='og:title']", "meta[name='DC.title']"):
+        el = soup.select_one(sel)
+        if el and el.get("content"):
+            title = el["content"].strip()
+            break
+    if not title:
+        h1 = soup.find("h1")
+        title = h1.get_text(" ", strip=True) if h1 else (soup.title.get_text(" ", strip=True) if soup.title else None)
+    date = None
+    for name in _DATE_META:
+        el = soup.find("meta", attrs={"name": name}) or soup.find("meta", attrs={"property": name})
+        if el and el.get("content") and (date := _iso_date(el["content"])):
+            break
+    if not date:
+        t = soup.find("time")
+        if t:
+            date = _iso_date(t.get("datetime") or t.get_text())
+    links = []
+    for a in soup.find_all("a", href=True):
+        href = a["href"].strip()
+        if href.startswith(("javascript:", "mailto:", "#")):
+            continue
+        url = urljoin(base_url, href) if base_url else href
+        kind = "pdf" if re.search(r"\.pdf($|[?#])", href, re.I) or "[pdf]" in a.get_text().lower() else "link"
+        links.append({"url": url, "text": a.get_text(" ", strip=True), "kind": kind})
+
+    for c in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        c.extract()
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    for el in soup.find_all(True):
+        if el.decomposed if hasattr(el, "decomposed") else False:
+            continue
+        if el.name not in ("html", "body", "main", "article") and _is_clutter(el):
+            el.decompose()
+    root = next((soup.select_one(s) for s in _MAIN_SELECTORS if soup.select_one(s)), None) or soup.body or soup
+
+    b = TextBuilder()
+    for el in root.find_all(_BLOCKS):
+        if el.find(_BLOCKS):  # a container of blocks: its children are visited themselves
+            continue
+        txt = re.sub(r"\s+", " ", el.get_text(" ", strip=True))
+        kind = "heading" if el.name.startswith("h") else ("list_item" if el.name == "li" else "paragraph")
+        b.add(txt, kind=kind)
+    if not b.passages:  # no block elements: plain text inside divs
+        for chunk in re.split(r"\n\s*\n", root.get_text("\n")):
+            b.add(re.sub(r"\s+", " ", chunk))
+    text = b.text()
+    return Extraction(text=text, passages=b.passages, mime="text/html", title=title, date=date,
+                      language=detect_language(text), links=links)
+
+
+def extract_xml(data: bytes) -> Extraction:
+    """Generic XML (e.g. an officielebekendmakingen .xml): its text, one passage per element with text."""
+    from defusedxml import ElementTree as ET
+    try:
+        root = ET.fromstring(data)
+    except Exception as exc:  # defusedxml raises its own errors for entities
+        raise ExtractionError(f"XML could not be parsed safely: {exc}") from None
+    b = TextBuilder()
+    for el in root.iter():
+        if el.text and el.text.strip() and len(el) == 0:
+            b.add(re.sub(r"\s+", " ", "".join(el.itertext())))
+    text = b.text()
+    return Extraction(text=text, passages=b.passages, mime="application/xml", language=detect_language(text))

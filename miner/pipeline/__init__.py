@@ -1,0 +1,1 @@
+"""Orchestration: stages run in order, talking only through the store."""
