@@ -81,7 +81,7 @@ def load(conn: sqlite3.Connection) -> list[Document]:
                char_start - (SELECT sentence_start FROM annotations a WHERE a.id = annotation_id), hedge, negated
         FROM annotation_evidence WHERE layer IN ({placeholders})
         UNION ALL
-        SELECT r.annotation_id, r.document_id, 'actor', r.actor, r.sentence, r.page_no, a.text, a.char_start,
+        SELECT r.annotation_id, r.document_id, 'recommendation_actor', r.actor, r.sentence, r.page_no, a.text, a.char_start,
                a.char_end, a.char_start - a.sentence_start, r.hedge, r.negated
         FROM recommendations r JOIN annotations a ON a.id = r.annotation_id
         ORDER BY 2, 8""", QUOTED_LAYERS).fetchall()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -21,10 +22,18 @@ def spreadsheet_safe(value):
     return value
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """Crawled text without control characters, so it cannot send escape sequences to a terminal."""
+    return _CONTROL.sub(" ", text)
+
+
 def render_table(columns: Sequence[str], rows: Iterable[Sequence], max_width: int = 60) -> str:
     """A plain text table; long cells are cut with '…' and newlines shown as spaces."""
     def cell(v) -> str:
-        s = "" if v is None else str(v)
+        s = terminal_safe("" if v is None else str(v))
         s = " ".join(s.split())
         return s if len(s) <= max_width else s[: max_width - 1] + "…"
 

@@ -54,7 +54,8 @@ def build_data(conn: sqlite3.Connection, *, min_research: int, columns: str = "g
     for col_layer in COLUMN_LAYERS:
         name = matrix_name(col_layer)
         if name in stored:
-            gaps[name], definitions[name] = stored[name]
+            gaps[name] = _complete(stored[name][0], docs, layers[ROW_LAYER], layers[col_layer], col_layer)
+            definitions[name] = stored[name][1]
             sources[name] = "table"
         else:
             gaps[name] = _computed_gaps(docs, layers[ROW_LAYER], layers[col_layer], col_layer, min_research)
@@ -112,6 +113,19 @@ def _computed_gaps(docs, rows, cols, col_layer, min_research) -> dict:
                                                           f"research (fewer than {min_research})"}
             else:
                 out[f"{r}|{c}"] = {"gap": False, "reason": f"{n_research} research document(s)"}
+    return out
+
+
+def _complete(stored: dict, docs, rows, cols, col_layer) -> dict:
+    """The stored analysis may list only cells with documents; an unlisted empty cell is a gap."""
+    cells = cell_documents(docs, col_layer)
+    out = dict(stored)
+    for r in rows:
+        for c in cols:
+            if f"{r}|{c}" not in out:
+                n = len(cells.get((r, c), []))
+                out[f"{r}|{c}"] = ({"gap": True, "reason": "no documents"} if not n
+                                   else {"gap": False, "reason": "not in the stored gap analysis"})
     return out
 
 

@@ -20,7 +20,7 @@ NON_RESEARCH_TYPES = ("kamervraag", "beleidsdocument")
 UNKNOWN_EVIDENCE = "onbekend"
 
 BY_LAYER = {"ground": GROUNDS, "mechanism": MECHANISMS, "setting": SETTINGS, "target_group": TARGET_GROUPS,
-            "evidence_type": EVIDENCE_TYPES, "actor": ACTORS}
+            "evidence_type": EVIDENCE_TYPES, "recommendation_actor": ACTORS}
 
 
 def ordered(layer: str, found) -> list[str]:
