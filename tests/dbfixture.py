@@ -212,3 +212,10 @@ def _gaps(conn, now):
                      " is_gap, reason, definition) VALUES (?, 'mechanism x ground', ?, ?, ?, 0, 0, 1, ?, ?)",
                      (now, r["row_label"], r["col_label"], r["n_documents"],
                       f"only {r['n_documents']} document(s), none of them research", GAP_DEFINITION))
+
+
+def run_cli(*args: str):
+    """Run the miner CLI in-process (inside the test's project folder); returns the click Result."""
+    from click.testing import CliRunner
+    from miner.cli import main
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
