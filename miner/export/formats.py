@@ -63,27 +63,30 @@ def to_text(columns: Sequence[str], rows: Sequence[Sequence], fmt: str) -> str:
 
 
 def write_xlsx(path: Path, sheets: dict[str, tuple[Sequence[str], Sequence[Sequence]]]) -> None:
-    """One sheet per entry; text cells are stored as text, never as formulas."""
+    """One sheet per entry (streamed, so large tables stay fast); text cells are stored as
+    text, never as formulas."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import TYPE_STRING
     from openpyxl.utils.cell import get_column_letter
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
     for name, (columns, rows) in sheets.items():
         ws = wb.create_sheet(_sheet_title(name))
-        ws.append(list(columns))
-        for r, row in enumerate(rows, start=2):
-            for c, value in enumerate(row, start=1):
-                cell = ws.cell(row=r, column=c)
-                if isinstance(value, str):
-                    cell.value = _xlsx_text(value)
-                    cell.data_type = TYPE_STRING
-                else:
-                    cell.value = value
         ws.freeze_panes = "A2"
         for i, col in enumerate(columns, start=1):
             ws.column_dimensions[get_column_letter(i)].width = min(60, max(10, len(str(col)) + 2))
+        ws.append([str(c) for c in columns])
+        for row in rows:
+            cells = []
+            for value in row:
+                if isinstance(value, str):
+                    cell = WriteOnlyCell(ws, value=_xlsx_text(value))
+                    cell.data_type = TYPE_STRING
+                else:
+                    cell = WriteOnlyCell(ws, value=value)
+                cells.append(cell)
+            ws.append(cells)
     wb.save(path)
 
 
@@ -92,6 +95,9 @@ def _sheet_title(name: str) -> str:
     return "".join("_" if ch in bad else ch for ch in name)[:31] or "Sheet"
 
 
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _xlsx_text(value: str) -> str:
     # XML 1.0 cannot hold most control characters; openpyxl refuses them.
-    return "".join(ch for ch in value if ch in "\t\n\r" or ord(ch) >= 32)
+    return _NOT_XML.sub("", value)

@@ -41,7 +41,7 @@ def rule_definition(min_research: int) -> str:
 
 
 def build_data(conn: sqlite3.Connection, *, min_research: int, columns: str = "ground",
-               title: str = "Evidence gap map") -> dict:
+               title: str = "Evidence gap map", max_quotes: int = 3) -> dict:
     """Everything the page needs, as plain JSON-able data."""
     if columns not in COLUMN_LAYERS:
         raise ValueError(f"columns must be one of {', '.join(COLUMN_LAYERS)}")
@@ -75,19 +75,24 @@ def build_data(conn: sqlite3.Connection, *, min_research: int, columns: str = "g
         "gapSource": sources,
         "gapRule": {"minResearch": min_research, "nonResearch": list(L.NON_RESEARCH_TYPES),
                     "definition": rule_definition(min_research)},
-        "docs": [_doc_json(d) for d in docs],
+        "docs": [_doc_json(d, max_quotes) for d in docs],
     }
 
 
-def _doc_json(d: Document) -> dict:
+def _doc_json(d: Document, max_quotes: int) -> dict:
+    # Quotes are capped per document and label to keep the page light on a big corpus;
+    # "more" says how many the tidy table has beyond those shown.
     codes: dict[str, dict[str, list]] = {}
+    more: dict[str, int] = {}
     for (layer, label), quotes in d.codes.items():
         if layer in (ROW_LAYER, *COLUMN_LAYERS):
             codes.setdefault(layer, {})[label] = [
-                {"s": q.sentence, "p": q.page_no, "a": q.start, "b": q.end} for q in quotes]
+                {"s": q.sentence, "p": q.page_no, "a": q.start, "b": q.end} for q in quotes[:max_quotes]]
+            if len(quotes) > max_quotes:
+                more[f"{layer}:{label}"] = len(quotes) - max_quotes
     return {"id": d.id, "title": d.title, "url": safe_url(d.url), "rawUrl": d.url, "year": d.year,
             "source": d.source, "type": d.doc_type or "", "evidence": d.evidence, "research": d.is_research,
-            "codes": codes}
+            "codes": codes, "more": more}
 
 
 def cell_documents(docs: list[Document], col_layer: str) -> dict[tuple[str, str], list[Document]]:

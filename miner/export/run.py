@@ -33,7 +33,7 @@ def export(cfg, kind: str, output: Path | None = None, *, columns: str | None = 
         if kind == "map":
             min_research = cfg.get("gaps", {}).get("min_research_documents", 3)
             data = gapmap.build_data(conn, min_research=min_research, columns=columns or ex["map_columns"],
-                                     title=ex["map_title"])
+                                     title=ex["map_title"], max_quotes=ex["map_max_quotes"])
             html_path = output_file(cfg, "evidence-gap-map.html", output)
             html_path.write_text(gapmap.render_html(data), encoding="utf-8")
             paths = [html_path]

@@ -9,6 +9,8 @@ SCHEMA = {
     "map_columns": Field(str, "ground", "Columns of the evidence gap map (rows are mechanisms).",
                          choices=("ground", "setting")),
     "map_title": Field(str, "Evidence gap map: discriminatie in de sociale basis", "Title of the gap map."),
+    "map_max_quotes": Field(int, 3, "Quotes per document and label shown in the gap map (all are in the tables).",
+                            check=lambda v: None if v > 0 else "must be greater than 0"),
     "report_by": Field(str, "ground", "Sections of the evidence report.", choices=("ground", "mechanism", "setting")),
     "search_limit": Field(int, 20, "Default number of hits `miner search` shows.",
                           check=lambda v: None if v > 0 else "must be greater than 0"),

@@ -222,6 +222,8 @@
         div.appendChild(el("div", { "class": "meta" }, "link (not a web address, not clickable): " + d.rawUrl));
       }
       docQuotes(d, [[D.rowLayer, row], [state.column, col]]).forEach(function (q) { div.appendChild(quoteNode(q)); });
+      var hidden = (d.more[D.rowLayer + ":" + row] || 0) + (d.more[state.column + ":" + col] || 0);
+      if (hidden) { div.appendChild(el("p", { "class": "meta" }, "+ " + hidden + " more quote(s) in the evidence table export")); }
       box.appendChild(div);
     });
   }
