@@ -153,3 +153,16 @@ def test_fts_query_translation():
     assert to_fts_query("Geëvalueerd") == "Geevalueerd"
     assert to_fts_query("NEAR(a b, 3)") == "NEAR( a b , 3 )"
     assert to_fts_query("moslim* OR jood*") == "moslim* OR jood*"
+
+
+def test_store_from_an_older_miner_gets_the_views_before_reading(project):
+    workdir, _ = project
+    conn = sqlite3.connect(workdir / "corpora" / "miner.sqlite")
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'view'").fetchall():
+        conn.execute(f"DROP VIEW {name}")
+    conn.execute("DELETE FROM schema_migrations WHERE version = 5")
+    conn.commit()
+    conn.close()
+    r = run_cli("query", "SELECT COUNT(*) AS n FROM annotation_evidence", "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout) == [{"n": 21}]

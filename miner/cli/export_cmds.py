@@ -13,12 +13,16 @@ def register(main):
 
 
 def _run(cfg, kind, output=None, **kw):
+    import sqlite3
+    from miner.export.readonly import ReadOnlyError
     from miner.export.run import export as run_export
     from miner.store import StoreError
     try:
         written = run_export(cfg, kind, output, **kw)
-    except StoreError as exc:
+    except (StoreError, ReadOnlyError) as exc:
         raise UserError(str(exc)) from None
+    except sqlite3.Error as exc:
+        raise UserError(f"{kind} export: cannot read {cfg.database}: {exc}") from None
     except OSError as exc:
         raise UserError(f"cannot write {kind} export: {exc}") from None
     click.echo(f"{kind}: {written.note}")

@@ -131,6 +131,11 @@ def serve(host, port, cfg):
         import datasette  # noqa: F401
     except ImportError:
         raise UserError("datasette is not installed (pip install datasette)") from None
+    from miner.export.readonly import ensure_current_schema
+    try:
+        ensure_current_schema(Path(cfg.database))  # the metadata names the views of the newest migration
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
     if not _is_loopback(host):
         echo_err(f"warning: serving on {host}: anyone who can reach this address can read the whole store")
     echo_err(f"serving {cfg.database} read-only at http://{host}:{port}/ (Ctrl-C stops)")

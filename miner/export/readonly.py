@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from miner.store import connect
+from miner.store.db import StoreError, connect, migrations, schema_version
 
 # Pragmas that only read the schema; any other pragma, or a pragma with a value
 # (``PRAGMA query_only = 0``), is refused.
@@ -73,6 +73,7 @@ class ReadOnlyDatabase:
     """The store opened for user SQL; ``run`` executes one statement and reports refusals in words."""
 
     def __init__(self, database: str | Path):
+        ensure_current_schema(Path(database))
         self.conn = connect(database, readonly=True)
         self._guard = _Guard()
         self.conn.set_authorizer(self._guard)
@@ -98,3 +99,22 @@ class ReadOnlyDatabase:
             raise ReadOnlyError(f"SQL error: {exc}") from None
         columns = [d[0] for d in cur.description] if cur.description else []
         return Result(columns, rows)
+
+
+def ensure_current_schema(database: Path) -> None:
+    """A store made by an older miner lacks the newest views; apply the pending migrations
+    once (the only write a reading command ever makes) before opening read-only."""
+    if not database.exists():
+        return  # connect(readonly=True) says what to do
+    probe = connect(database, readonly=True)
+    try:
+        current = schema_version(probe)
+    finally:
+        probe.close()
+    if current >= migrations()[-1][0]:
+        return
+    try:
+        connect(database).close()
+    except (sqlite3.Error, StoreError) as exc:
+        raise StoreError(f"{database}: schema version {current} is older than this miner and cannot be "
+                         f"upgraded here ({exc}); run any miner command with write access to it first") from None
