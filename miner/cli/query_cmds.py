@@ -77,7 +77,8 @@ def _emit(text: str, output: Path | None) -> None:
 @click.argument("terms", nargs=-1, required=True)
 @click.option("--in", "target", type=click.Choice(["passages", "annotations"]), default="passages", show_default=True,
               help="Search paragraphs, or only the sentences that carry an annotation.")
-@click.option("-n", "--limit", type=click.IntRange(1, 10_000), default=None, help="Number of hits [export.search_limit].")
+@click.option("-n", "--limit", type=click.IntRange(1, 10_000), default=None,
+              help="Number of hits [export.search_limit].")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per hit.")
 @config_option
 def search(terms, target, limit, as_json, cfg):
@@ -88,9 +89,10 @@ def search(terms, target, limit, as_json, cfg):
     import json
     from miner.export.formats import terminal_safe
     from miner.export.search import SearchError, search as run_search
+    limit = limit or cfg["export"]["search_limit"]
     db = _open(cfg)
     try:
-        hits = run_search(db.conn, " ".join(terms), target=target, limit=limit or cfg["export"]["search_limit"])
+        hits = run_search(db.conn, " ".join(terms), target=target, limit=limit)
     except SearchError as exc:
         raise UserError(str(exc)) from None
     finally:
@@ -113,7 +115,8 @@ def search(terms, target, limit, as_json, cfg):
         tail = terminal_safe(h.url or "(no url)") + (f"   [{h.labels}]" if h.labels else "")
         click.echo(f"   {tail}")
     if not as_json:
-        echo_err(f"{len(hits)} hit(s) in {target}" + (" (showing the best; use -n for more)" if hits and len(hits) == (limit or cfg['export']['search_limit']) else ""))
+        more = " (the best ones; -n N shows more)" if len(hits) == limit else ""
+        echo_err(f"{len(hits)} hit(s) in {target}{more}")
 
 
 @click.command()

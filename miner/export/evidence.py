@@ -77,12 +77,12 @@ def load(conn: sqlite3.Connection) -> list[Document]:
             docs[doc_id].evidence_types.append(label)
     placeholders = ",".join("?" * len(QUOTED_LAYERS))
     rows = conn.execute(f"""
-        SELECT annotation_id, document_id, layer, label, sentence, page_no, matched_text, char_start, char_end,
-               char_start - (SELECT sentence_start FROM annotations a WHERE a.id = annotation_id), hedge, negated
-        FROM annotation_evidence WHERE layer IN ({placeholders})
+        SELECT a.id, a.document_id, a.layer, a.label, a.sentence, a.page_no, a.text, a.char_start, a.char_end,
+               a.char_start - a.sentence_start, a.hedge, a.negated
+        FROM annotations a WHERE a.layer IN ({placeholders})
         UNION ALL
-        SELECT r.annotation_id, r.document_id, 'recommendation_actor', r.actor, r.sentence, r.page_no, a.text, a.char_start,
-               a.char_end, a.char_start - a.sentence_start, r.hedge, r.negated
+        SELECT r.annotation_id, r.document_id, 'recommendation_actor', r.actor, r.sentence, r.page_no, a.text,
+               a.char_start, a.char_end, a.char_start - a.sentence_start, r.hedge, r.negated
         FROM recommendations r JOIN annotations a ON a.id = r.annotation_id
         ORDER BY 2, 8""", QUOTED_LAYERS).fetchall()
     for (ann_id, doc_id, layer, label, sentence, page, matched, c0, c1, rel, hedge, negated) in rows:
