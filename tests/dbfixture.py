@@ -184,11 +184,13 @@ def _kamervraag(conn, ids):
     conn.executemany("INSERT INTO kamervraag_actors (kamervraag_id, role, name, party) VALUES (?, ?, ?, ?)",
                      [(kv, "indiener", "Bakker", "BIJ1"), (kv, "medeindiener", "Öztürk", "DENK"),
                       (kv, "gericht_aan", "Minister van Binnenlandse Zaken", None)])
-    conn.executemany("INSERT INTO kamervraag_items (kamervraag_id, number, question, answer) VALUES (?, ?, ?, ?)",
+    conn.executemany("INSERT INTO kamervraag_items (kamervraag_id, number, question, answer, answer_refers_to)"
+                     " VALUES (?, ?, ?, ?, ?)",
                      [(kv, 1, "Bent u bekend met het bericht dat moslimdiscriminatie nauwelijks wordt gemeld?",
-                       "Ja, daarmee ben ik bekend."),
+                       "Ja, daarmee ben ik bekend.", None),
                       (kv, 2, "Bent u bereid het meldpunt beter bekend te maken?",
-                       "Antidiscriminatievoorzieningen krijgen extra middelen om meldingen te registreren.")])
+                       "Antidiscriminatievoorzieningen krijgen extra middelen om meldingen te registreren.", None),
+                      (kv, 3, "Welke middelen krijgen meldpunten hiervoor?", "Zie antwoord vraag 2.", 2)])
 
 
 def _topics(conn, ids, now):

@@ -26,7 +26,8 @@ def test_dataframes(corpus):
     assert list(recs["sentence"]) == ["Gemeenten moeten het melden van discriminatie eenvoudiger maken."]
     assert set(c.recommendations()["actor"]) == {"gemeente", "onbepaald"}
     kv = c.kamervragen()
-    assert list(kv["number"]) == [1, 2] and set(kv["days_to_answer"]) == {42}
+    assert list(kv["number"]) == [1, 2, 3] and set(kv["days_to_answer"]) == {42}
+    assert kv.loc[2, "answer"] == "Zie antwoord vraag 2." and kv.loc[2, "referred_answer"] == kv.loc[1, "answer"]
     assert kv["submitters"][0] == "Bakker (BIJ1); Öztürk (DENK)"
     assert len(c.kamervragen(paired=False)) == 1
     topics = c.topics()

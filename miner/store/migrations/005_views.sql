@@ -107,6 +107,10 @@ SELECT k.zaak_nummer,
        i.question,
        i.answer,
        i.answer_refers_to,
+       -- "Zie antwoord vraag 3": the answer it points to, so every row can be read on its own
+       CASE WHEN i.answer_refers_to IS NOT NULL THEN
+            (SELECT i2.answer FROM kamervraag_items i2
+              WHERE i2.kamervraag_id = k.id AND i2.number = i.answer_refers_to) END AS referred_answer,
        i.answered_together,
        k.question_document_id,
        k.answer_document_id,
