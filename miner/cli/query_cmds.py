@@ -55,6 +55,7 @@ def query(sql, fmt, output, max_width, cfg):
     if fmt == "xlsx":
         if output is None:
             raise UserError("--format xlsx needs -o FILE.xlsx")
+        output.parent.mkdir(parents=True, exist_ok=True)
         write_xlsx(output, {"query": (result.columns, result.rows)})
     elif fmt == "table":
         text = render_table(result.columns, result.rows, max_width=max_width) + "\n"

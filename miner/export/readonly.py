@@ -77,6 +77,8 @@ class ReadOnlyDatabase:
         self.conn = connect(database, readonly=True)
         self._guard = _Guard()
         self.conn.set_authorizer(self._guard)
+        # A Python callback every 100k VM steps lets Ctrl-C stop a runaway query.
+        self.conn.set_progress_handler(lambda: 0, 100_000)
 
     def close(self) -> None:
         self.conn.close()
@@ -91,6 +93,8 @@ class ReadOnlyDatabase:
                 raise ReadOnlyError("only one SQL statement at a time (remove the ';' and what follows)") from None
             raise ReadOnlyError(f"SQL error: {exc}") from None
         except sqlite3.DatabaseError as exc:
+            if "interrupted" in str(exc):
+                raise KeyboardInterrupt from None
             if self._guard.refused:
                 raise ReadOnlyError(f"refused: {self._guard.refused[0]} is not allowed; "
                                     "the database is opened read-only (SELECT only)") from None
