@@ -1,0 +1,96 @@
+"""officielebekendmakingen: KOOP SRU search → per document the HTML page and metadata.xml (+ PDF).
+
+The CQL query comes from config (``query``), narrowed by ``since`` (dt.date) and,
+for ``--since``, by dt.modified.  Paging follows ``nextRecordPosition``.  Item
+URLs from the record are followed rather than built.  Each page is stored as a
+document keyed by its id (``kv-tk-2023Z02090``, ``ah-tk-20222023-1944``); then the
+Kamervraag it belongs to is rebuilt from all stored parts (see ``kamervragen``).
+"""
+from __future__ import annotations
+
+import re
+
+from miner.crawl import kamervragen
+from miner.crawl.parsers.errors import ParseError
+from miner.crawl.parsers.ids import document_id_from_url
+from miner.crawl.parsers.kamervraag_html import parse_kamervraag_html
+from miner.crawl.parsers.metadata_xml import parse_metadata_xml
+from miner.crawl.parsers.sru import MAX_RECORDS, build_cql, build_sru_url, parse_sru
+from miner.crawl.sources.base import CrawlContext, Source, SourceConfigError
+
+
+class OfficieleBekendmakingenSource(Source):
+    type_name = "officielebekendmakingen"
+
+    def validate(self) -> None:
+        self.require("base_url", "query")
+        if self.conf["page_size"] > MAX_RECORDS:
+            raise SourceConfigError(f"crawl.sources.{self.name}.page_size: at most {MAX_RECORDS} for SRU")
+
+    def _url(self, start: int, since: str | None) -> str:
+        cql = build_cql(self.conf["query"], modified_since=since, date_from=self.conf["since"])
+        return build_sru_url(self.conf["base_url"], cql, start, self.conf["page_size"])
+
+    def plan(self) -> list[str]:
+        return [self._url(1, None)]
+
+    def crawl(self, ctx: CrawlContext) -> None:
+        limit = ctx.limit or self.conf["max_items"] or None
+        start, done = 1, 0
+        while True:
+            page_url = self._url(start, ctx.since)
+            resp = ctx.fetch_or_raise(page_url, "xml")
+            page = parse_sru(resp.body)
+            for record in page.records:
+                if limit is not None and done >= limit:
+                    return
+                done += 1
+                self._record(ctx, record)
+            nxt = page.next_record_position
+            if not page.records or nxt is None or nxt <= start:
+                return
+            start = nxt
+
+    def _record(self, ctx: CrawlContext, record) -> None:
+        ident = record.identifier or "?"
+        html_url = record.item_urls.get("html") or record.preferred_url
+        if not html_url:
+            ctx.fail(ident, "SRU record has no HTML item URL")
+            return
+        page = ctx.fetch(html_url, "html", item=ident)
+        if page is None:
+            return
+        meta_url = record.item_urls.get("metadata") or re.sub(r"\.html?$", "", page.url) + "/metadata.xml"
+        meta_resp = ctx.fetch(meta_url, "xml", item=f"{ident} metadata.xml")
+        if meta_resp is None:
+            return
+        try:
+            meta = parse_metadata_xml(meta_resp.body)
+            doc = parse_kamervraag_html(page.body, base_url=page.url, document_id=record.identifier)
+        except ParseError as exc:
+            ctx.fail(ident, str(exc))
+            return
+        doc_id = doc.document_id or record.identifier or document_id_from_url(page.url)
+        zaak_nummer = kamervragen.zaak_nummer_of(doc, meta)
+        doc_type = kamervragen.DOC_TYPES.get(doc.kind or "", "kamerstuk")
+        pdf = None
+        if self.conf["fetch_pdf"] and record.item_urls.get("pdf"):
+            pdf = ctx.fetch(record.item_urls["pdf"], "pdf", item=f"{ident} PDF")
+            if pdf is None:
+                return
+
+        def after(conn, document_id):
+            if zaak_nummer:
+                kamervragen.rebuild(conn, ctx.cfg.data_dir, zaak_nummer,
+                                    ctx.record_links if self.conf["follow_citations"] else None)
+
+        metadata = {"metadata_xml": meta, "zaak_nummer": zaak_nummer, "sru": {
+            "publicatienaam": record.publicatienaam, "modified": record.modified, "type": record.type}}
+        title = doc.title_full or record.title or doc.title
+        date = record.date or record.available
+        ctx.store_document(doc_id, page, source_id=doc_id, url=page.url, title=title, date=date,
+                           doc_type=doc_type, mime="text/html", metadata=metadata, after=after)
+        if pdf is not None:
+            ctx.store_document(f"{doc_id}:pdf", pdf, source_id=doc_id, url=pdf.url, title=title, date=date,
+                               doc_type=f"{doc_type}-pdf", mime="application/pdf", count=False,
+                               metadata={"zaak_nummer": zaak_nummer, "html_document": doc_id})
