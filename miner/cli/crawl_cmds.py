@@ -26,7 +26,8 @@ def _summary_lines(report) -> list[str]:
             continue
         lines.append(f"{s.name:<{width}}  new {s.new:>4}  changed {s.changed:>4}  unchanged {s.unchanged:>4}  "
                      f"failed {len(s.failed):>3}  {s.seconds:6.1f} s  ({s.requests} requests, "
-                     f"{s.not_modified} not modified, {s.bytes / 1024:.0f} KiB)")
+                     f"{s.not_modified} not modified, {s.bytes / 1024:.0f} KiB"
+                     + (f", {s.skipped} skipped by robots.txt/host rules" if s.skipped else "") + ")")
     ex = report.extraction
     lines.append(f"{'extract':<{width}}  extracted {ex.extracted}, needs OCR {ex.needs_ocr}, failed {len(ex.failed)}")
     for name, summary in report.stages.items():

@@ -196,12 +196,13 @@ class Fetcher:
 
     # ---- online ------------------------------------------------------------------------------
 
-    def _get_online(self, url: str, conn, source: str, conditional: bool) -> Response:
+    def _get_online(self, url: str, conn, source: str, conditional: bool, robots: bool = True) -> Response:
         seen = [url]
         current = url
         while True:
             self._check_allowed(current, url)
-            self._check_robots(current, source, conn)
+            if robots:
+                self._check_robots(current, source, conn)
             previous = _fetch_row(conn, current) if conditional else None
             status, reason, headers, body, fetched_at = self._request(current, source, previous)
             rel, offset = self.archive.write(current, status, reason, list(headers.items()), body, fetched_at) \
@@ -261,26 +262,24 @@ class Fetcher:
             raise FetchError(url, "disallowed by robots.txt", kind="robots")
 
     def _load_robots(self, key: str, source: str, conn):
+        """robots.txt through the same machinery (conditional, archived); 401/403 disallow everything,
+        a missing file or an error allows everything, an unreachable host is an error for the caller."""
         robots_url = key + "/robots.txt"
+        parser = urllib.robotparser.RobotFileParser(robots_url)
         try:
-            status, reason, headers, body, fetched_at = self._request(robots_url, source, None)
+            resp = self._get_online(robots_url, conn, source, True, robots=False)
         except FetchError as exc:
             if exc.kind == "unreachable":
                 raise
-            status, body, headers, fetched_at = exc.status or 0, b"", {}, datetime.now(timezone.utc)
-            reason = exc.reason
-        if self.archive and status:
-            self.archive.write(robots_url, status, reason, list(headers.items()), body, fetched_at)
-        parser = urllib.robotparser.RobotFileParser(robots_url)
-        if status in (401, 403):
-            parser.disallow_all = True
-        elif status == 200:
-            parser.parse(body.decode("utf-8", errors="replace").splitlines())
-            delay = parser.crawl_delay(self.p.user_agent)
-            if delay:
-                self._crawl_delay[key] = float(delay)
-        else:   # no robots.txt (404) or a server error: nothing is disallowed
-            parser.allow_all = True
+            if exc.status in (401, 403):
+                parser.disallow_all = True
+            else:
+                parser.allow_all = True
+            return parser
+        parser.parse(resp.text().splitlines())
+        delay = parser.crawl_delay(self.p.user_agent)
+        if delay:
+            self._crawl_delay[key] = float(delay)
         return parser
 
     def _request(self, url: str, source: str, previous) -> tuple[int, str, dict, bytes, datetime]:

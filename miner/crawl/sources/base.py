@@ -28,6 +28,7 @@ class SourceSummary:
     unchanged: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)   # (url or id, reason)
     error: str | None = None      # the source as a whole could not run (unreachable, bad config)
+    skipped: int = 0              # URLs not fetched on purpose: robots.txt, hosts not configured
     seconds: float = 0.0
     requests: int = 0
     downloaded: int = 0
@@ -40,7 +41,7 @@ class SourceSummary:
 
     def as_dict(self) -> dict:
         return {"new": self.new, "changed": self.changed, "unchanged": self.unchanged,
-                "failed": [list(f) for f in self.failed], "error": self.error, "seconds": round(self.seconds, 2),
+                "failed": [list(f) for f in self.failed], "error": self.error, "skipped": self.skipped, "seconds": round(self.seconds, 2),
                 "requests": self.requests, "downloaded": self.downloaded, "not_modified": self.not_modified,
                 "bytes": self.bytes}
 
@@ -58,6 +59,7 @@ class CrawlContext:
         self.limit = limit          # at most this many items (--limit)
         self.bar = bar
         self.registry = registry    # all sources of the run, for cited URLs that belong to a site
+        self.last_skipped = False   # the last fetch was refused on purpose (robots.txt, host)
 
     @property
     def source(self) -> str:
@@ -66,12 +68,18 @@ class CrawlContext:
     # ---- fetching ------------------------------------------------------------------------------
 
     def fetch(self, url: str, expect: str | None = None, *, item: str | None = None) -> Response | None:
-        """Fetch or record the failure in the tally (``item`` names it) and return None."""
+        """Fetch, or return None: refused on purpose (robots.txt, other host) counts as skipped,
+        anything else is recorded as a failure in the tally (``item`` names it)."""
+        self.last_skipped = False
         try:
             return self.fetcher.get(url, self.conn, self.source, expect=expect)
         except FetchError as exc:
             if exc.kind == "unreachable":
                 raise
+            if exc.kind in ("robots", "not_allowed"):
+                self.summary.skipped += 1
+                self.last_skipped = True
+                return None
             self.fail(item or url, exc.reason)
             return None
 

@@ -14,7 +14,8 @@ from miner.crawl import kamervragen
 from miner.crawl.parsers.errors import ParseError
 from miner.crawl.parsers.ids import document_id_from_url
 from miner.crawl.parsers.kamervraag_html import parse_kamervraag_html
-from miner.crawl.parsers.metadata_xml import parse_metadata_xml
+from miner.crawl.parsers.dates import parse_date
+from miner.crawl.parsers.metadata_xml import first, parse_metadata_xml
 from miner.crawl.parsers.sru import MAX_RECORDS, build_cql, build_sru_url, parse_sru
 from miner.crawl.sources.base import CrawlContext, Source, SourceConfigError
 
@@ -86,8 +87,8 @@ class OfficieleBekendmakingenSource(Source):
 
         metadata = {"metadata_xml": meta, "zaak_nummer": zaak_nummer, "sru": {
             "publicatienaam": record.publicatienaam, "modified": record.modified, "type": record.type}}
-        title = doc.title_full or record.title or doc.title
-        date = record.date or record.available
+        title = first(meta, "DC.title") or record.title or doc.title_full or doc.title
+        date = parse_date(first(meta, "DCTERMS.issued")) or record.date or record.available
         ctx.store_document(doc_id, page, source_id=doc_id, url=page.url, title=title, date=date,
                            doc_type=doc_type, mime="text/html", metadata=metadata, after=after)
         if pdf is not None:

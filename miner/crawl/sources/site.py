@@ -109,6 +109,8 @@ class SiteSource(Source):
                 continue
             pdf = ctx.fetch(candidate, "pdf", item=f"{url} (PDF {candidate})")
             if pdf is None:
+                if ctx.last_skipped:   # robots.txt forbids the file: keep the page itself
+                    continue
                 return None   # counted as failed; the next run tries again
             body, pdf_url = pdf, candidate
             break
