@@ -33,9 +33,7 @@ def parse_date(value) -> str | None:
     text = str(value)
     candidates = []
     for rx, order in ((_ISO, "ymd"), (DUTCH_DATE, "dMy"), (_NUMERIC, "dmy")):
-        m = rx.search(text)
-        if m:
-            candidates.append((m.start(), m, order))
+        candidates.extend((m.start(), m, order) for m in rx.finditer(text))
     for _, m, order in sorted(candidates, key=lambda c: c[0]):
         a, b, c = m.groups()
         if order == "ymd":
