@@ -231,3 +231,42 @@ def test_extra_namespaces_and_xhtml():
 def test_pages_without_kamervraag_content_are_refused(html):
     with pytest.raises(ParseError):
         parse_kamervraag_html(html)
+
+
+@pytest.mark.parametrize("line,name,function,date", [
+    ("Antwoord van Minister Kuipers (Volksgezondheid, Welzijn en Sport) (ontvangen 21 maart 2023).",
+     "Kuipers", "Minister van Volksgezondheid, Welzijn en Sport", "2023-03-21"),
+    ("Antwoord van Staatssecretaris Van Ark (Langdurige Zorg en Sport), mede namens de Minister van Justitie en "
+     "Veiligheid (ontvangen 10 juli 2023).", "Van Ark", "Staatssecretaris van Langdurige Zorg en Sport", "2023-07-10"),
+    ("Antwoord van de minister van Financiën (ontvangen 2 december 2019)", None, "Minister van Financiën", "2019-12-02"),
+    ("Antwoord gegeven van minister-president Rutte (Algemene Zaken)", "Rutte", "Minister-president van Algemene Zaken",
+     None),
+])
+def test_answered_by_forms(line, name, function, date):
+    doc = parse_kamervraag_html(f'<div class="stuk"><p class="kamervraagomschrijving">{line}</p>'
+                                '<div class="antwoord"><h2>Antwoord 1</h2><p>Ja.</p></div></div>')
+    assert (doc.answered_by, doc.answered_by_function, doc.answered) == (name, function, date)
+    if name is None:
+        assert merge_kamervraag(answer=doc).answered_by == function
+
+
+def test_title_from_metadata_when_page_has_no_header():
+    doc = parse_kamervraag_html('<div class="stuk"><div class="vraag"><h2>Vraag 1</h2><p>Kent u dit?</p></div></div>',
+                                document_id="kv-tk-2023Z02090")
+    kv = merge_kamervraag(doc, question_meta=_meta("kv-tk-2023Z02090"))
+    assert kv.title == "Het recent verschenen rapport van Movisie met betrekking tot discriminatie in de sociale basis"
+    assert kv.receiver == "Minister van Volksgezondheid, Welzijn en Sport"
+    assert kv.submitted == "2023-02-08"
+
+
+def test_contradictory_dates_give_no_negative_days():
+    kv = merge_kamervraag(question_meta={"OVERHEIDop.datumIndiening": "2023-05-01", "DC.identifier": "kv-tk-2023Z00001"},
+                          answer_meta={"OVERHEIDop.datumOntvangst": "2023-04-01", "DC.identifier": "ah-tk-20222023-9"})
+    assert (kv.submitted, kv.answered, kv.days_to_answer) == ("2023-05-01", "2023-04-01", None)
+
+
+def test_nested_vraag_classes_counted_once():
+    html = ('<div class="stuk"><div class="vraag"><h2>Vraag 1</h2><p class="vraag">Eén vraag, '
+            'twee klassen?</p></div></div>')
+    doc = parse_kamervraag_html(html)
+    assert [(q.number, q.text) for q in doc.questions] == [(1, "Eén vraag, twee klassen?")]

@@ -12,7 +12,7 @@ from miner.crawl.parsers.dates import days_between, parse_date
 from miner.crawl.parsers.ids import (answer_id as make_answer_id, normalise_aanhangselnummer,
                                      normalise_vergaderjaar, normalise_zaak_nummer, parse_answer_id,
                                      question_id as make_question_id, zaak_nummer_from_question_id)
-from miner.crawl.parsers.kamervraag_html import KamervraagDocument
+from miner.crawl.parsers.kamervraag_html import KamervraagDocument, subject_of
 from miner.crawl.parsers.metadata_xml import all_values, first
 from miner.crawl.parsers.model import Actor, Footnote, Item, Kamervraag, Postponement
 from miner.crawl.parsers.odata import ANTWOORD, ANTWOORD_NADER, MEDEDELING_UITSTEL, SCHRIFTELIJKE_VRAGEN, Zaak
@@ -126,7 +126,8 @@ def merge_kamervraag(question: KamervraagDocument | None = None, answer: Kamervr
         kv.answer_id = make_answer_id(kv.vergaderjaar, kv.aanhangselnummer)
 
     kv.title = _pick(question.title if question else None, answer.title if answer else None,
-                     zaak.onderwerp if zaak else None, first(qm, "DC.title"), zaak.titel if zaak else None)
+                     zaak.onderwerp if zaak else None, subject_of(first(qm, "DC.title")),
+                     subject_of(zaak.titel if zaak else None))
     kv.submitted = _pick(parse_date(first(qm, "OVERHEIDop.datumIndiening")), question.submitted if question else None,
                          parse_date(first(am, "OVERHEIDop.datumIndiening")), answer.submitted if answer else None,
                          zaak.gestart_op if zaak else None, q_docs[0].datum if q_docs else None,
@@ -136,13 +137,16 @@ def merge_kamervraag(question: KamervraagDocument | None = None, answer: Kamervr
                         parse_date(first(am, "DCTERMS.issued")), parse_date(first(am, "DCTERMS.available")),
                         a_first.datum if a_first else None) if has_answer else None
     kv.days_to_answer = days_between(kv.submitted, kv.answered)
+    if kv.days_to_answer is not None and kv.days_to_answer < 0:
+        kv.days_to_answer = None        # contradictory sources: better unknown than negative
 
     gericht_aan = [a for a in (zaak.actors if zaak else []) if a.role == "gericht_aan"]
     kv.receiver = _pick(first(qm, "OVERHEIDop.ontvanger"), question.receiver if question else None,
                         first(am, "OVERHEIDop.ontvanger"), answer.receiver if answer else None,
                         *[(a.functie[0].upper() + a.functie[1:]) for a in gericht_aan if a.functie])
     kv.answered_by = _pick(answer.answered_by if answer else None,
-                           *[a.naam for a in gericht_aan if a.naam and has_answer])
+                           *[a.naam for a in gericht_aan if a.naam and has_answer],
+                           answer.answered_by_function if answer else None)
 
     zaak_actors = [Actor(a.naam, a.fractie, a.role, a.functie) for a in (zaak.actors if zaak else [])
                    if a.role in ("indiener", "medeindiener") and a.naam]

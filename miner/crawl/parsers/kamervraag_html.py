@@ -72,7 +72,10 @@ _VRAGEN_VAN = re.compile(
     r"(?:\s+over\s+(?P<subject>.+?))?\s*(?:\((?:ingezonden|ontvangen)\s+(?P<date>[^)]*)\)|\.?\s*$)", re.I | re.S)
 _ANTWOORD_VAN = re.compile(
     r"antwoord\s+(?:gegeven\s+)?van\s+(?:de\s+)?(?P<role>minister-president|minister|staatssecretaris)\s+"
-    r"(?P<name>[^(]+?)\s*\((?P<dept>[^)]*)\)(?P<rest>.*)", re.I | re.S)
+    r"(?P<rest>.*)", re.I | re.S)
+_NAME_AND_DEPT = re.compile(r"^(?P<name>[^(]+?)\s*\((?P<dept>[^)]*)\)")
+# Lower-case "van/voor" starts a department ("de Minister van Financiën"); a surname is capitalised ("Van Ark").
+_FUNCTION_ONLY = re.compile(r"^(?P<dept>(?:van|voor)\s+[^(]+?)\s*(?:\(|,\s*mede|$)")
 _ONTVANGEN = re.compile(r"\(\s*ontvangen\s+([^)]*)\)", re.I)
 _VERGADERJAAR = re.compile(r"vergaderjaar\s+(\d{4}\s*[-–—]\s*\d{4})", re.I)
 _MEDEDELING_HEAD = re.compile(r"^\s*mededeling\b[\s\-–—:]*(?:\((?:ingezonden|ontvangen)?\s*)?"
@@ -201,9 +204,15 @@ def _reference(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def _outermost(body: Tag, cls: str) -> list[Tag]:
+    """Elements with class ``cls`` that are not inside another element with that class."""
+    return [d for d in body.find_all(True) if cls in _classes(d)
+            and d.find_parent(lambda t: isinstance(t, Tag) and cls in _classes(t)) is None]
+
+
 def _questions_and_answers(body: Tag) -> tuple[list[ParsedQuestion], list[ParsedAnswer]]:
-    vraag_divs = [d for d in body.find_all(True) if "vraag" in _classes(d)]
-    antwoord_divs = [d for d in body.find_all(True) if "antwoord" in _classes(d)]
+    vraag_divs = _outermost(body, "vraag")
+    antwoord_divs = _outermost(body, "antwoord")
     if not vraag_divs and not antwoord_divs:
         return _sequential(body)
     questions, answers = [], []
@@ -364,6 +373,34 @@ def _postponement(body: Tag, soup: BeautifulSoup, kind: str | None, document_id:
     return Postponement(date=when, text=text, document_id=document_id if kind == "mededeling" else None)
 
 
+def _answered_by(doc: KamervraagDocument, role: str, rest: str) -> None:
+    """"Minister Kuipers (Volksgezondheid, Welzijn en Sport) (ontvangen 21 maart 2023)" or, without a
+    name, "de Minister van Volksgezondheid, Welzijn en Sport (ontvangen …)"."""
+    role = _capitalise(role.lower())
+    function_only = _FUNCTION_ONLY.match(rest)
+    named = _NAME_AND_DEPT.match(rest)
+    if function_only:
+        doc.answered_by_function = f"{role} {_clean(function_only.group('dept'))}"
+    elif named and not re.match(r"\s*ontvangen\b", named.group("dept"), re.I):
+        doc.answered_by = _clean(named.group("name"))
+        dept = _clean(named.group("dept"))
+        doc.answered_by_function = f"{role} van {dept}" if dept else role
+    elif named:
+        doc.answered_by = _clean(named.group("name"))
+    got = _ONTVANGEN.search(rest)
+    doc.answered = parse_date(got.group(1)) if got else None
+
+
+def subject_of(title: str | None) -> str | None:
+    """"Vragen van het lid X (P) aan de Minister van Y over het rapport …" → "Het rapport …"; other titles as is."""
+    if not title:
+        return None
+    m = _VRAGEN_VAN.match(_clean(title))
+    if m and m.group("subject"):
+        return _capitalise(_clean(m.group("subject")).rstrip("."))
+    return _clean(title) or None
+
+
 def parse_kamervraag_html(data: bytes | str, base_url: str | None = None, document_id: str | None = None) -> KamervraagDocument:
     """Parse one officielebekendmakingen page.  ``base_url`` resolves relative footnote links;
     ``document_id`` (e.g. from the URL) is used when the page does not name itself.
@@ -405,11 +442,8 @@ def parse_kamervraag_html(data: bytes | str, base_url: str | None = None, docume
             doc.submitted = parse_date(m.group("date")) if m.group("date") else None
             continue
         m = _ANTWOORD_VAN.search(text)
-        if m and not doc.answered_by:
-            doc.answered_by = _clean(m.group("name"))
-            doc.answered_by_function = f"{_capitalise(m.group('role').lower())} van {_clean(m.group('dept'))}"
-            got = _ONTVANGEN.search(m.group("rest"))
-            doc.answered = parse_date(got.group(1)) if got else None
+        if m and not (doc.answered_by or doc.answered_by_function):
+            _answered_by(doc, m.group("role"), m.group("rest"))
 
     body_text = body.get_text(" ")
     vj = first(meta, "OVERHEIDop.vergaderjaar")

@@ -59,17 +59,13 @@ class Kamervraag:
         return next((i for i in self.items if i.number == number), None)
 
     def answer_for(self, number: int) -> str | None:
-        """The answer text that answers question ``number``, following references."""
-        seen = set()
-        item = self.item(number)
-        while item is not None and item.number not in seen:
+        """The answer text that answers question ``number``, following "Zie antwoord vraag N" and
+        combined answers (with a guard against reference cycles)."""
+        item, seen = self.item(number), set()
+        while item is not None and item.answer_refers_to is not None and item.number not in seen:
             seen.add(item.number)
-            if item.answer and item.answer_refers_to is None:
-                return item.answer
-            if item.answer_refers_to is None:
-                return item.answer
             item = self.item(item.answer_refers_to)
-        return None
+        return item.answer if item is not None else None
 
     def footnote_urls(self) -> list[str]:
         """Cited URLs (the reports the question is about), in order, without duplicates."""
