@@ -187,7 +187,12 @@ class Fetcher:
                 resp = self._get_offline(url, conn, source)
             else:
                 resp = self._get_online(url, conn, source, conditional)
-            _check_type(resp, expect)
+            try:
+                _check_type(resp, expect)
+            except FetchError:
+                # A body we refuse must be downloaded again next time, not confirmed by a 304.
+                _forget_validators(conn, resp.url)
+                raise
         except FetchError as exc:
             self._record_failure(conn, url, source, exc)
             self._count(source, "failed")
@@ -267,7 +272,8 @@ class Fetcher:
         robots_url = key + "/robots.txt"
         parser = urllib.robotparser.RobotFileParser(robots_url)
         try:
-            resp = self._get_online(robots_url, conn, source, True, robots=False)
+            resp = (self._get_offline(robots_url, conn, source, robots=False) if self.offline is not None
+                    else self._get_online(robots_url, conn, source, True, robots=False))
         except FetchError as exc:
             if exc.kind == "unreachable":
                 raise
@@ -366,10 +372,13 @@ class Fetcher:
 
     # ---- offline -----------------------------------------------------------------------------
 
-    def _get_offline(self, url: str, conn, source: str) -> Response:
+    def _get_offline(self, url: str, conn, source: str, robots: bool = True) -> Response:
         seen = [url]
         current = url
         while True:
+            self._check_allowed(current, url)
+            if robots:
+                self._check_robots(current, source, conn)
             old = self.offline.get(current)
             if old is None:
                 raise FetchError(url, "not in the archive (offline run)", kind="offline")
