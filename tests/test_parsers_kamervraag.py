@@ -270,3 +270,46 @@ def test_nested_vraag_classes_counted_once():
             'twee klassen?</p></div></div>')
     doc = parse_kamervraag_html(html)
     assert [(q.number, q.text) for q in doc.questions] == [(1, "Eén vraag, twee klassen?")]
+
+
+def test_notice_on_its_own_page_without_markup_or_type():
+    html = """<html><body><div class="stuk"><p>Vergaderjaar 2022-2023</p>
+      <p class="kamervraagomschrijving">Vragen van het lid Simons (BIJ1) aan de Minister van Volksgezondheid, Welzijn en
+      Sport over het rapport (ingezonden 8 februari 2023).</p>
+      <p>Mededeling - 1 maart 2023</p>
+      <p>De vragen kunnen helaas niet binnen de gebruikelijke termijn worden beantwoord.</p></div></body></html>"""
+    doc = parse_kamervraag_html(html, document_id="ah-tk-20222023-1702")
+    assert doc.kind == "mededeling"          # not mistaken for the answer although its id starts with ah-
+    assert (doc.postponement.date, doc.postponement.text, doc.postponement.document_id) == (
+        "2023-03-01", "De vragen kunnen helaas niet binnen de gebruikelijke termijn worden beantwoord.",
+        "ah-tk-20222023-1702")
+
+
+@pytest.mark.parametrize("opmerking,date,text", [
+    ("<p>Mededeling (uitstel antwoord) De beantwoording vergt meer tijd dan de gebruikelijke termijn.</p>", None,
+     "De beantwoording vergt meer tijd dan de gebruikelijke termijn."),
+    ("Mededeling (ontvangen 1 maart 2023). Uitstel is helaas nodig.", "2023-03-01", "Uitstel is helaas nodig."),
+])
+def test_notice_heading_forms(opmerking, date, text):
+    doc = parse_kamervraag_html(f'<div class="stuk"><div class="kamervraagopmerking">{opmerking}</div></div>',
+                                document_id="ah-tk-20222023-1702")
+    assert (doc.kind, doc.postponement.date, doc.postponement.text) == ("mededeling", date, text)
+
+
+def test_combined_reference_answer_refers_each_to_the_target():
+    html = """<div class="stuk">
+      <div class="antwoord"><h2>Antwoord 3</h2><p>Het uitgebreide antwoord.</p></div>
+      <div class="antwoord"><h2>Antwoord 4, 5 en 6</h2><p>Zie antwoord vraag 3.</p></div></div>"""
+    kv = merge_kamervraag(answer=parse_kamervraag_html(html, document_id="ah-tk-20222023-1944"))
+    assert [(i.number, i.answer_refers_to, i.answered_together) for i in kv.items] == [
+        (3, None, []), (4, 3, [4, 5, 6]), (5, 3, [4, 5, 6]), (6, 3, [4, 5, 6])]
+    assert kv.answer_for(6) == "Het uitgebreide antwoord."
+
+
+def test_submitter_name_forms_are_one_person():
+    from miner.crawl.parsers.model import Actor
+    from miner.crawl.parsers.kamervraag import _merge_actors
+    merged = _merge_actors([[Actor("Simons, S.R.", "BIJ1")], [Actor("Simons", None)], [Actor("Sylvana Simons")],
+                            [Actor("Van der Plas", "BBB", "medeindiener")], [Actor("C. van der Plas")]])
+    assert [(a.name, a.party, a.role) for a in merged] == [("Sylvana Simons", "BIJ1", "indiener"),
+                                                           ("C. van der Plas", "BBB", "medeindiener")]

@@ -25,27 +25,48 @@ def _pick(*values):
     return None
 
 
+_TUSSENVOEGSELS = {"van", "de", "der", "den", "ten", "ter", "te", "het", "in", "'t", "op", "la", "le", "du"}
+
+
+def _plain(name: str) -> str:
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+
+
+def _natural_order(name: str) -> str:
+    """"Simons, S.R." → "S.R. Simons"."""
+    if "," in name:
+        surname, _, given = name.partition(",")
+        return f"{given.strip()} {surname.strip()}".strip()
+    return name
+
+
 def _surname_key(name: str) -> str:
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    tokens = [t for t in plain.replace(".", " ").split() if t]
-    return tokens[-1] if tokens else plain
+    tokens = [t for t in _plain(_natural_order(name)).replace(".", ". ").split() if t]
+    return tokens[-1] if tokens else _plain(name)
+
+
+def _name_quality(name: str) -> tuple:
+    """Prefer a full first name ("Sylvana Simons") over initials ("S.R. Simons") over a bare surname."""
+    tokens = name.split()
+    has_first_name = len(tokens) > 1 and "." not in tokens[0] and tokens[0].lower() not in _TUSSENVOEGSELS
+    return ("," not in name, has_first_name, len(tokens) > 1, len(name))
 
 
 def _merge_actors(groups: list[list[Actor]]) -> list[Actor]:
-    """Union of submitters, earlier groups' roles winning, one entry per person."""
+    """Union of submitters, earlier groups' roles and parties winning, one entry per surname (sources
+    spell parties differently — "GL" / "GroenLinks" — so parties do not split a person)."""
     merged: list[Actor] = []
     for group in groups:
         for actor in group:
-            if not actor.name:
+            if not actor.name or not actor.name.strip():
                 continue
             key = _surname_key(actor.name)
-            same = next((m for m in merged if _surname_key(m.name) == key
-                         and (not m.party or not actor.party or m.party.lower() == actor.party.lower())), None)
+            same = next((m for m in merged if _surname_key(m.name) == key), None)
             if same is None:
-                merged.append(Actor(actor.name, actor.party, actor.role, actor.function))
+                merged.append(Actor(_natural_order(actor.name.strip()), actor.party, actor.role, actor.function))
                 continue
-            if len(actor.name) > len(same.name) and len(actor.name.split()) >= len(same.name.split()):
-                same.name = actor.name
+            if _name_quality(_natural_order(actor.name)) > _name_quality(same.name):
+                same.name = _natural_order(actor.name.strip())
             same.party = same.party or actor.party
             same.function = same.function or actor.function
     if merged and not any(a.role == "indiener" for a in merged):
@@ -66,9 +87,11 @@ def _items(question: KamervraagDocument | None, answer: KamervraagDocument | Non
             if item.answer is not None or item.answer_refers_to is not None:
                 continue                 # the first answer printed for a number wins
             item.answered_together = together
-            if pos == 0:
+            if a.refers_to is not None and a.refers_to != number:
+                # "Antwoord 4, 5 en 6: Zie antwoord vraag 3" — each of them refers to 3 directly.
+                item.answer, item.answer_refers_to = a.text, a.refers_to
+            elif pos == 0:
                 item.answer = a.text
-                item.answer_refers_to = a.refers_to if a.refers_to != number else None
             else:
                 item.answer_refers_to = a.numbers[0]
     return [items[n] for n in sorted(items)]

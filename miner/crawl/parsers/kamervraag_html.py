@@ -65,8 +65,8 @@ _ANSWER_HEAD = re.compile(r"^\s*antwoord(?:en)?\s+(?:op\s+)?(?:(?:de\s+)?vra(?:a
                           re.I)
 _REFERENCE = re.compile(
     r"^\s*(?:voor\s+(?:het\s+)?antwoord\s+(?:op\s+)?(?:deze\s+)?vraag\s*,?\s*)?"
-    r"(?:zie|ik\s+verwijs\s+(?:u\s+)?naar|verwezen\s+wordt\s+naar)\s+(?:ook\s+)?(?:mijn\s+|het\s+)?"
-    r"antwoord(?:en)?\s+(?:op\s+|bij\s+)?(?:de\s+)?vra(?:ag|gen)\s+(\d+)", re.I)
+    r"(?:zie|ik\s+verwijs\s+(?:u\s+)?naar|verwezen\s+wordt\s+naar)\s+(?:ook\s+)?(?:mijn\s+|het\s+|de\s+)?"
+    r"(?:antwoord(?:en)?|beantwoording)\s+(?:op\s+|bij\s+|van\s+)?(?:de\s+)?vra(?:ag|gen)\s+(\d+)", re.I)
 _VRAGEN_VAN = re.compile(
     r"vragen\s+(?:gesteld\s+)?van\s+(?:het\s+lid|de\s+leden)\s+(?P<who>.+?)\s+aan\s+(?:de\s+|het\s+)?(?P<to>.+?)"
     r"(?:\s+over\s+(?P<subject>.+?))?\s*(?:\((?:ingezonden|ontvangen)\s+(?P<date>[^)]*)\)|\.?\s*$)", re.I | re.S)
@@ -78,8 +78,10 @@ _NAME_AND_DEPT = re.compile(r"^(?P<name>[^(]+?)\s*\((?P<dept>[^)]*)\)")
 _FUNCTION_ONLY = re.compile(r"^(?P<dept>(?:van|voor)\s+[^(]+?)\s*(?:\(|,\s*mede|$)")
 _ONTVANGEN = re.compile(r"\(\s*ontvangen\s+([^)]*)\)", re.I)
 _VERGADERJAAR = re.compile(r"vergaderjaar\s+(\d{4}\s*[-–—]\s*\d{4})", re.I)
-_MEDEDELING_HEAD = re.compile(r"^\s*mededeling\b[\s\-–—:]*(?:\((?:ingezonden|ontvangen)?\s*)?"
-                              rf"(?:{DUTCH_DATE.pattern})?\s*\)?\.?\s*", re.I)
+_MEDEDELING_HEAD = re.compile(
+    r"^\s*mededeling\b\s*(?:\(\s*uitstel[^)]*\)\s*)?[\-–—:]*\s*"
+    rf"(?:\(\s*(?:ingezonden|ontvangen|d\.d\.)?\s*(?:{DUTCH_DATE.pattern})\s*\)|(?:{DUTCH_DATE.pattern}))?\s*[.:\-–—]?\s*",
+    re.I)
 _POSTPONEMENT_WORDS = re.compile(r"uitstel|niet\s+binnen\s+de\s+(?:gebruikelijke\s+)?termijn|zo\s+spoedig\s+mogelijk",
                                  re.I)
 _URL_IN_TEXT = re.compile(r"https?://[^\s<>\"'»«)]+")
@@ -350,27 +352,52 @@ def _header_texts(body: Tag) -> list[str]:
     return texts
 
 
-def _postponement(body: Tag, soup: BeautifulSoup, kind: str | None, document_id: str | None) -> Postponement | None:
+def _notice_blocks(body: Tag, search_body: bool) -> list[str]:
+    """Paragraphs of the postponement notice: ``div.kamervraagopmerking``, or on a page of its own
+    (``search_body``) the paragraphs from the first one that reads like a notice."""
     el = next((t for t in body.find_all(True) if _class_contains(t, "kamervraagopmerking")), None)
-    if el is None and kind == "mededeling":
-        el = body
-    if el is None:
-        return None
-    paragraphs = [_block_text(p) for p in _blocks(el)] or [_clean(el.get_text(" "))]
-    paragraphs = [p for p in paragraphs if p and not _VRAGEN_VAN.match(p)]
+    if el is not None:
+        return [_block_text(p) for p in _blocks(el)] or [_clean(el.get_text(" "))]
+    if not search_body:
+        return []
+    paragraphs, started = [], False
+    for block in _blocks(body):
+        if _is_footnote(block) or block.find_parent(_is_footnote) is not None or block.find_parent(
+                lambda t: isinstance(t, Tag) and ({"vraag", "antwoord"} & set(_classes(t))
+                                                  or _class_contains(t, "kamervraagomschrijving"))):
+            continue
+        text = _block_text(block)
+        if not started and (re.match(r"^\s*mededeling\b", text, re.I) or _POSTPONEMENT_WORDS.search(text)) \
+                and not _VRAGEN_VAN.match(text) and not _ANTWOORD_VAN.match(text):
+            started = True
+        if started and text:
+            paragraphs.append(text)
+    return paragraphs
+
+
+def _notice_heading(paragraph: str) -> tuple[bool, str | None, str]:
+    """(is a heading, its date, the text after it) for "Mededeling", "Mededeling - 1 maart 2023",
+    "Mededeling (ontvangen 1 maart 2023)" or "Mededeling (uitstel antwoord)" leading a paragraph."""
+    if not re.match(r"^\s*mededeling\b", paragraph, re.I):
+        return False, None, paragraph
+    if len(paragraph) <= 80 and not _POSTPONEMENT_WORDS.search(paragraph[10:]):
+        return True, parse_date(paragraph), ""
+    m = _MEDEDELING_HEAD.match(paragraph)
+    return True, parse_date(m.group(0)), paragraph[m.end():].strip()
+
+
+def _postponement(body: Tag, search_body: bool, document_id: str | None) -> Postponement | None:
+    paragraphs = [p for p in _notice_blocks(body, search_body) if p and not _VRAGEN_VAN.match(p)]
     if not paragraphs:
         return None
-    when = None
-    head = _MEDEDELING_HEAD.match(paragraphs[0])
-    if head:
-        when = parse_date(head.group(0))
-        rest = paragraphs[0][head.end():].strip()
+    is_head, when, rest = _notice_heading(paragraphs[0])
+    if is_head:
         paragraphs = ([rest] if rest else []) + paragraphs[1:]
     text = "\n".join(paragraphs).strip()
     # A bare "Zie ook Aanhangsel Handelingen …, nr. 1702" is a cross-reference, not the notice itself.
-    if not text or not (head or _POSTPONEMENT_WORDS.search(text)):
+    if not text or not (is_head or _POSTPONEMENT_WORDS.search(text)):
         return None
-    return Postponement(date=when, text=text, document_id=document_id if kind == "mededeling" else None)
+    return Postponement(date=when, text=text, document_id=document_id)
 
 
 def _answered_by(doc: KamervraagDocument, role: str, rest: str) -> None:
@@ -422,14 +449,24 @@ def parse_kamervraag_html(data: bytes | str, base_url: str | None = None, docume
         doc.document_id = candidate if re.match(r"^(kv|ah)-", candidate) else None
     doc_type = " ".join(filter(None, [first(meta, "DC.type"), first(meta, "OVERHEIDop.publicationName")])).lower()
     doc.questions, doc.answers = _questions_and_answers(body)
-    has_opmerking = any(_class_contains(t, "kamervraagopmerking") for t in body.find_all(True))
     ident = (doc.document_id or "").lower()
-    if "mededeling" in doc_type or (has_opmerking and not doc.questions and not doc.answers):
+    notice = _postponement(body, search_body=not doc.answers and not ident.startswith("kv-"),
+                           document_id=doc.document_id)
+    if "mededeling" in doc_type:
         doc.kind = "mededeling"
-    elif ident.startswith("ah-") or doc.answers or "aanhangsel" in doc_type:
+    elif doc.answers:
         doc.kind = "answer"
-    elif ident.startswith("kv-") or doc.questions:
+    elif ident.startswith("kv-"):
         doc.kind = "question"
+    elif notice is not None:
+        doc.kind = "mededeling"        # a page of its own announcing that the answer is postponed
+    elif ident.startswith("ah-") or "aanhangsel" in doc_type:
+        doc.kind = "answer"
+    elif doc.questions:
+        doc.kind = "question"
+    if notice is not None and doc.kind != "mededeling":
+        notice.document_id = None      # a notice printed inside the question or answer page
+    doc.postponement = notice
 
     for text in _header_texts(body):
         m = _VRAGEN_VAN.match(text)
@@ -470,7 +507,6 @@ def parse_kamervraag_html(data: bytes | str, base_url: str | None = None, docume
     doc.footnotes = _footnotes(body, soup, default_part, base_url)
     for note in doc.footnotes:
         note.part = parts.get(note.number, note.part)
-    doc.postponement = _postponement(body, soup, doc.kind, doc.document_id)
     if doc.kind is None and not (doc.questions or doc.answers or doc.postponement or doc.submitters):
         raise ParseError("Kamervraag HTML: no questions, answers, postponement notice or header found")
     return doc
