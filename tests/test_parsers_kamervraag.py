@@ -313,3 +313,18 @@ def test_submitter_name_forms_are_one_person():
                             [Actor("Van der Plas", "BBB", "medeindiener")], [Actor("C. van der Plas")]])
     assert [(a.name, a.party, a.role) for a in merged] == [("Sylvana Simons", "BIJ1", "indiener"),
                                                            ("C. van der Plas", "BBB", "medeindiener")]
+
+
+def test_header_in_one_block_inline_numbers_and_declared_charset():
+    html = ('<html><head><meta charset="windows-1252"></head><body><div class="stuk">'
+            '<div class="kamervraagomschrijving">Vragen van het lid Özdil (GL) aan de Minister van Financiën over '
+            'geweigerde rekeningen (ingezonden 4 april 2022). Antwoord van Minister Kaag (Financiën) '
+            '(ontvangen 2 mei 2022).</div>'
+            '<div class="vraag"><p>Vraag 1: Klopt het bericht?</p></div>'
+            '<div class="antwoord"><p>Antwoord 1. Ja, dat klopt.</p></div></div></body></html>').encode("cp1252")
+    doc = parse_kamervraag_html(html, document_id="ah-tk-20212022-2501")
+    assert [(a.name, a.party) for a in doc.submitters] == [("Özdil", "GL")]
+    assert doc.receiver == "Minister van Financiën"
+    assert (doc.submitted, doc.answered_by, doc.answered) == ("2022-04-04", "Kaag", "2022-05-02")
+    assert [(q.number, q.text) for q in doc.questions] == [(1, "Klopt het bericht?")]
+    assert [(a.numbers, a.text) for a in doc.answers] == [([1], "Ja, dat klopt.")]

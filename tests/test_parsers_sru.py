@@ -105,3 +105,17 @@ def test_request_url_rejects_bad_input(kwargs, msg):
         build_sru_url(**args)
     with pytest.raises(ParseError, match="not a date"):
         build_cql("x", modified_since="gisteren")
+
+
+def test_record_packing_string():
+    inner = ("&lt;gzd:gzd xmlns:gzd='http://standaarden.overheid.nl/sru' xmlns:dcterms='http://purl.org/dc/terms/'&gt;"
+             "&lt;gzd:originalData&gt;&lt;dcterms:identifier&gt;kv-tk-2023Z02090&lt;/dcterms:identifier&gt;"
+             "&lt;/gzd:originalData&gt;&lt;gzd:enrichedData&gt;&lt;gzd:itemUrl manifestation='html'&gt;"
+             "http://127.0.0.1/kv-tk-2023Z02090.html&lt;/gzd:itemUrl&gt;&lt;/gzd:enrichedData&gt;&lt;/gzd:gzd&gt;")
+    xml = (f"<sru:searchRetrieveResponse xmlns:sru='http://docs.oasis-open.org/ns/search-ws/sruResponse'>"
+           f"<sru:numberOfRecords>1</sru:numberOfRecords><sru:records><sru:record>"
+           f"<sru:recordPacking>string</sru:recordPacking><sru:recordData>{inner}</sru:recordData>"
+           f"</sru:record></sru:records></sru:searchRetrieveResponse>")
+    rec = parse_sru(xml).records[0]
+    assert rec.identifier == "kv-tk-2023Z02090"
+    assert rec.item_urls == {"html": "http://127.0.0.1/kv-tk-2023Z02090.html"}

@@ -20,6 +20,7 @@ from miner.crawl.parsers.ids import (document_id_from_url, normalise_aanhangseln
                                      normalise_zaak_nummer, parse_answer_id, zaak_nummer_from_question_id)
 from miner.crawl.parsers.metadata_xml import first, metadata_from_pairs
 from miner.crawl.parsers.model import Actor, Footnote, Postponement
+from miner.extract.text import decode
 
 
 @dataclass
@@ -206,6 +207,12 @@ def _reference(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def _inline_number(text: str, word: str) -> tuple[list[int], str]:
+    """"Vraag 2: Kent u …" inside the paragraph itself → ([2], "Kent u …")."""
+    m = re.match(rf"^\s*{word}\s+(\d+)\s*[:.)]?\s+(?=\S)", text, re.I)
+    return ([int(m.group(1))], text[m.end():]) if m else ([], text)
+
+
 def _outermost(body: Tag, cls: str) -> list[Tag]:
     """Elements with class ``cls`` that are not inside another element with that class."""
     return [d for d in body.find_all(True) if cls in _classes(d)
@@ -222,6 +229,8 @@ def _questions_and_answers(body: Tag) -> tuple[list[ParsedQuestion], list[Parsed
     for div in vraag_divs:
         heading, numbers = _heading(div, _QUESTION_HEAD)
         text = _block_body(div, heading)
+        if not numbers:
+            numbers, text = _inline_number(text, "vraag")
         if not text:
             continue
         number = numbers[0] if numbers else next_q
@@ -233,6 +242,8 @@ def _questions_and_answers(body: Tag) -> tuple[list[ParsedQuestion], list[Parsed
         if not numbers and heading is None:
             heading, numbers = _heading(div, _QUESTION_HEAD)   # answers headed "Vraag 4, 5 en 6"
         text = _block_body(div, heading)
+        if not numbers:
+            numbers, text = _inline_number(text, "antwoord")
         numbers = numbers or [next_a]
         answers.append(ParsedAnswer(numbers, text, _reference(text)))
         next_a = max(numbers) + 1
@@ -342,8 +353,10 @@ def _capitalise(text: str | None) -> str | None:
 
 def _header_texts(body: Tag) -> list[str]:
     els = [el for el in body.find_all(True) if _class_contains(el, "kamervraagomschrijving")]
-    texts = [_clean(el.get_text(" ")) for el in els if el.find_parent(
-        lambda t: isinstance(t, Tag) and _class_contains(t, "kamervraagomschrijving")) is None]
+    texts = []
+    for el in els:
+        if el.find_parent(lambda t: isinstance(t, Tag) and _class_contains(t, "kamervraagomschrijving")) is None:
+            texts.extend(_clean(b.get_text(" ")) for b in (_blocks(el) or [el]))
     if not texts:
         for el in _blocks(body)[:12]:
             text = _clean(el.get_text(" "))
@@ -433,8 +446,8 @@ def parse_kamervraag_html(data: bytes | str, base_url: str | None = None, docume
     ``document_id`` (e.g. from the URL) is used when the page does not name itself.
     ParseError when the page holds no Kamervraag content at all."""
     if isinstance(data, bytes):
-        from miner.extract.text import decode
-        data = decode(data)
+        declared = re.search(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", data[:4096], re.I)
+        data = decode(data, declared.group(1).decode("ascii") if declared else None)
     soup = BeautifulSoup(data, "lxml")
     if soup.find() is None:
         raise ParseError("Kamervraag HTML: empty document")
@@ -475,9 +488,9 @@ def parse_kamervraag_html(data: bytes | str, base_url: str | None = None, docume
             doc.receiver = _capitalise(_clean(m.group("to")).rstrip(".,"))
             subject = _clean(m.group("subject") or "").rstrip(".")
             doc.title = _capitalise(subject) or None
-            doc.title_full = text
+            doc.title_full = text[:m.end()].strip()
             doc.submitted = parse_date(m.group("date")) if m.group("date") else None
-            continue
+            text = text[m.end():]      # "Antwoord van …" may follow in the same block
         m = _ANTWOORD_VAN.search(text)
         if m and not (doc.answered_by or doc.answered_by_function):
             _answered_by(doc, m.group("role"), m.group("rest"))

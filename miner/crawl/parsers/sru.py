@@ -87,6 +87,8 @@ _DATES = {"modified", "date", "available"}
 
 def _record(rec_el) -> SruRecord:
     data = child(rec_el, "recordData")
+    if data is not None and len(data) == 0 and (data.text or "").strip().startswith("<"):
+        data = parse_xml(data.text.strip(), "SRU record (recordPacking=string)")   # escaped XML inside
     scope = data if data is not None else rec_el
     original = next(iter(descendants(scope, "originalData")), None)
     enriched = next(iter(descendants(scope, "enrichedData")), None)
