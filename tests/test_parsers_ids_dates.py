@@ -45,7 +45,8 @@ def test_answer_id_parse_and_errors():
 @pytest.mark.parametrize("text,iso", [
     ("8 februari 2023", "2023-02-08"), ("(ingezonden 8 februari 2023)", "2023-02-08"),
     ("1 mrt. 2023", "2023-03-01"), ("21 Maart 2023", "2023-03-21"), ("2023-02-08T00:00:00+01:00", "2023-02-08"),
-    ("08-02-2023", "2023-02-08"), ("ontvangen 31 februari 2023, herzien 1 maart 2023", "2023-03-01"),
+    ("08-02-2023", "2023-02-08"), ("2023-02-07T23:00:00Z", "2023-02-08"), ("2023-06-11T22:00:00.0000000Z", "2023-06-12"),
+    ("2023-03-22T09:14:03.1200000+01:00", "2023-03-22"), ("2023-02-08T00:00:00", "2023-02-08"), ("ontvangen 31 februari 2023, herzien 1 maart 2023", "2023-03-01"),
 ])
 def test_dutch_dates(text, iso):
     assert parse_date(text) == iso

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 MONTHS = {
     "januari": 1, "jan": 1, "februari": 2, "feb": 2, "febr": 2, "maart": 3, "mrt": 3, "maa": 3,
@@ -23,6 +23,23 @@ def _valid(y: int, m: int, d: int) -> str | None:
         return None
 
 
+_ISO_DATETIME = re.compile(r"^\s*(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})\s*$")
+
+
+def _amsterdam_date(text: str) -> str | None:
+    """An ISO datetime with an offset, as the date it was in the Netherlands: the Tweede Kamer may send
+    local midnight as ``2023-02-07T23:00:00Z``, which is 8 February."""
+    m = _ISO_DATETIME.match(text)
+    if not m:
+        return None
+    try:
+        from zoneinfo import ZoneInfo
+        moment = datetime.fromisoformat(m.group(1)[:26] + (m.group(2) if m.group(2) != "Z" else "+00:00"))
+        return moment.astimezone(ZoneInfo("Europe/Amsterdam")).date().isoformat()
+    except (ValueError, KeyError, ImportError, OSError):
+        return None          # no time zone database: fall back to the date as written
+
+
 def parse_date(value) -> str | None:
     """First date in ``value`` as ISO: ISO datetimes (``2023-02-08T00:00:00+01:00``),
     Dutch dates (``8 februari 2023``, ``1 mrt. 2023``) or ``08-02-2023``; None when there is none."""
@@ -31,6 +48,9 @@ def parse_date(value) -> str | None:
     if isinstance(value, date):
         return value.isoformat()[:10]
     text = str(value)
+    local = _amsterdam_date(text)
+    if local:
+        return local
     candidates = []
     for rx, order in ((_ISO, "ymd"), (DUTCH_DATE, "dMy"), (_NUMERIC, "dmy")):
         candidates.extend((m.start(), m, order) for m in rx.finditer(text))
