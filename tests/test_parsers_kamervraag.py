@@ -328,3 +328,12 @@ def test_header_in_one_block_inline_numbers_and_declared_charset():
     assert (doc.submitted, doc.answered_by, doc.answered) == ("2022-04-04", "Kaag", "2022-05-02")
     assert [(q.number, q.text) for q in doc.questions] == [(1, "Klopt het bericht?")]
     assert [(a.numbers, a.text) for a in doc.answers] == [([1], "Ja, dat klopt.")]
+
+
+def test_notice_page_names_its_zaak_in_the_text():
+    doc = _html("ah-tk-20222023-1702")
+    assert (doc.kind, doc.zaak_nummer, doc.aanhangselnummer, doc.vergaderjaar) == (
+        "mededeling", "2023Z02090", "1702", "2022-2023")
+    assert doc.postponement.document_id == "ah-tk-20222023-1702"
+    # Inside the answer page the same notice is not a document of its own.
+    assert _html("ah-tk-20222023-1944").postponement.document_id is None

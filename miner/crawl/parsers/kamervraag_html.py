@@ -441,6 +441,67 @@ def subject_of(title: str | None) -> str | None:
     return _clean(title) or None
 
 
+def _kind(doc: KamervraagDocument, doc_type: str, notice: Postponement | None) -> str | None:
+    ident = (doc.document_id or "").lower()
+    if "mededeling" in doc_type:
+        return "mededeling"
+    if doc.answers:
+        return "answer"
+    if ident.startswith("kv-"):
+        return "question"
+    if notice is not None:
+        return "mededeling"             # a page of its own announcing that the answer is postponed
+    if ident.startswith("ah-") or "aanhangsel" in doc_type:
+        return "answer"
+    return "question" if doc.questions else None
+
+
+def _read_header(doc: KamervraagDocument, body: Tag) -> None:
+    """Submitters, receiver, subject and dates from "Vragen van … (ingezonden …)" and "Antwoord van …"."""
+    for text in _header_texts(body):
+        m = _VRAGEN_VAN.match(text)
+        if m and not doc.submitters:
+            doc.submitters = _split_actors(m.group("who"))
+            doc.receiver = _capitalise(_clean(m.group("to")).rstrip(".,"))
+            doc.title = _capitalise(_clean(m.group("subject") or "").rstrip(".")) or None
+            doc.title_full = text[:m.end()].strip()
+            doc.submitted = parse_date(m.group("date")) if m.group("date") else None
+            text = text[m.end():]       # "Antwoord van …" may follow in the same block
+        m = _ANTWOORD_VAN.search(text)
+        if m and not (doc.answered_by or doc.answered_by_function):
+            _answered_by(doc, m.group("role"), m.group("rest"))
+
+
+def _zaak_nummer_in(texts) -> str | None:
+    for text in texts:
+        m = re.search(r"\b(\d{4}Z\d{5})\b", text or "", re.I)
+        if m:
+            return normalise_zaak_nummer(m.group(1))
+    return None
+
+
+def _read_numbers(doc: KamervraagDocument, body: Tag, meta: dict) -> None:
+    """Vergaderjaar, aanhangselnummer and Zaak nummer: head metadata first, then the page."""
+    vj = first(meta, "OVERHEIDop.vergaderjaar")
+    if not vj:
+        m = _VERGADERJAAR.search(body.get_text(" "))
+        vj = m.group(1) if m else None
+    doc.vergaderjaar = normalise_vergaderjaar(vj)
+    numbered = [(t, _clean(t.get_text())) for t in body.find_all(True) if _class_contains(t, "nummer")]
+    nr = first(meta, "OVERHEIDop.aanhangselNummer") or first(meta, "OVERHEIDop.aanhangselnummer") or next(
+        (text for t, text in numbered if {"kamervraagnummer", "aanhangselnummer"} & set(_classes(t))
+         and re.fullmatch(r"[\d\s.]+", text)), None)
+    if not nr and doc.document_id:
+        parsed = parse_answer_id(doc.document_id)
+        nr = parsed[1] if parsed else None
+    doc.aanhangselnummer = normalise_aanhangselnummer(nr, doc.vergaderjaar)
+    doc.zaak_nummer = (normalise_zaak_nummer(first(meta, "OVERHEIDop.vraagnummer"))
+                       or next((normalise_zaak_nummer(text) for _, text in numbered if normalise_zaak_nummer(text)), None)
+                       or zaak_nummer_from_question_id(doc.document_id)
+                       # a notice names its questions: "De vragen van het lid … (2023Z02090) kunnen …"
+                       or _zaak_nummer_in([doc.title_full, doc.postponement.text if doc.postponement else None]))
+
+
 def parse_kamervraag_html(data: bytes | str, base_url: str | None = None, document_id: str | None = None) -> KamervraagDocument:
     """Parse one officielebekendmakingen page.  ``base_url`` resolves relative footnote links;
     ``document_id`` (e.g. from the URL) is used when the page does not name itself.
@@ -465,55 +526,12 @@ def parse_kamervraag_html(data: bytes | str, base_url: str | None = None, docume
     ident = (doc.document_id or "").lower()
     notice = _postponement(body, search_body=not doc.answers and not ident.startswith("kv-"),
                            document_id=doc.document_id)
-    if "mededeling" in doc_type:
-        doc.kind = "mededeling"
-    elif doc.answers:
-        doc.kind = "answer"
-    elif ident.startswith("kv-"):
-        doc.kind = "question"
-    elif notice is not None:
-        doc.kind = "mededeling"        # a page of its own announcing that the answer is postponed
-    elif ident.startswith("ah-") or "aanhangsel" in doc_type:
-        doc.kind = "answer"
-    elif doc.questions:
-        doc.kind = "question"
+    doc.kind = _kind(doc, doc_type, notice)
     if notice is not None and doc.kind != "mededeling":
-        notice.document_id = None      # a notice printed inside the question or answer page
+        notice.document_id = None       # a notice printed inside the question or answer page
     doc.postponement = notice
-
-    for text in _header_texts(body):
-        m = _VRAGEN_VAN.match(text)
-        if m and not doc.submitters:
-            doc.submitters = _split_actors(m.group("who"))
-            doc.receiver = _capitalise(_clean(m.group("to")).rstrip(".,"))
-            subject = _clean(m.group("subject") or "").rstrip(".")
-            doc.title = _capitalise(subject) or None
-            doc.title_full = text[:m.end()].strip()
-            doc.submitted = parse_date(m.group("date")) if m.group("date") else None
-            text = text[m.end():]      # "Antwoord van …" may follow in the same block
-        m = _ANTWOORD_VAN.search(text)
-        if m and not (doc.answered_by or doc.answered_by_function):
-            _answered_by(doc, m.group("role"), m.group("rest"))
-
-    body_text = body.get_text(" ")
-    vj = first(meta, "OVERHEIDop.vergaderjaar")
-    if not vj:
-        m = _VERGADERJAAR.search(body_text)
-        vj = m.group(1) if m else None
-    doc.vergaderjaar = normalise_vergaderjaar(vj)
-    nr = first(meta, "OVERHEIDop.aanhangselNummer") or first(meta, "OVERHEIDop.aanhangselnummer")
-    if not nr:
-        nr_el = next((t for t in body.find_all(True) if any(c in ("kamervraagnummer", "aanhangselnummer")
-                                                            for c in _classes(t))), None)
-        nr = _clean(nr_el.get_text()) if nr_el is not None and re.fullmatch(r"[\d\s.]+", nr_el.get_text().strip()) else None
-    if not nr and doc.document_id:
-        parsed = parse_answer_id(doc.document_id)
-        nr = parsed[1] if parsed else None
-    doc.aanhangselnummer = normalise_aanhangselnummer(nr, doc.vergaderjaar)
-    doc.zaak_nummer = normalise_zaak_nummer(first(meta, "OVERHEIDop.vraagnummer")) or next(
-        (normalise_zaak_nummer(_clean(t.get_text())) for t in body.find_all(True)
-         if "vraagnummer" in _classes(t) and normalise_zaak_nummer(_clean(t.get_text()))), None) \
-        or zaak_nummer_from_question_id(doc.document_id)
+    _read_header(doc, body)
+    _read_numbers(doc, body, meta)
 
     parts = _footnote_parts(body)
     default_part = "answer" if doc.kind == "answer" else "question"
