@@ -179,7 +179,8 @@ def test_no_vraag_divs_read_sequentially():
 
 @pytest.mark.parametrize("heading,numbers", [
     ("Antwoord op vragen 4, 5 en 6", [4, 5, 6]), ("Vraag 4, 5 en 6", [4, 5, 6]), ("Antwoorden 7 t/m 9", [7, 8, 9]),
-    ("Antwoord 2 en 3", [2, 3]), ("4, 5 en 6", [4, 5, 6]),
+    ("Antwoord 2 en 3", [2, 3]), ("4, 5 en 6", [4, 5, 6]), ("Antwoord op de vragen 4 tot en met 6", [4, 5, 6]),
+    ("Antwoord vraag 2-4 en 7", [2, 3, 4, 7]), ("Vraag 2, 3", [2, 3]),
 ])
 def test_combined_answer_headings(heading, numbers):
     html = f"""<div class="stuk"><div class="antwoord"><p class="nummer">{heading}</p>

@@ -164,8 +164,8 @@ def merge_kamervraag(question: KamervraagDocument | None = None, answer: Kamervr
         kv.days_to_answer = None        # contradictory sources: better unknown than negative
 
     gericht_aan = [a for a in (zaak.actors if zaak else []) if a.role == "gericht_aan"]
-    kv.receiver = _pick(first(qm, "OVERHEIDop.ontvanger"), question.receiver if question else None,
-                        first(am, "OVERHEIDop.ontvanger"), answer.receiver if answer else None,
+    kv.receiver = _pick("; ".join(all_values(qm, "OVERHEIDop.ontvanger")), question.receiver if question else None,
+                        "; ".join(all_values(am, "OVERHEIDop.ontvanger")), answer.receiver if answer else None,
                         *[(a.functie[0].upper() + a.functie[1:]) for a in gericht_aan if a.functie])
     kv.answered_by = _pick(answer.answered_by if answer else None,
                            *[a.naam for a in gericht_aan if a.naam and has_answer],

@@ -108,15 +108,12 @@ def _is_footnote(el: Tag) -> bool:
 
 
 def _numbers(text: str) -> list[int]:
-    """"4, 5 en 6" / "4 t/m 6" / "4-6" → [4, 5, 6]."""
-    out: list[int] = []
-    for part in re.split(r",|\ben\b|;", text):
-        m = re.search(r"(\d+)\s*(?:t/m|tot\s+en\s+met|-|–)\s*(\d+)", part)
-        if m and int(m.group(1)) < int(m.group(2)) <= int(m.group(1)) + 50:
-            out.extend(range(int(m.group(1)), int(m.group(2)) + 1))
-        else:
-            out.extend(int(n) for n in re.findall(r"\d+", part))
-    return list(dict.fromkeys(out))
+    """"4, 5 en 6" / "4 t/m 6" / "4 tot en met 6" / "4-6" → [4, 5, 6]."""
+    def expand(m: re.Match) -> str:
+        low, high = int(m.group(1)), int(m.group(2))
+        return ",".join(map(str, range(low, high + 1))) if low < high <= low + 50 else m.group(0)
+    text = re.sub(r"(\d+)\s*(?:t/m|tot\s+en\s+met|-|–)\s*(\d+)", expand, text)
+    return list(dict.fromkeys(int(n) for n in re.findall(r"\d+", text)))
 
 
 def _body(soup: BeautifulSoup) -> Tag:
