@@ -118,6 +118,8 @@ def test_answer_id_built_from_zaak_when_pages_are_missing():
     assert kv.receiver == "Minister van Volksgezondheid, Welzijn en Sport"
     assert kv.answered_by == "E.J. Kuipers"
     assert kv.items == [] and kv.metadata["mededeling_documents"] == ["a1d2e3f4-0000-4000-8000-000000000012"]
+    assert (kv.postponement.date, kv.postponement.document_id) == ("2023-03-01", "ah-tk-20222023-1702")
+    assert kv.postponement.text == "Mededeling uitstel beantwoording vragen van het lid Simons"
 
 
 def test_unanswered_question_has_no_answer_fields():

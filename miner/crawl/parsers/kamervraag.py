@@ -188,6 +188,9 @@ def merge_kamervraag(question: KamervraagDocument | None = None, answer: Kamervr
                      m_docs[0].datum if m_docs else None)
         notice = Postponement(when, notice.text, _pick(notice.document_id, first(mm, "DC.identifier"),
                                                        mededeling.document_id if mededeling else None))
+    elif m_docs:
+        # Only the Tweede Kamer knows of the notice so far: its date and title stand in for the text.
+        notice = Postponement(m_docs[0].datum, m_docs[0].titel or m_docs[0].soort, m_docs[0].overheid_id(kv.zaak_nummer))
     kv.postponement = notice
 
     kv.metadata = {k: v for k, v in {
@@ -199,6 +202,5 @@ def merge_kamervraag(question: KamervraagDocument | None = None, answer: Kamervr
         "question_document": q_docs[0].id if q_docs else None,
         "answer_documents": [d.id for d in a_docs] or None,
         "mededeling_documents": [d.id for d in m_docs] or None,
-        "postponed_without_notice_text": True if (m_docs and notice is None) else None,
     }.items() if v not in (None, [], "")}
     return kv
