@@ -314,14 +314,14 @@ def sources_config(server: FixtureServer, *, page_size: int = 2) -> dict:
 
 
 def write_config(path: Path, server: FixtureServer, data_dir: Path, *, delay: float = 0, workers: int = 1,
-                 extra: str = "") -> Path:
+                 read_timeout: float = 1, page_size: int = 2, extra: str = "") -> Path:
     """A config.toml for `miner refresh` against the fixture server."""
     import tomllib  # noqa: F401  (the written file is checked by loading it)
     lines = [f'[store]\ndata_dir = "{data_dir}"\ndatabase = "{data_dir}/miner.sqlite"\n',
              f"[extract]\nworkers = {workers}\nocr = false\n",
              f'[crawl]\ncontact = "tests@example.org"\ndelay_s = {delay}\nconnect_timeout_s = 2\n'
-             f"read_timeout_s = 2\nretries = 2\nbackoff_s = 0.05\nmax_retry_after_s = 3\n{extra}\n"]
-    for name, table in sources_config(server).items():
+             f"read_timeout_s = {read_timeout}\nretries = 2\nbackoff_s = 0.05\nmax_retry_after_s = 3\n{extra}\n"]
+    for name, table in sources_config(server, page_size=page_size).items():
         lines.append(f"[crawl.sources.{name}]")
         for k, v in table.items():
             if k == "selectors":

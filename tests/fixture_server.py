@@ -37,6 +37,7 @@ class Hit:
     t: float
     headers: dict
     status: int = 0
+    bytes: int = 0                 # body bytes sent
 
 
 class FixtureServer:
@@ -58,6 +59,7 @@ class FixtureServer:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
+        self.httpd.handle_error = lambda request, address: None   # clients that hang up are part of the tests
         self.port = self.httpd.server_address[1]
         self.base = f"http://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -170,6 +172,7 @@ class FixtureServer:
             h.end_headers()
             if status != 304:
                 h.wfile.write(body)
+                hit.bytes = len(body)
             h.wfile.flush()
             if length is not None:
                 h.close_connection = True

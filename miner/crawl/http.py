@@ -28,7 +28,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 
 from miner.crawl import archive as archive_mod
-from miner.store.db import transaction
+from miner.crawl import write_transaction as transaction
 
 REDIRECTS = (301, 302, 303, 307, 308)
 RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -229,9 +229,11 @@ class Fetcher:
                     _forget_validators(conn, current)
                     previous = None
                     continue
-                self._record_fetch(conn, current, source, 304, headers, previous["sha256"],
-                                   previous["warc_file"], previous["warc_offset"], fetched_at,
-                                   content_type=previous["content_type"])
+                if previous["error"] is not None or previous["status"] not in (200, 304):
+                    # Otherwise the row already says all there is: these validators, this body.
+                    self._record_fetch(conn, current, source, 304, headers, previous["sha256"],
+                                       previous["warc_file"], previous["warc_offset"], fetched_at,
+                                       content_type=previous["content_type"])
                 self._count(source, "not_modified")
                 return Response(current, 304, dict(old.headers), old.body, previous["sha256"],
                                 previous["content_type"] or "", previous["warc_file"], previous["warc_offset"],

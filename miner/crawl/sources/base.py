@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urldefrag, urlsplit
 
 from miner.crawl.http import Fetcher, FetchError, Response, host_of
-from miner.store import documents, files, transaction
+from miner.crawl import write_transaction
+from miner.store import documents, files
 
 
 class SourceConfigError(Exception):
@@ -109,11 +110,22 @@ class CrawlContext:
 
     # ---- storing -------------------------------------------------------------------------------
 
+    def unchanged(self, doc_key: str, body: Response, *inputs: Response) -> int | None:
+        """The id of ``doc_key`` when it is stored with these bytes and every response it was made
+        from came back 304: then there is nothing to parse or write (counted as unchanged)."""
+        if not all(r.not_modified for r in (body, *inputs)):
+            return None
+        row = self.conn.execute("SELECT id, sha256 FROM documents WHERE doc_key = ?", (doc_key,)).fetchone()
+        if row is None or row["sha256"] != body.sha256:
+            return None
+        self.count("unchanged")
+        return row["id"]
+
     def store_document(self, doc_key: str, resp: Response, *, mime: str | None = None, after=None,
                        count: bool = True, **meta) -> documents.Upsert:
         """Raw bytes + document row (+ whatever ``after(conn, doc_id)`` writes) in one transaction."""
         mime = mime or resp.content_type.split(";")[0].strip() or None
-        with transaction(self.conn):
+        with write_transaction(self.conn):
             sha = files.put_bytes(self.conn, self.cfg.data_dir, resp.body, mime)
             meta.setdefault("url", resp.url)
             up = documents.upsert(self.conn, doc_key, self.source, sha, mime=mime, **meta)

@@ -65,6 +65,8 @@ class OfficieleBekendmakingenSource(Source):
         meta_resp = ctx.fetch(meta_url, "xml", item=f"{ident} metadata.xml")
         if meta_resp is None:
             return
+        if not self.conf["fetch_pdf"] and ctx.unchanged(record.identifier or "", page, meta_resp) is not None:
+            return
         try:
             meta = parse_metadata_xml(meta_resp.body)
             doc = parse_kamervraag_html(page.body, base_url=page.url, document_id=record.identifier)

@@ -97,21 +97,39 @@ class SiteSource(Source):
 
     # ---- one publication -----------------------------------------------------------------------
 
-    def store_publication(self, ctx: CrawlContext, url: str, cited_by: list[int] | None = None) -> int | None:
+    def store_publication(self, ctx: CrawlContext, url: str) -> int | None:
         """Fetch a publication page and its PDF and store them as one document; returns its id."""
+        key = f"url:{url}"
         page = ctx.fetch(url, "html")
         if page is None:
             return None
+        fetched = {}
+        if page.not_modified:   # page as before: ask for the PDF it linked before, parse nothing if both are
+            stored = ctx.conn.execute("SELECT json_extract(metadata, '$.pdf_url') AS pdf_url FROM documents "
+                                      "WHERE doc_key = ?", (key,)).fetchone()
+            if stored is not None and stored["pdf_url"]:
+                pdf = ctx.fetch(stored["pdf_url"], "pdf", item=f"{url} (PDF {stored['pdf_url']})")
+                if pdf is None and not ctx.last_skipped:
+                    return None
+                fetched[stored["pdf_url"]] = pdf
+                done = ctx.unchanged(key, pdf, page) if pdf is not None else None
+            else:
+                done = ctx.unchanged(key, page) if stored is not None else None
+            if done is not None:
+                return done
         meta = publication_metadata(page.body, page.url, self.conf["selectors"])
         body, pdf_url = page, None
         for candidate in meta["pdf_urls"]:
             if not ctx.allowed(candidate):
                 continue
-            pdf = ctx.fetch(candidate, "pdf", item=f"{url} (PDF {candidate})")
-            if pdf is None:
-                if ctx.last_skipped:   # robots.txt forbids the file: keep the page itself
-                    continue
-                return None   # counted as failed; the next run tries again
+            if candidate in fetched:
+                pdf = fetched[candidate]
+            else:
+                pdf = ctx.fetch(candidate, "pdf", item=f"{url} (PDF {candidate})")
+                if pdf is None and not ctx.last_skipped:
+                    return None   # counted as failed; the next run tries again
+            if pdf is None:   # robots.txt forbids the file: keep the page itself
+                continue
             body, pdf_url = pdf, candidate
             break
         extra = {k: meta[k] for k in ("themes", "summary", "isbn", "pages") if meta[k]}
@@ -126,10 +144,7 @@ class SiteSource(Source):
             if pdf_url:
                 conn.execute("UPDATE links SET followed = 1, reason = NULL, target_document_id = ? "
                              "WHERE document_id = ? AND url = ?", (doc_id, doc_id, pdf_url))
-            for citing in cited_by or []:
-                conn.execute("UPDATE links SET followed = 1, reason = NULL, target_document_id = ? "
-                             "WHERE document_id = ? AND url = ?", (doc_id, citing, url))
 
-        up = ctx.store_document(f"url:{url}", body, after=after, url=page.url, title=meta["title"], date=meta["date"],
+        up = ctx.store_document(key, body, after=after, url=page.url, title=meta["title"], date=meta["date"],
                                 doc_type=self.conf["doc_type"], authors=meta["authors"], metadata=extra)
         return up.id
