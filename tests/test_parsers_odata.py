@@ -92,3 +92,11 @@ def test_url_builder():
         build_zaak_url("http://x", started_from="ooit")
     with pytest.raises(ParseError, match="at least one filter"):
         build_zaak_url("http://x", soort=None)
+
+
+def test_document_resource_url():
+    from miner.crawl.parsers import document_resource_url
+    assert document_resource_url("http://127.0.0.1:9/OData/v4/2.0", "a1d2e3f4-0000-4000-8000-000000000013") == \
+        "http://127.0.0.1:9/OData/v4/2.0/Document(a1d2e3f4-0000-4000-8000-000000000013)/resource"
+    with pytest.raises(ParseError, match="not an OData document Id"):
+        document_resource_url("http://x/", "../../etc")

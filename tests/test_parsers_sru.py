@@ -119,3 +119,9 @@ def test_record_packing_string():
     rec = parse_sru(xml).records[0]
     assert rec.identifier == "kv-tk-2023Z02090"
     assert rec.item_urls == {"html": "http://127.0.0.1/kv-tk-2023Z02090.html"}
+
+
+def test_next_position_kept_when_total_is_not_sent():
+    xml = b"""<sru:searchRetrieveResponse xmlns:sru="http://docs.oasis-open.org/ns/search-ws/sruResponse">
+      <sru:records/><sru:nextRecordPosition>11</sru:nextRecordPosition></sru:searchRetrieveResponse>"""
+    assert parse_sru(xml).next_record_position == 11

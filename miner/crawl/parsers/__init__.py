@@ -9,7 +9,8 @@ from miner.crawl.parsers.model import Actor, Footnote, Item, Kamervraag, Postpon
 from miner.crawl.parsers.metadata_xml import parse_metadata_xml  # noqa: F401
 from miner.crawl.parsers.sru import SruDiagnostic, SruPage, SruRecord, build_cql, build_sru_url, parse_sru  # noqa: F401
 from miner.crawl.parsers.odata import (  # noqa: F401
-    KAMERVRAAG_DOCUMENT_SOORTEN, ODataPage, Zaak, ZaakActor, ZaakDocument, build_zaak_url, parse_zaak_page)
+    KAMERVRAAG_DOCUMENT_SOORTEN, ODataPage, Zaak, ZaakActor, ZaakDocument, build_zaak_url, document_resource_url,
+    parse_zaak, parse_zaak_page)
 from miner.crawl.parsers.kamervraag_html import KamervraagDocument, parse_kamervraag_html  # noqa: F401
 from miner.crawl.parsers.kamervraag import merge_kamervraag  # noqa: F401
 from miner.crawl.parsers.store import save_kamervraag  # noqa: F401

@@ -6,6 +6,7 @@ skipped.  Only the documents that belong to written questions are kept.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import quote, urljoin
@@ -136,6 +137,13 @@ def build_zaak_url(base_url: str, *, nummer: str | None = None, started_from=Non
         params.append(("$format", fmt))
     query = "&".join(k + "=" + quote(v, safe=_SAFE) for k, v in params)
     return urljoin(base_url.rstrip("/") + "/", "Zaak") + "?" + query
+
+
+def document_resource_url(base_url: str, document_id: str) -> str:
+    """The file (PDF/Word) of a document: ``<base>/Document(<Id>)/resource``."""
+    if not re.fullmatch(r"[0-9A-Za-z\-]+", str(document_id or "")):
+        raise ParseError(f"not an OData document Id: {document_id!r}")
+    return urljoin(base_url.rstrip("/") + "/", f"Document({document_id})/resource")
 
 
 def _text(item: dict, key: str) -> str | None:

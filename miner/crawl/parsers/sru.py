@@ -141,6 +141,6 @@ def parse_sru(data: bytes | str) -> SruPage:
         next_position = int(next_pos) if next_pos else None
     except ValueError:
         raise ParseError(f"SRU response: nextRecordPosition is not a number: {next_pos!r}") from None
-    if next_position is not None and (next_position <= 0 or next_position > total):
+    if next_position is not None and (next_position <= 0 or (number is not None and next_position > total)):
         next_position = None
     return SruPage(number_of_records=total, records=records, next_record_position=next_position)
