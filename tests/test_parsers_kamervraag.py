@@ -340,3 +340,30 @@ def test_notice_page_names_its_zaak_in_the_text():
     assert doc.postponement.document_id == "ah-tk-20222023-1702"
     # Inside the answer page the same notice is not a document of its own.
     assert _html("ah-tk-20222023-1944").postponement.document_id is None
+
+
+@pytest.mark.parametrize("name", ["kv-tk-2023Z02090", "ah-tk-20222023-1944", "ah-tk-20222023-1702",
+                                  "ah-tk-20222023-2345"])
+def test_damaged_pages_never_crash(name):
+    """Pages with random elements removed or truncated parse, or fail with ParseError — nothing else."""
+    import random
+    from bs4 import BeautifulSoup
+    raw = (FIX / f"{name}.html").read_text(encoding="utf-8")
+    rng = random.Random(name)
+    outcomes = set()
+    for _ in range(25):
+        soup = BeautifulSoup(raw, "lxml")
+        tags = soup.find_all(True)
+        for tag in rng.sample(tags, k=min(len(tags), rng.randint(1, 6))):
+            if tag.parent is not None and tag.name not in ("html", "body"):
+                tag.decompose()
+        damaged = str(soup)
+        damaged = damaged[: rng.randint(len(damaged) // 3, len(damaged))]
+        try:
+            doc = parse_kamervraag_html(damaged, document_id=name)
+            outcomes.add("parsed")
+            for q in doc.questions:
+                assert q.number >= 1 and q.text
+        except ParseError:
+            outcomes.add("refused")
+    assert "parsed" in outcomes
