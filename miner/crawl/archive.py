@@ -116,7 +116,7 @@ def read_record(data_dir: Path, rel: str, offset: int) -> ArchivedResponse | Non
             fh.seek(offset)
             for record in ArchiveIterator(fh):
                 return _to_response(record, rel, offset)
-    except (OSError, ValueError, EOFError):
+    except Exception:   # missing file, or a record cut short by a kill: warcio raises various errors
         return None
     return None
 
