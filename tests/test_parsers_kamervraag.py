@@ -42,6 +42,9 @@ def test_question_page():
     assert doc.questions[0].text.endswith("nader uitlegt? [1], [2]")          # footnote markers kept, bracketed
     assert doc.questions[1].text.count("\n") == 1                            # two paragraphs
     assert [(f.number, f.part) for f in doc.footnotes] == [("1", "question"), ("2", "question"), ("3", "question")]
+    # The KOOP pop-up markup ("X Noot" close link, number in sup/span.nootnum) stays out of the text.
+    assert doc.footnotes[0].text == ("Movisie, 3 februari 2023, «De aanpak van discriminatie in de sociale basis» "
+                                     "(https://www.movisie.nl/publicatie/aanpak-discriminatie-sociale-basis).")
 
 
 def test_answer_page():
@@ -54,6 +57,7 @@ def test_answer_page():
     assert "- het bespreekbaar maken van discriminatie binnen teams;" in doc.answers[2].text.splitlines()
     assert {f.number: f.part for f in doc.footnotes} == {"1": "question", "2": "question", "3": "question",
                                                          "4": "answer", "5": "answer"}
+    assert doc.footnotes[3].text.startswith("Brief aan gemeenten over de lokale aanpak")
     # The notice inside the answer page: its heading gives the date and is not part of the text.
     assert doc.postponement.date == "2023-03-01"
     assert doc.postponement.text.startswith("Tot mijn spijt")

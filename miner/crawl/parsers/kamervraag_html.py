@@ -285,13 +285,23 @@ def _sequential(body: Tag) -> tuple[list[ParsedQuestion], list[ParsedAnswer]]:
     return questions, answers
 
 
+def _footnote_text(el: Tag) -> str:
+    """The note without its number and without the "X Noot" close control of the pop-up."""
+    copy = BeautifulSoup(str(el), "lxml")
+    for junk in copy.find_all(lambda t: isinstance(t, Tag) and (_class_contains(t, "note-close")
+                                                                or _class_contains(t, "nootnum"))):
+        junk.decompose()
+    text = _clean(copy.get_text(" "))
+    return re.sub(r"^X?\s*Noot\s+", "", text)
+
+
 def _footnotes(body: Tag, soup: BeautifulSoup, part: str, base_url: str | None) -> list[Footnote]:
     notes: list[Footnote] = []
     scope = soup if body.find(_is_footnote) is None else body
     for i, el in enumerate(scope.find_all(_is_footnote), start=1):
         num_el = el.find(lambda t: isinstance(t, Tag) and _class_contains(t, "nootnum"))
         number = _clean(num_el.get_text()) if num_el else None
-        text = _clean(el.get_text(" "))
+        text = _footnote_text(el)
         if number and text.startswith(number):
             text = text[len(number):].strip()
         if not number:
