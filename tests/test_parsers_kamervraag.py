@@ -371,3 +371,20 @@ def test_damaged_pages_never_crash(name):
         except ParseError:
             outcomes.add("refused")
     assert "parsed" in outcomes
+
+
+def test_header_with_two_ministers_and_double_barrelled_name():
+    html = ('<div class="stuk"><h1 class="kamervraagomschrijving">Vragen van het lid Jansen (GroenLinks) aan de '
+            'Ministers van Landbouw, Natuur en Voedselkwaliteit en voor Natuur en Stikstof over het bericht «Stallen '
+            'en stikstof» (ingezonden 4 juli 2023).</h1><p class="kamervraagomschrijving">Antwoord van Minister '
+            'Van der Wal-Zeggelink (Natuur en Stikstof)\n(ontvangen 14 september 2023). Zie ook Aanhangsel '
+            'Handelingen, vergaderjaar 2022–2023, nr. 3276.</p>'
+            '<div class="vraag"><h2 class="stuktitel">Vraag 1</h2><p>Kent u het bericht?</p></div>'
+            '<div class="antwoord"><h2 class="stuktitel">Antwoord 1</h2><p>Ja.</p></div></div>')
+    doc = parse_kamervraag_html(html, document_id="ah-tk-20222023-3649")
+    assert doc.receiver == "Ministers van Landbouw, Natuur en Voedselkwaliteit en voor Natuur en Stikstof"
+    assert doc.title == "Het bericht «Stallen en stikstof»"
+    assert (doc.answered_by, doc.answered_by_function, doc.answered) == (
+        "Van der Wal-Zeggelink", "Minister van Natuur en Stikstof", "2023-09-14")
+    assert (doc.vergaderjaar, doc.aanhangselnummer) == ("2022-2023", "3649")   # not the "nr. 3276" it refers to
+    assert doc.postponement is None
