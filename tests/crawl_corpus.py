@@ -239,7 +239,7 @@ def extra_publication(i: int) -> tuple:
 
 
 def install(server: FixtureServer, *, extra_questions: int = 0, extra_publications: int = 0,
-            odata_page_size: int = 2) -> dict:
+            odata_page_size: int = 2, modified: dict | None = None) -> dict:
     """Register every route; returns what the tests need to know (config tables, expectations)."""
     server.add("/robots.txt", "User-agent: *\nDisallow: /movisie/intern/\n", "text/plain")
 
@@ -255,8 +255,8 @@ def install(server: FixtureServer, *, extra_questions: int = 0, extra_publicatio
         server.add(f"/obk/{ident}.html", html)
         server.add(f"/obk/{ident}/metadata.xml", meta, "application/xml")
         title = "Kamervraag " + ident
-        records.append((ident, title, "2023-03-21", "Kamervragen (Aanhangsel)" if ident.startswith("ah")
-                        else "Kamervragen zonder antwoord"))
+        records.append((ident, title, (modified or {}).get(ident, "2023-03-21"),
+                        "Kamervragen (Aanhangsel)" if ident.startswith("ah") else "Kamervragen zonder antwoord"))
     for i in range(extra_questions):
         html, meta = extra_question_html(i)
         ident = f"kv-tk-2022Z{10000 + i:05d}"

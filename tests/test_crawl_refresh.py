@@ -98,6 +98,32 @@ def test_refresh_stores_kamervraag_and_publications_then_second_run_is_condition
     assert snapshot(tmp_path / "data" / "miner.sqlite") == before
 
 
+def test_changed_items_are_found_by_modified_date_and_etag(server, tmp_path):
+    config = crawl_corpus.write_config(tmp_path / "config.toml", server, tmp_path / "data")
+    assert run_cli(config)[0] == 0
+    # The search now reports a newer dt.modified, and the page has a corrected question text.
+    crawl_corpus.install(server, modified={"kv-tk-2023Z11111": "2023-08-01"})
+    page = server.routes["/obk/kv-tk-2023Z11111.html"]
+    server.add("/obk/kv-tk-2023Z11111.html", page.body.replace(b"spreekkoren horen", b"spreekkoren horen (gecorrigeerd)"))
+    # A publication page changes its PDF.
+    server.add("/movisie/files/vrijwilligers-en-uitsluiting.pdf",
+               crawl_corpus.make_pdf("Vrijwilligers en uitsluiting in de wijk", ("Tweede, herziene druk.",)),
+               "application/pdf")
+    server.reset_log()
+    code, out = run_cli(config)
+    assert code == 0, out
+    assert "extracted 2" in out
+    bodies = {h.path for h in server.hits if h.status == 200}
+    assert bodies >= {"/obk/kv-tk-2023Z11111.html", "/movisie/files/vrijwilligers-en-uitsluiting.pdf"}
+    assert not any(p.startswith("/obk/ah-") for p in bodies)   # unchanged records: not even asked for
+    conn = db(tmp_path)
+    q = conn.execute("SELECT question FROM kamervraag_items i JOIN kamervragen k ON k.id = i.kamervraag_id "
+                     "WHERE k.zaak_nummer = '2023Z11111' AND number = 1").fetchone()[0]
+    assert "gecorrigeerd" in q
+    assert "herziene druk" in conn.execute("SELECT text FROM documents WHERE doc_key LIKE '%vrijwilligers%'"
+                                           ).fetchone()[0]
+
+
 def test_fault_modes_are_listed_and_recover_on_next_run(server, tmp_path):
     config = crawl_corpus.write_config(tmp_path / "config.toml", server, tmp_path / "data")
     server.fault("/obk/ah-tk-20222023-1944.html", "500", times=10)

@@ -52,8 +52,24 @@ class OfficieleBekendmakingenSource(Source):
                 return
             start = nxt
 
+    def _stored_as_modified(self, ctx: CrawlContext, record) -> bool:
+        """The search says this document was last modified when we stored it: no request needed."""
+        if not (record.identifier and record.modified):
+            return False
+        row = ctx.conn.execute("SELECT json_extract(metadata, '$.sru.modified') AS modified FROM documents "
+                               "WHERE doc_key = ?", (record.identifier,)).fetchone()
+        if row is None or row["modified"] != record.modified:
+            return False
+        if self.conf["fetch_pdf"] and record.item_urls.get("pdf"):
+            return ctx.conn.execute("SELECT 1 FROM documents WHERE doc_key = ?",
+                                    (f"{record.identifier}:pdf",)).fetchone() is not None
+        return True
+
     def _record(self, ctx: CrawlContext, record) -> None:
         ident = record.identifier or "?"
+        if self._stored_as_modified(ctx, record):
+            ctx.count("unchanged")
+            return
         html_url = record.item_urls.get("html") or record.preferred_url
         if not html_url:
             ctx.fail(ident, "SRU record has no HTML item URL")

@@ -63,7 +63,7 @@ class SiteSource(Source):
                 if ctx.since and lastmod and lastmod < ctx.since:
                     continue
                 if self.is_publication(loc):
-                    pubs.setdefault(loc, None)
+                    pubs.setdefault(loc, lastmod)
                 elif self._is_listing(loc):
                     listings.append((loc, 1))
 
@@ -85,26 +85,35 @@ class SiteSource(Source):
 
     def crawl(self, ctx: CrawlContext) -> None:
         # The first request decides whether the site is reachable at all.
-        pubs: dict[str, None] = {}
+        pubs: dict[str, str | None] = {}   # publication URL → sitemap lastmod
         listings = deque((u, 0) for u in self.conf["seeds"])
         self._from_sitemaps(ctx, pubs, listings)
         self._from_listings(ctx, pubs, listings)
         limit = ctx.limit or self.conf["max_items"] or None
-        for i, url in enumerate(pubs):
+        for i, (url, lastmod) in enumerate(pubs.items()):
             if limit is not None and i >= limit:
                 break
-            self.store_publication(ctx, url)
+            if lastmod and self._stored_with_lastmod(ctx, url, lastmod):
+                ctx.count("unchanged")   # the sitemap says it has not changed since we stored it
+                continue
+            self.store_publication(ctx, url, lastmod)
+
+    @staticmethod
+    def _stored_with_lastmod(ctx: CrawlContext, url: str, lastmod: str) -> bool:
+        row = ctx.conn.execute("SELECT json_extract(metadata, '$.lastmod') AS lastmod FROM documents "
+                               "WHERE doc_key = ?", (f"url:{url}",)).fetchone()
+        return row is not None and row["lastmod"] == lastmod
 
     # ---- one publication -----------------------------------------------------------------------
 
-    def store_publication(self, ctx: CrawlContext, url: str) -> int | None:
+    def store_publication(self, ctx: CrawlContext, url: str, lastmod: str | None = None) -> int | None:
         """Fetch a publication page and its PDF and store them as one document; returns its id."""
         key = f"url:{url}"
         page = ctx.fetch(url, "html")
         if page is None:
             return None
         fetched = {}
-        if page.not_modified:   # page as before: ask for the PDF it linked before, parse nothing if both are
+        if page.not_modified and lastmod is None:   # page as before: ask for the PDF it linked before; both 304 = done
             stored = ctx.conn.execute("SELECT json_extract(metadata, '$.pdf_url') AS pdf_url FROM documents "
                                       "WHERE doc_key = ?", (key,)).fetchone()
             if stored is not None and stored["pdf_url"]:
@@ -134,6 +143,8 @@ class SiteSource(Source):
             break
         extra = {k: meta[k] for k in ("themes", "summary", "isbn", "pages") if meta[k]}
         extra["page_url"] = page.url
+        if lastmod:
+            extra["lastmod"] = lastmod
         if pdf_url:
             extra["pdf_url"] = pdf_url
         links = [{"url": u, "text": t, "kind": "pdf" if u in meta["pdf_urls"] else "link"}
