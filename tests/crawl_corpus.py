@@ -15,6 +15,7 @@ All text is our own.
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -86,9 +87,11 @@ def extra_zaak(i: int) -> dict:
 def odata_route(server: FixtureServer, zaken: list[dict], page_size: int):
     def route(query: dict):
         skip = int(query.get("$skiptoken", "0") or 0)
-        page = zaken[skip:skip + page_size]
+        wanted = re.search(r"Nummer eq '([^']+)'", query.get("$filter", ""))
+        chosen = [z for z in zaken if z["Nummer"] == wanted.group(1)] if wanted else zaken
+        page = chosen[skip:skip + page_size]
         body = {"@odata.context": f"{server.base}/odata/$metadata#Zaak(Document(),ZaakActor())", "value": page}
-        if skip + page_size < len(zaken):
+        if skip + page_size < len(chosen):
             body["@odata.nextLink"] = f"{server.base}/odata/Zaak?$skiptoken={skip + page_size}"
         return Route(json.dumps(body, ensure_ascii=False).encode(), "application/json; odata.metadata=full")
     return route
@@ -246,6 +249,10 @@ def install(server: FixtureServer, *, extra_questions: int = 0, extra_publicatio
     zaken = [main_zaak(), _zaak("2021Z99999", "Een verwijderde zaak", "2021-01-01", [], [], deleted=True)]
     zaken += [extra_zaak(i) for i in range(extra_questions)]
     server.add("/odata/Zaak", odata_route(server, zaken, odata_page_size))
+    for doc in main_zaak()["Document"]:
+        server.add(f"/odata/Document({doc['Id']})/resource",
+                   make_pdf(doc["Soort"], (f"{doc['Soort']} bij zaak {MAIN_ZAAK} over discriminatie in de sociale "
+                                           "basis.",)), "application/pdf")
 
     records = []
     for ident in ("kv-tk-2023Z02090", "ah-tk-20222023-1702", "ah-tk-20222023-1944",

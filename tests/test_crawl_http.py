@@ -176,3 +176,31 @@ def test_parse_retry_after():
     assert parse_retry_after("7") == 7
     assert parse_retry_after(None) is None
     assert 0 <= parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") < 1
+
+
+def test_hosts_in_parallel_one_host_in_turn(tmp_path, conn):
+    import threading
+    from miner.store import connect
+    with FixtureServer() as a, FixtureServer() as b:
+        for s in (a, b):
+            for i in range(3):
+                s.add(f"/d{i}", f"<p>{i}</p>")
+        f, _ = make_fetcher(tmp_path, delay_s=0.3)
+
+        def crawl(server, n):
+            c = connect(tmp_path / "t.sqlite")
+            for i in range(3):
+                f.get(server.url(f"/d{i}"), c, f"s{n}")
+            c.close()
+        t = time.monotonic()
+        threads = [threading.Thread(target=crawl, args=(s, n)) for n, s in enumerate((a, b, a))]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        elapsed = time.monotonic() - t
+    # Host a: 6 requests (two threads) at least 0.3 s apart; host b alongside, not after them.
+    times_a = sorted(h.t for h in a.hits if h.path.startswith("/d"))
+    assert len(times_a) == 6 and min(y - x for x, y in zip(times_a, times_a[1:])) >= 0.29
+    times_b = sorted(h.t for h in b.hits if h.path.startswith("/d"))
+    assert times_b[-1] < times_a[-1] - 0.5 and elapsed < 6 * 0.3 + 0.5

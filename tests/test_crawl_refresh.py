@@ -262,3 +262,23 @@ def test_sigkill_at_random_moments_then_rerun_equals_uninterrupted_run(server, t
     assert ok == "ok" and dups == 0
     got = snapshot(tmp_path / "data" / "miner.sqlite")
     assert got == expected
+
+
+def test_tk_odata_by_number_with_document_files(server, tmp_path):
+    config = crawl_corpus.write_config(tmp_path / "config.toml", server, tmp_path / "data")
+    text = config.read_text().replace('query = "discriminatie"',
+                                      'query = "discriminatie"\nnumbers = ["2023Z02090"]\nfetch_pdf = true')
+    config.write_text(text)
+    code, out = run_cli(config, "--source", "tweede_kamer")
+    assert code == 0, out
+    conn = db(tmp_path)
+    docs = conn.execute("SELECT doc_key, doc_type, status, text FROM documents ORDER BY doc_key").fetchall()
+    assert [d["doc_key"] for d in docs] == ["tk-document-doc-antwoord-2090", "tk-document-doc-uitstel-2090",
+                                            "tk-document-doc-vraag-2090"]
+    assert all(d["status"] == "extracted" and "2023Z02090" in d["text"] for d in docs)
+    kv = conn.execute("SELECT * FROM kamervragen").fetchone()
+    assert kv["zaak_nummer"] == "2023Z02090" and kv["submitted"] == "2023-02-08"
+    assert kv["answer_id"] == "ah-tk-20222023-1944"   # built from Vergaderjaar + Aanhangselnummer
+    assert conn.execute("SELECT name, party FROM kamervraag_actors WHERE role = 'indiener'").fetchone()[1] == "BIJ1"
+    hits = [h.path for h in server.hits if h.path.startswith("/odata/Zaak")]
+    assert hits and all("Nummer eq '2023Z02090'" in h for h in hits)
