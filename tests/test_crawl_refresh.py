@@ -282,3 +282,13 @@ def test_tk_odata_by_number_with_document_files(server, tmp_path):
     assert conn.execute("SELECT name, party FROM kamervraag_actors WHERE role = 'indiener'").fetchone()[1] == "BIJ1"
     hits = [h.path for h in server.hits if h.path.startswith("/odata/Zaak")]
     assert hits and all("Nummer eq '2023Z02090'" in h for h in hits)
+
+
+def test_missing_metadata_xml_falls_back_to_the_page(server, tmp_path):
+    del server.routes["/obk/kv-tk-2023Z11111/metadata.xml"]
+    config = crawl_corpus.write_config(tmp_path / "config.toml", server, tmp_path / "data")
+    code, out = run_cli(config, "--source", "officielebekendmakingen")
+    assert code == 0, out
+    kv = db(tmp_path).execute("SELECT question_id, submitted FROM kamervragen WHERE zaak_nummer = '2023Z11111'"
+                              ).fetchone()
+    assert tuple(kv) == ("kv-tk-2023Z11111", "2023-06-12")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from miner.crawl import kamervragen
+from miner.crawl.http import FetchError
 from miner.crawl.parsers.errors import ParseError
 from miner.crawl.parsers.ids import document_id_from_url
 from miner.crawl.parsers.kamervraag_html import parse_kamervraag_html
@@ -78,13 +79,20 @@ class OfficieleBekendmakingenSource(Source):
         if page is None:
             return
         meta_url = record.item_urls.get("metadata") or re.sub(r"\.html?$", "", page.url) + "/metadata.xml"
-        meta_resp = ctx.fetch(meta_url, "xml", item=f"{ident} metadata.xml")
-        if meta_resp is None:
-            return
-        if not self.conf["fetch_pdf"] and ctx.unchanged(record.identifier or "", page, meta_resp) is not None:
+        try:
+            meta_resp = ctx.fetch_or_raise(meta_url, "xml")
+        except FetchError as exc:
+            if exc.kind == "unreachable":
+                raise
+            if exc.status not in (404, 410):   # passing trouble: the whole record again next run
+                ctx.fail(f"{ident} metadata.xml", exc.reason)
+                return
+            meta_resp = None                   # no metadata.xml: the page's own <meta> tags will do
+        inputs = [meta_resp] if meta_resp is not None else []
+        if not self.conf["fetch_pdf"] and ctx.unchanged(record.identifier or "", page, *inputs) is not None:
             return
         try:
-            meta = parse_metadata_xml(meta_resp.body)
+            meta = parse_metadata_xml(meta_resp.body) if meta_resp is not None else {}
             doc = parse_kamervraag_html(page.body, base_url=page.url, document_id=record.identifier)
         except ParseError as exc:
             ctx.fail(ident, str(exc))
@@ -103,7 +111,7 @@ class OfficieleBekendmakingenSource(Source):
                 kamervragen.rebuild(conn, ctx.cfg.data_dir, zaak_nummer,
                                     ctx.record_links if self.conf["follow_citations"] else None)
 
-        metadata = {"metadata_xml": meta, "zaak_nummer": zaak_nummer, "sru": {
+        metadata = {"metadata_xml": meta or doc.meta, "zaak_nummer": zaak_nummer, "sru": {
             "publicatienaam": record.publicatienaam, "modified": record.modified, "type": record.type}}
         title = first(meta, "DC.title") or record.title or doc.title_full or doc.title
         date = parse_date(first(meta, "DCTERMS.issued")) or record.date or record.available
