@@ -204,3 +204,13 @@ def test_hosts_in_parallel_one_host_in_turn(tmp_path, conn):
     assert len(times_a) == 6 and min(y - x for x, y in zip(times_a, times_a[1:])) >= 0.29
     times_b = sorted(h.t for h in b.hits if h.path.startswith("/d"))
     assert times_b[-1] < times_a[-1] - 0.5 and elapsed < 6 * 0.3 + 0.5
+
+
+def test_robots_server_error_stops_the_host_with_a_reason(server, tmp_path, conn):
+    server.add("/robots.txt", "User-agent: *\nDisallow:\n", "text/plain")
+    server.fault("/robots.txt", "500", times=10)
+    server.add("/p", "<p>p</p>")
+    f, _ = make_fetcher(tmp_path)
+    with pytest.raises(FetchError, match="robots.txt unavailable") as exc:
+        f.get(server.url("/p"), conn, "s")
+    assert exc.value.kind == "error" and server.requests_for("/p") == []

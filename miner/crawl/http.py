@@ -155,7 +155,7 @@ class Fetcher:
         self._session.headers.update({"User-Agent": self.p.user_agent, "Accept-Encoding": "gzip, deflate"})
         self._lock = threading.Lock()
         self._gates: dict[str, _HostGate] = {}
-        self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        self._robots: dict[str, urllib.robotparser.RobotFileParser | str] = {}   # str: why not crawlable
         self._crawl_delay: dict[str, float] = {}
         self._down: dict[str, str] = {}          # host → why it is unreachable this run
         self._answered: set[str] = set()         # hosts that answered at least once this run
@@ -265,12 +265,15 @@ class Fetcher:
             with self._lock:
                 self._robots[key] = parser
         parser = self._robots[key]
-        if parser is not None and not parser.can_fetch(self.p.user_agent, url):
+        if isinstance(parser, str):
+            raise FetchError(url, parser)
+        if not parser.can_fetch(self.p.user_agent, url):
             raise FetchError(url, "disallowed by robots.txt", kind="robots")
 
     def _load_robots(self, key: str, source: str, conn):
-        """robots.txt through the same machinery (conditional, archived); 401/403 disallow everything,
-        a missing file or an error allows everything, an unreachable host is an error for the caller."""
+        """robots.txt through the same machinery (conditional, archived).  401/403 disallow everything;
+        a missing file (4xx) allows everything; a server error means "do not crawl this host now"
+        (RFC 9309), returned as the reason every request to the host fails with this run."""
         robots_url = key + "/robots.txt"
         parser = urllib.robotparser.RobotFileParser(robots_url)
         try:
@@ -279,6 +282,8 @@ class Fetcher:
         except FetchError as exc:
             if exc.kind == "unreachable":
                 raise
+            if exc.kind != "offline" and (exc.status is None or exc.status >= 500):
+                return f"robots.txt unavailable ({exc.reason}); host not crawled this run"
             if exc.status in (401, 403):
                 parser.disallow_all = True
             else:
@@ -326,7 +331,7 @@ class Fetcher:
                     self._down[host] = failure.reason
                 raise FetchError(url, f"{host} unreachable: {failure.reason}", kind="unreachable")
             if attempt > self.p.retries:
-                raise FetchError(url, f"{failure.reason} (gave up after {attempt} attempts)", failure.status)
+                raise FetchError(url, f"{failure.reason} (gave up after {attempt} attempts)", failure.status or None)
             wait = self.p.backoff_s * (2 ** (attempt - 1))
             if failure.wait is not None:
                 if failure.wait > self.p.max_retry_after_s:
