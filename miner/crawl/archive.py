@@ -121,11 +121,7 @@ def read_record(data_dir: Path, rel: str, offset: int) -> ArchivedResponse | Non
     return None
 
 
-def iter_archive(data_dir: Path):
-    """Every complete response record of every archive file, oldest file first.
-
-    A file cut short (the run was killed mid-write) yields its complete records and stops.
-    """
+def _scan(data_dir: Path, bodies: bool):
     folder = Path(data_dir) / ARCHIVE_DIR
     for path in sorted(folder.glob("*.warc.gz"), key=lambda p: (p.stat().st_mtime, p.name)):
         rel = f"{ARCHIVE_DIR}/{path.name}"
@@ -133,11 +129,23 @@ def iter_archive(data_dir: Path):
             it = ArchiveIterator(fh)
             try:
                 for record in it:
-                    resp = _to_response(record, rel, it.get_record_offset())
-                    if resp is not None:
-                        yield resp
+                    if record.rec_type != "response" or record.http_headers is None:
+                        continue
+                    if bodies:
+                        yield _to_response(record, rel, it.get_record_offset())
+                    else:   # the iterator skips the unread body
+                        yield (record.rec_headers.get_header("WARC-Target-URI"),
+                               int(record.http_headers.get_statuscode() or 0), rel, it.get_record_offset())
             except Exception:  # truncated gzip member at the end of a killed run's file
                 continue
+
+
+def iter_archive(data_dir: Path):
+    """Every complete response record of every archive file, oldest file first.
+
+    A file cut short (the run was killed mid-write) yields its complete records and stops.
+    """
+    yield from _scan(data_dir, bodies=True)
 
 
 class ArchiveIndex:
@@ -146,9 +154,9 @@ class ArchiveIndex:
     def __init__(self, data_dir: Path):
         self.data_dir = Path(data_dir)
         self._where: dict[str, tuple[str, int]] = {}
-        for resp in iter_archive(self.data_dir):
-            if resp.status == 200 or 300 <= resp.status < 400 and resp.status != 304:
-                self._where[resp.url] = (resp.file, resp.offset)
+        for url, status, rel, offset in _scan(self.data_dir, bodies=False):
+            if status == 200 or 300 <= status < 400 and status != 304:
+                self._where[url] = (rel, offset)
 
     def __len__(self):
         return len(self._where)
