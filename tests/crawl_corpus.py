@@ -242,7 +242,7 @@ def extra_publication(i: int) -> tuple:
 
 
 def install(server: FixtureServer, *, extra_questions: int = 0, extra_publications: int = 0,
-            odata_page_size: int = 2, modified: dict | None = None) -> dict:
+            odata_page_size: int = 2, modified: dict | None = None, extra_records: list | None = None) -> dict:
     """Register every route; returns what the tests need to know (config tables, expectations)."""
     server.add("/robots.txt", "User-agent: *\nDisallow: /movisie/intern/\n", "text/plain")
 
@@ -270,6 +270,7 @@ def install(server: FixtureServer, *, extra_questions: int = 0, extra_publicatio
         server.add(f"/obk/{ident}.html", html)
         server.add(f"/obk/{ident}/metadata.xml", meta, "application/xml")
         records.append((ident, f"Vragen deel {i}", "2022-05-01", "Kamervragen zonder antwoord"))
+    records += extra_records or []   # (id, title, date, publicatienaam); the test serves their pages
     server.add("/sru", sru_route(server, records))
     server.add("/nieuws/spreekkoren-jeugdvoetbal", "<html><body><h1>Spreekkoren bij jeugdvoetbal</h1><p>Scheidsrechters "
                "melden vaker racistische spreekkoren langs de lijn.</p></body></html>")
@@ -323,7 +324,6 @@ def sources_config(server: FixtureServer, *, page_size: int = 2) -> dict:
 def write_config(path: Path, server: FixtureServer, data_dir: Path, *, delay: float = 0, workers: int = 1,
                  read_timeout: float = 1, page_size: int = 2, extra: str = "") -> Path:
     """A config.toml for `miner refresh` against the fixture server."""
-    import tomllib  # noqa: F401  (the written file is checked by loading it)
     lines = [f'[store]\ndata_dir = "{data_dir}"\ndatabase = "{data_dir}/miner.sqlite"\n',
              f"[extract]\nworkers = {workers}\nocr = false\n",
              f'[crawl]\ncontact = "tests@example.org"\ndelay_s = {delay}\nconnect_timeout_s = 2\n'

@@ -292,3 +292,18 @@ def test_missing_metadata_xml_falls_back_to_the_page(server, tmp_path):
     kv = db(tmp_path).execute("SELECT question_id, submitted FROM kamervragen WHERE zaak_nummer = '2023Z11111'"
                               ).fetchone()
     assert tuple(kv) == ("kv-tk-2023Z11111", "2023-06-12")
+
+
+def test_a_search_hit_that_is_no_kamervraag_is_kept_as_a_plain_document(server, tmp_path):
+    crawl_corpus.install(server, extra_records=[("stcrt-2023-555", "Regeling", "2023-01-05", "Staatscourant")])
+    server.add("/obk/stcrt-2023-555.html", "<html><body><p>Een regeling zonder vragen.</p></body></html>")
+    server.add("/obk/stcrt-2023-555/metadata.xml", '<metadata_gegevens><metadata name="DC.identifier" '
+               'content="stcrt-2023-555"/><metadata name="DC.title" content="Regeling"/></metadata_gegevens>',
+               "application/xml")
+    config = crawl_corpus.write_config(tmp_path / "config.toml", server, tmp_path / "data")
+    code, out = run_cli(config, "--source", "officielebekendmakingen")
+    assert code == 0, out
+    row = db(tmp_path).execute("SELECT doc_type, title, metadata FROM documents WHERE doc_key = 'stcrt-2023-555'"
+                               ).fetchone()
+    assert (row["doc_type"], row["title"]) == ("kamerstuk", "Regeling")
+    assert "no questions" in json.loads(row["metadata"])["parse_warning"]

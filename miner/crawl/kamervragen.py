@@ -13,8 +13,10 @@ from __future__ import annotations
 import json
 
 from miner.crawl.parsers.errors import ParseError
+from miner.crawl.parsers.ids import normalise_zaak_nummer, zaak_nummer_from_question_id
 from miner.crawl.parsers.kamervraag import merge_kamervraag
 from miner.crawl.parsers.kamervraag_html import parse_kamervraag_html
+from miner.crawl.parsers.metadata_xml import first
 from miner.crawl.parsers.odata import parse_zaak
 from miner.crawl.parsers.store import save_kamervraag
 from miner.store import files
@@ -62,8 +64,6 @@ def rebuild(conn, data_dir, zaak_nummer: str, record_links=None) -> tuple[int, s
 
 def zaak_nummer_of(doc, meta: dict) -> str | None:
     """The Zaak nummer a page belongs to: metadata.xml first, then what the page says."""
-    from miner.crawl.parsers.ids import normalise_zaak_nummer, zaak_nummer_from_question_id
-    from miner.crawl.parsers.metadata_xml import first
     return (normalise_zaak_nummer(first(meta, "OVERHEIDop.vraagnummer"))
             or (doc.zaak_nummer if doc else None)
             or zaak_nummer_from_question_id(first(meta, "DC.identifier"))

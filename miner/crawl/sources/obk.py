@@ -93,13 +93,17 @@ class OfficieleBekendmakingenSource(Source):
             return
         try:
             meta = parse_metadata_xml(meta_resp.body) if meta_resp is not None else {}
-            doc = parse_kamervraag_html(page.body, base_url=page.url, document_id=record.identifier)
         except ParseError as exc:
-            ctx.fail(ident, str(exc))
+            ctx.fail(f"{ident} metadata.xml", str(exc))
             return
-        doc_id = doc.document_id or record.identifier or document_id_from_url(page.url)
+        try:
+            doc = parse_kamervraag_html(page.body, base_url=page.url, document_id=record.identifier)
+            warning = None
+        except ParseError as exc:   # not a Kamervraag after all: kept as a plain document
+            doc, warning = None, str(exc)
+        doc_id = (doc.document_id if doc else None) or record.identifier or document_id_from_url(page.url)
         zaak_nummer = kamervragen.zaak_nummer_of(doc, meta)
-        doc_type = kamervragen.DOC_TYPES.get(doc.kind or "", "kamerstuk")
+        doc_type = kamervragen.DOC_TYPES.get(doc.kind or "", "kamerstuk") if doc else "kamerstuk"
         pdf = None
         if self.conf["fetch_pdf"] and record.item_urls.get("pdf"):
             pdf = ctx.fetch(record.item_urls["pdf"], "pdf", item=f"{ident} PDF")
@@ -111,12 +115,18 @@ class OfficieleBekendmakingenSource(Source):
                 kamervragen.rebuild(conn, ctx.cfg.data_dir, zaak_nummer,
                                     ctx.record_links if self.conf["follow_citations"] else None)
 
-        metadata = {"metadata_xml": meta or doc.meta, "zaak_nummer": zaak_nummer, "sru": {
+        metadata = {"metadata_xml": meta or (doc.meta if doc else {}), "zaak_nummer": zaak_nummer, "sru": {
             "publicatienaam": record.publicatienaam, "modified": record.modified, "type": record.type}}
-        title = first(meta, "DC.title") or record.title or doc.title_full or doc.title
+        if warning:
+            metadata["parse_warning"] = warning
+        title = first(meta, "DC.title") or record.title or (doc.title_full or doc.title if doc else None)
         date = parse_date(first(meta, "DCTERMS.issued")) or record.date or record.available
-        ctx.store_document(doc_id, page, source_id=doc_id, url=page.url, title=title, date=date,
-                           doc_type=doc_type, mime="text/html", metadata=metadata, after=after)
+        try:
+            ctx.store_document(doc_id, page, source_id=doc_id, url=page.url, title=title, date=date,
+                               doc_type=doc_type, mime="text/html", metadata=metadata, after=after)
+        except ParseError as exc:   # the Kamervraag could not be assembled; nothing of it was written
+            ctx.fail(ident, str(exc))
+            return
         if pdf is not None:
             ctx.store_document(f"{doc_id}:pdf", pdf, source_id=doc_id, url=pdf.url, title=title, date=date,
                                doc_type=f"{doc_type}-pdf", mime="application/pdf", count=False,
