@@ -146,15 +146,15 @@ def test_unreachable_host_fails_fast_once(tmp_path, conn):
     f, _ = make_fetcher(tmp_path, hosts=("127.0.0.1",))
     # A port nobody listens on: connection refused, no retries, then remembered for the run.
     import socket
-    s = socket.socket()
+    s = socket.socket()   # bound but not listening: connections are refused and nobody else gets the port
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
-    s.close()
     t = time.monotonic()
     with pytest.raises(FetchError) as exc:
         f.get(f"http://127.0.0.1:{port}/x", conn, "s")
     assert exc.value.kind == "unreachable" and "refused" in exc.value.reason
     assert time.monotonic() - t < 2
+    s.close()
 
 
 def test_offline_answers_from_archive(server, tmp_path, conn):

@@ -165,10 +165,9 @@ def test_unreachable_source_is_one_line_and_keeps_what_was_stored(server, tmp_pa
     assert run_cli(config)[0] == 0
     count = db(tmp_path).execute("SELECT COUNT(*) FROM documents").fetchone()[0]
     import socket
-    s = socket.socket()
+    s = socket.socket()   # bound but not listening: connections are refused and nobody else gets the port
     s.bind(("127.0.0.1", 0))
     dead = s.getsockname()[1]
-    s.close()
     text = config.read_text().replace(f"{server.base}/sru", f"http://127.0.0.1:{dead}/sru")
     config.write_text(text)
     t = time.monotonic()
@@ -178,6 +177,7 @@ def test_unreachable_source_is_one_line_and_keeps_what_was_stored(server, tmp_pa
     assert any(line.startswith("officielebekendmakingen") and "connection refused" in line for line in lines), out
     assert "Traceback" not in out
     assert db(tmp_path).execute("SELECT COUNT(*) FROM documents").fetchone()[0] == count
+    s.close()
 
 
 def test_offline_rebuilds_the_store_from_the_archive(server, tmp_path):
