@@ -317,7 +317,7 @@ def sources_config(server: FixtureServer, *, page_size: int = 2) -> dict:
                     "follow": [f"^{esc}/movisie/publicaties(\\?page=\\d+)?$", f"^{esc}/movisie/intern/"],
                     "max_depth": 3, "selectors": selectors},
         "kis": {"type": "site", "sitemaps": [f"{base}/kis/sitemap.xml"],
-                "publication": [f"^{esc}/kis/publicatie/[^/?#]+$"], "selectors": selectors},
+                "publication": ["^/kis/publicatie/[^/?#]+$"], "selectors": selectors},   # a path pattern
     }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from urllib.parse import urlsplit
 
 from defusedxml.common import DefusedXmlException
 from xml.etree.ElementTree import ParseError as XmlParseError
@@ -17,6 +18,14 @@ from xml.etree.ElementTree import ParseError as XmlParseError
 from miner.crawl.http import host_of
 from miner.crawl.publication import content_links, page_links, parse_sitemap, publication_metadata
 from miner.crawl.sources.base import CrawlContext, Source, SourceConfigError
+
+
+def _matches(patterns, url: str) -> bool:
+    """Patterns starting with ``^/`` or ``/`` match the path (and query) on this site's hosts, so a
+    site's configuration keeps working on a mirror or a test server; others match the whole URL."""
+    parts = urlsplit(url)
+    local = parts.path + (f"?{parts.query}" if parts.query else "")
+    return any(p.search(local if p.pattern.startswith(("^/", "/")) else url) for p in patterns)
 
 
 class SiteSource(Source):
@@ -36,10 +45,10 @@ class SiteSource(Source):
         return list(self.conf["sitemaps"]) + list(self.conf["seeds"])
 
     def is_publication(self, url: str) -> bool:
-        return host_of(url) in self.hosts() and any(p.search(url) for p in self._pub)
+        return host_of(url) in self.hosts() and _matches(self._pub, url)
 
     def _is_listing(self, url: str) -> bool:
-        return host_of(url) in self.hosts() and any(p.search(url) for p in self._follow)
+        return host_of(url) in self.hosts() and _matches(self._follow, url)
 
     # ---- discovery -----------------------------------------------------------------------------
 
