@@ -35,6 +35,21 @@ def test_publication_metadata_falls_back_to_dutch_labels():
     assert meta["pdf_urls"] == ["https://www.kis.nl/bestanden/wijkteams.pdf"]
 
 
+def test_publication_metadata_without_selectors_uses_labels_and_meta_tags():
+    html = """<html><head><meta name="description" content="Korte samenvatting van het onderzoek.">
+    <meta property="article:published_time" content="2024-03-05T10:00:00+01:00"></head><body>
+    <h1>Uitsluiting in de sociale basis</h1>
+    <h3>Onderzoekers</h3><ul><li><a href="/p/a">Fatima Bouali</a></li><li>Kees Visser</li></ul>
+    <h3>Thema's</h3><ul><li><h4>Buurten en leefbaarheid</h4><p>We doen veel onderzoek in wijken.</p></li>
+    <li><h4>Diversiteit</h4><p>Verschillend ervaren.</p></li></ul>
+    <dl><dt>Auteurs</dt><dd>niet gebruikt</dd></dl></body></html>"""
+    empty = {k: "" for k in ("title", "date", "authors", "themes", "summary", "details", "pdf")}
+    meta = publication_metadata(html, "https://x.nl/publicatie/u", {**empty, "title": "h1"})
+    assert meta["authors"] == ["Fatima Bouali", "Kees Visser"]
+    assert meta["themes"] == ["Buurten en leefbaarheid", "Diversiteit"]
+    assert meta["date"] == "2024-03-05" and meta["summary"] == "Korte samenvatting van het onderzoek."
+
+
 def test_content_links_leave_out_navigation_and_footer():
     links = [u for u, _ in content_links(KIS_LIKE, "https://www.kis.nl/publicatie/wijkteams")]
     assert "https://elders.example/stuk" in links

@@ -70,6 +70,46 @@ def _names(els) -> list[str]:
     return names
 
 
+AUTHOR_LABELS = ("onderzoekers", "onderzoeker", "auteurs", "auteur", "auteur(s)", "auteurs:", "geschreven door")
+THEME_LABELS = ("thema's", "themas", "thema", "onderwerpen", "onderwerp")
+
+
+def _after_label(soup, labels: tuple[str, ...]) -> list[str]:
+    """Values listed under a label such as "Onderzoekers" or "Thema's" (heading + list, dt + dd)."""
+    for el in soup.find_all(["h2", "h3", "h4", "h5", "h6", "dt", "strong", "b", "p", "span", "div"]):
+        if _text(el).rstrip(":").strip().lower() not in labels:
+            continue
+        sib = el.find_next_sibling("dd") if el.name == "dt" else el.find_next_sibling()
+        if sib is None:
+            continue
+        items = sib.find_all("li") or ([sib] if sib.name != "li" else [])
+        values = []
+        for item in items:
+            first_line = next(iter(item.stripped_strings), "")
+            if first_line and first_line not in values:
+                values.append(" ".join(first_line.split()))
+        if values:
+            return values
+    return []
+
+
+def _meta(soup, *names: str) -> str | None:
+    for name in names:
+        el = soup.find("meta", attrs={"name": name}) or soup.find("meta", attrs={"property": name})
+        if el is not None and el.get("content"):
+            return " ".join(el["content"].split())
+    return None
+
+
+def _names_of(values: list[str]) -> list[str]:
+    names = []
+    for value in values:
+        for part in re.split(r"\s*(?:,|;|\ben\b|&)\s*", value):
+            if part and part not in names:
+                names.append(part)
+    return names
+
+
 def publication_metadata(html: bytes | str, url: str, selectors: dict) -> dict:
     soup = BeautifulSoup(html, "lxml")
     for el in soup(["script", "style", "noscript"]):
@@ -96,12 +136,15 @@ def publication_metadata(html: bytes | str, url: str, selectors: dict) -> dict:
             full = urldefrag(urljoin(url, href))[0]
             if full not in pdfs:
                 pdfs.append(full)
+    authors = _names(_select(soup, selectors.get("authors", ""))) or _names_of(_after_label(soup, AUTHOR_LABELS))
+    date = (_date_of(_select(soup, selectors.get("date", "")), page_text)
+            or parse_date(_meta(soup, "article:published_time", "DCTERMS.issued", "date")))
     return {
         "title": title,
-        "date": _date_of(_select(soup, selectors.get("date", "")), page_text),
-        "authors": _names(_select(soup, selectors.get("authors", ""))),
-        "themes": themes,
-        "summary": " ".join(_text(e) for e in summary_els) or None,
+        "date": date,
+        "authors": authors,
+        "themes": themes or _after_label(soup, THEME_LABELS),
+        "summary": " ".join(_text(e) for e in summary_els) or _meta(soup, "description", "og:description"),
         "isbn": re.sub(r"\s", "-", isbn.group(1)) if isbn else None,
         "pages": int(pages.group(1)) if pages else None,
         "pdf_urls": pdfs,
