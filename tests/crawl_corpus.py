@@ -138,8 +138,16 @@ def _sru_record(server: FixtureServer, ident: str, title: str, date: str, public
     </sru:record>"""
 
 
-def sru_route(server: FixtureServer, records: list[tuple]):
+def sru_route(server: FixtureServer, records: list[tuple], hidden: tuple = ()):
+    """Search results; ``hidden`` ids are only found by ``dt.identifier==<id>`` (published later)."""
     def route(query: dict):
+        wanted = re.search(r"dt\.identifier==([\w-]+)", query.get("query", ""))
+        records_now = [r for r in all_records if r[0] == wanted.group(1)] if wanted else \
+            [r for r in all_records if r[0] not in hidden]
+        return _page(query, records_now)
+    all_records = records
+
+    def _page(query: dict, records: list[tuple]):
         start = int(query.get("startRecord", "1"))
         size = int(query.get("maximumRecords", "10"))
         chunk = records[start - 1:start - 1 + size]
@@ -242,7 +250,8 @@ def extra_publication(i: int) -> tuple:
 
 
 def install(server: FixtureServer, *, extra_questions: int = 0, extra_publications: int = 0,
-            odata_page_size: int = 2, modified: dict | None = None, extra_records: list | None = None) -> dict:
+            odata_page_size: int = 2, modified: dict | None = None, extra_records: list | None = None,
+            sru_hidden: tuple = ()) -> dict:
     """Register every route; returns what the tests need to know (config tables, expectations)."""
     server.add("/robots.txt", "User-agent: *\nDisallow: /movisie/intern/\n", "text/plain")
 
@@ -271,7 +280,7 @@ def install(server: FixtureServer, *, extra_questions: int = 0, extra_publicatio
         server.add(f"/obk/{ident}/metadata.xml", meta, "application/xml")
         records.append((ident, f"Vragen deel {i}", "2022-05-01", "Kamervragen zonder antwoord"))
     records += extra_records or []   # (id, title, date, publicatienaam); the test serves their pages
-    server.add("/sru", sru_route(server, records))
+    server.add("/sru", sru_route(server, records, sru_hidden))
     server.add("/nieuws/spreekkoren-jeugdvoetbal", "<html><body><h1>Spreekkoren bij jeugdvoetbal</h1><p>Scheidsrechters "
                "melden vaker racistische spreekkoren langs de lijn.</p></body></html>")
 

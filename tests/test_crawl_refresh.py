@@ -307,3 +307,16 @@ def test_a_search_hit_that_is_no_kamervraag_is_kept_as_a_plain_document(server, 
                                ).fetchone()
     assert (row["doc_type"], row["title"]) == ("kamerstuk", "Regeling")
     assert "no questions" in json.loads(row["metadata"])["parse_warning"]
+
+
+def test_answer_missing_from_the_search_is_asked_for_by_identifier(server, tmp_path):
+    crawl_corpus.install(server, sru_hidden=("ah-tk-20222023-1944",))
+    config = crawl_corpus.write_config(tmp_path / "config.toml", server, tmp_path / "data")
+    code, out = run_cli(config)
+    assert code == 0, out
+    kv = db(tmp_path).execute("SELECT answer_id, answer_document_id, answered FROM kamervragen "
+                              "WHERE zaak_nummer = '2023Z02090'").fetchone()
+    assert kv["answer_id"] == "ah-tk-20222023-1944" and kv["answer_document_id"] is not None
+    assert kv["answered"] == "2023-03-21"
+    asked = [h.path for h in server.hits if "dt.identifier==" in h.path]
+    assert asked and all("ah-tk-20222023-1944" in p for p in asked)

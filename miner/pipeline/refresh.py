@@ -119,6 +119,9 @@ def refresh(cfg, *, only: list[str] | None = None, since: str | None = None, lim
             t.start()
         for t in threads:
             t.join()
+        for s, summary, bar in zip(chosen, report.sources, bars):
+            if summary.error is None:
+                _run_source(cfg, s, fetcher, summary, since, limit, bar, all_sources, step="complete")
         cited = SourceSummary(CITED)
         _run_citations(cfg, fetcher, cited, all_sources, progress)
         if cited.new or cited.changed or cited.unchanged or cited.failed or cited.error:
@@ -152,12 +155,12 @@ def _fill_stats(fetcher: Fetcher, summary: SourceSummary) -> None:
     summary.bytes = stats.get("bytes", 0)
 
 
-def _run_source(cfg, source, fetcher, summary, since, limit, bar, all_sources) -> None:
+def _run_source(cfg, source, fetcher, summary, since, limit, bar, all_sources, step: str = "crawl") -> None:
     t = time.monotonic()
     conn = connect(cfg.database)
     try:
         ctx = CrawlContext(cfg, conn, fetcher, summary, since=since, limit=limit, bar=bar, registry=all_sources)
-        source.crawl(ctx)
+        getattr(source, step)(ctx)
     except FetchError as exc:
         summary.error = exc.reason if exc.kind == "unreachable" else f"{exc.url}: {exc.reason}"
     except (ParseError, SourceConfigError) as exc:
@@ -166,7 +169,7 @@ def _run_source(cfg, source, fetcher, summary, since, limit, bar, all_sources) -
         summary.error = f"internal error: {type(exc).__name__}: {exc}"
     finally:
         conn.close()
-        summary.seconds = time.monotonic() - t
+        summary.seconds += time.monotonic() - t
         _fill_stats(fetcher, summary)
 
 

@@ -182,3 +182,6 @@ class Source:
     def crawl(self, ctx: CrawlContext) -> None:
         raise NotImplementedError
 
+    def complete(self, ctx: CrawlContext) -> None:
+        """Runs after every source has crawled (what one source learnt may send another back)."""
+

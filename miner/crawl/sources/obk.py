@@ -53,6 +53,32 @@ class OfficieleBekendmakingenSource(Source):
                 return
             start = nxt
 
+    def complete(self, ctx: CrawlContext) -> None:
+        """Parts of known Kamervragen the search did not return (an answer published since, a question
+        known from the Tweede Kamer) are asked for by identifier (``dt.identifier==…``), after all
+        sources ran."""
+        rows = ctx.conn.execute("SELECT question_id, answer_id, question_document_id, answer_document_id "
+                                "FROM kamervragen ORDER BY id").fetchall()
+        wanted = [r["question_id"] for r in rows if r["question_id"] and r["question_document_id"] is None]
+        wanted += [r["answer_id"] for r in rows if r["answer_id"] and r["answer_document_id"] is None]
+        for ident in wanted:
+            if ctx.conn.execute("SELECT 1 FROM documents WHERE doc_key = ?", (ident,)).fetchone():
+                continue
+            url = build_sru_url(self.conf["base_url"], f"dt.identifier=={ident}", 1, 10)
+            try:
+                page = parse_sru(ctx.fetch_or_raise(url, "xml").body)
+            except FetchError as exc:
+                if exc.kind == "unreachable":
+                    raise
+                ctx.fail(ident, exc.reason)
+                continue
+            except ParseError as exc:
+                ctx.fail(ident, str(exc))
+                continue
+            for record in page.records:
+                if record.identifier == ident:   # a service that ignores the query gives no stray records
+                    self._record(ctx, record)
+
     def _stored_as_modified(self, ctx: CrawlContext, record) -> bool:
         """The search says this document was last modified when we stored it: no request needed."""
         if not (record.identifier and record.modified):
