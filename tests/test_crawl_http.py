@@ -214,3 +214,16 @@ def test_robots_server_error_stops_the_host_with_a_reason(server, tmp_path, conn
     with pytest.raises(FetchError, match="robots.txt unavailable") as exc:
         f.get(server.url("/p"), conn, "s")
     assert exc.value.kind == "error" and server.requests_for("/p") == []
+
+
+def test_pdf_cut_short_without_length_is_refused_and_fetched_again(server, tmp_path, conn):
+    from crawl_corpus import make_pdf
+    pdf = make_pdf("Rapport", ("Een alinea over discriminatie.",))
+    server.add("/r.pdf", pdf[: len(pdf) - 200], "application/pdf")
+    f, _ = make_fetcher(tmp_path)
+    with pytest.raises(FetchError, match="cut short"):
+        f.get(server.url("/r.pdf"), conn, "s", expect="pdf")
+    server.add("/r.pdf", pdf, "application/pdf")
+    assert f.get(server.url("/r.pdf"), conn, "s", expect="pdf").body == pdf
+    assert [h.status for h in server.requests_for("/r.pdf")] == [200, 200]
+    assert "If-None-Match" not in server.requests_for("/r.pdf")[1].headers

@@ -439,6 +439,10 @@ class Fetcher:
                 "fetched_at=excluded.fetched_at, attempts=attempts + 1, error=excluded.error",
                 (url, source, exc.status, when, exc.reason))
 
+    def forget(self, conn, url: str) -> None:
+        """A body that turned out unusable (cut short, not parseable): download it again next time."""
+        _forget_validators(conn, url)
+
     def close(self):
         self._session.close()
 
@@ -470,9 +474,11 @@ def _check_type(resp: Response, expect: str | None) -> None:
         return
     ctype = resp.content_type.split(";")[0].strip().lower()
     if expect == "pdf":
-        if resp.body[:1024].lstrip().startswith(b"%PDF"):
-            return
-        raise FetchError(resp.url, f"expected a PDF, got {ctype or 'no content type'}", kind="content_type")
+        if not resp.body[:1024].lstrip().startswith(b"%PDF"):
+            raise FetchError(resp.url, f"expected a PDF, got {ctype or 'no content type'}", kind="content_type")
+        if b"%%EOF" not in resp.body[-4096:]:   # a server that closed early without a Content-Length
+            raise FetchError(resp.url, "PDF is cut short (no %%EOF at the end)", kind="content_type")
+        return
     if any(marker in ctype for marker in EXPECT[expect]):
         return
     if expect == "document" and resp.body[:5] == b"%PDF-":

@@ -88,6 +88,11 @@ class CrawlContext:
         """For the requests a source cannot do without (its API, its first listing)."""
         return self.fetcher.get(url, self.conn, self.source, expect=expect)
 
+    def reject(self, resp: Response, what: str, reason: str) -> None:
+        """A fetched body the source cannot use: a failure now, and no 304 for it next run."""
+        self.fetcher.forget(self.conn, resp.url)
+        self.fail(what, reason)
+
     def allowed(self, url: str) -> bool:
         return self.fetcher.is_allowed(url)
 

@@ -42,7 +42,11 @@ class OfficieleBekendmakingenSource(Source):
         while True:
             page_url = self._url(start, ctx.since)
             resp = ctx.fetch_or_raise(page_url, "xml")
-            page = parse_sru(resp.body)
+            try:
+                page = parse_sru(resp.body)
+            except ParseError:
+                ctx.fetcher.forget(ctx.conn, resp.url)
+                raise
             for record in page.records:
                 if limit is not None and done >= limit:
                     return
@@ -120,7 +124,7 @@ class OfficieleBekendmakingenSource(Source):
         try:
             meta = parse_metadata_xml(meta_resp.body) if meta_resp is not None else {}
         except ParseError as exc:
-            ctx.fail(f"{ident} metadata.xml", str(exc))
+            ctx.reject(meta_resp, f"{ident} metadata.xml", str(exc))
             return
         try:
             doc = parse_kamervraag_html(page.body, base_url=page.url, document_id=record.identifier)

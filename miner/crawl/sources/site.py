@@ -65,7 +65,7 @@ class SiteSource(Source):
             try:
                 children, pages = parse_sitemap(resp.body)
             except (XmlParseError, DefusedXmlException) as exc:
-                ctx.fail(url, f"sitemap is not valid XML: {exc}")
+                ctx.reject(resp, url, f"sitemap is not valid XML: {exc}")
                 continue
             queue.extend(c for c in children if ctx.allowed(c))
             for loc, lastmod in pages:

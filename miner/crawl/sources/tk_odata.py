@@ -42,7 +42,11 @@ class TkODataSource(Source):
             while url and url not in seen:
                 seen.add(url)
                 resp = ctx.fetch_or_raise(url, "json")
-                page = parse_zaak_page(resp.body, resp.url)
+                try:
+                    page = parse_zaak_page(resp.body, resp.url)
+                except ParseError:
+                    ctx.fetcher.forget(ctx.conn, resp.url)
+                    raise
                 for item in json.loads(resp.body).get("value", []):
                     if limit is not None and done >= limit:
                         return
