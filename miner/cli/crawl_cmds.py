@@ -42,7 +42,7 @@ def register(main):
                   help="Only this configured source (repeatable); default: every enabled source.")
     @click.option("--since", callback=_iso_date, metavar="DATE",
                   help="Only items changed on or after DATE (YYYY-MM-DD): dt.modified / GewijzigdOp / sitemap lastmod.")
-    @click.option("--limit", type=click.IntRange(min=1), help="At most N items per source.")
+    @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="At most N items per source.")
     @click.option("--dry-run", is_flag=True, help="Show what would be fetched; fetch and store nothing.")
     @click.option("--offline", is_flag=True,
                   help="No network: rebuild the store from the WARC archive and extract what is new.")
