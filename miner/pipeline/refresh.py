@@ -180,6 +180,8 @@ def _run_citations(cfg, fetcher, summary, all_sources, progress) -> None:
     try:
         ctx = CrawlContext(cfg, conn, fetcher, summary, bar=bar, registry=all_sources)
         crawl_citations(ctx)
+    except Exception as exc:   # what was fetched is kept; the rest is tried again next run
+        summary.error = f"internal error: {type(exc).__name__}: {exc}"
     finally:
         bar.close()
         conn.close()
