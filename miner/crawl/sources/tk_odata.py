@@ -12,7 +12,7 @@ import json
 
 from miner.crawl import kamervragen
 from miner.crawl.parsers.errors import ParseError
-from miner.crawl.parsers.odata import build_zaak_url, parse_zaak, parse_zaak_page
+from miner.crawl.parsers.odata import build_zaak_url, document_resource_url, parse_zaak, parse_zaak_page
 from miner.crawl.sources.base import CrawlContext, Source
 from miner.crawl import write_transaction
 from miner.store.db import utcnow
@@ -81,7 +81,11 @@ class TkODataSource(Source):
         ctx.count("new" if row is None else "changed")
 
     def _document_file(self, ctx: CrawlContext, zaak, doc) -> None:
-        url = self.conf["base_url"].rstrip("/") + f"/Document({doc.id})/resource"
+        try:
+            url = document_resource_url(self.conf["base_url"], doc.id)
+        except ParseError as exc:
+            ctx.fail(f"{zaak.nummer} document {doc.id}", str(exc))
+            return
         resp = ctx.fetch(url, "document", item=f"{zaak.nummer} document {doc.id}")
         if resp is None:
             return
