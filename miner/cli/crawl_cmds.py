@@ -18,7 +18,8 @@ def _iso_date(ctx, param, value):
 
 
 def _summary_lines(report) -> list[str]:
-    lines = []
+    lines = [] if report.sources else ["no crawl sources enabled: add [crawl.sources.<name>] tables to config.toml "
+                                       "(README: \"Crawling and `miner refresh`\")"]
     width = max([len(s.name) for s in report.sources] + [6])
     for s in report.sources:
         if s.error:
