@@ -164,6 +164,7 @@ class Source:
     def __init__(self, name: str, conf: dict):
         self.name = name
         self.conf = conf
+        self._hosts: frozenset[str] | None = None
 
     def require(self, *keys: str) -> None:
         for key in keys:
@@ -176,9 +177,11 @@ class Source:
 
     def hosts(self) -> set[str]:
         """Hosts this source fetches from."""
-        urls = [self.conf.get("base_url") or ""] + list(self.conf.get("seeds") or []) + \
-            list(self.conf.get("sitemaps") or [])
-        return {host_of(u) for u in urls if u} | {h.lower() for h in self.conf.get("hosts") or []}
+        if self._hosts is None:
+            urls = [self.conf.get("base_url") or ""] + list(self.conf.get("seeds") or []) + \
+                list(self.conf.get("sitemaps") or [])
+            self._hosts = frozenset({host_of(u) for u in urls if u} | {h.lower() for h in self.conf.get("hosts") or []})
+        return self._hosts
 
     def plan(self) -> list[str]:
         """The first URLs this source will request (for --dry-run)."""

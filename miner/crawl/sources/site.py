@@ -93,7 +93,6 @@ class SiteSource(Source):
                     listings.append((link, depth + 1))
 
     def crawl(self, ctx: CrawlContext) -> None:
-        # The first request decides whether the site is reachable at all.
         pubs: dict[str, str | None] = {}   # publication URL → sitemap lastmod
         listings = deque((u, 0) for u in self.conf["seeds"])
         self._from_sitemaps(ctx, pubs, listings)
