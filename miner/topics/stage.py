@@ -1,5 +1,46 @@
-"""This stage's step in `miner refresh` (implemented by the stage's issue)."""
+"""The topics step of `miner refresh`: refit when the corpus changed, else keep the model."""
+from __future__ import annotations
+
+from miner.topics import corpus as corpus_mod, model, persist, quality
 
 
-def run(cfg, conn, progress: bool = True) -> dict:
-    return {}
+def active_model(conn):
+    return conn.execute("SELECT * FROM topic_models WHERE active = 1 ORDER BY id DESC LIMIT 1").fetchone()
+
+
+def run(cfg, conn, progress: bool = True, force: bool = False, overrides: dict | None = None) -> dict:
+    """Fit (or keep) the topic model.  ``overrides`` replaces [topics] keys for this run only
+    (``miner topics --refit --k 12``)."""
+    tcfg = dict(cfg["topics"], **(overrides or {}))
+    cfg_view = _CfgView(cfg, tcfg)
+    current = active_model(conn)
+    if not force and current is not None:
+        sig = corpus_mod.signature(conn, tcfg)
+        path = persist.model_file(cfg, current)
+        if current["corpus_hash"] == sig and path is not None and path.exists():
+            labels_changed = persist.refresh_labels(conn, cfg_view)
+            return {"status": "unchanged", "model_id": current["id"], "n_topics": current["n_topics"],
+                    "labels_updated": labels_changed}
+    corpus = corpus_mod.load(conn, tcfg, progress=progress)
+    n_docs = len({u.document_id for u in corpus.units})
+    if n_docs < tcfg["min_documents"]:
+        return {"status": "skipped", "reason": f"{n_docs} usable document(s), fewer than "
+                f"topics.min_documents = {tcfg['min_documents']}"}
+    fit = model.fit(corpus.texts, tcfg, progress=progress)
+    _, doc_weights = persist.document_weights(corpus, fit)
+    unassigned = quality.unassigned_share(doc_weights, tcfg["min_topic_weight"])
+    saved = persist.save(conn, cfg_view, corpus, fit, unassigned)
+    return {"status": "fitted", **saved, "method": fit.method, "n_topics": fit.n_topics, "documents": n_docs,
+            "units": len(corpus.units), "npmi": round(fit.npmi, 4), "diversity": round(fit.diversity, 4),
+            "unassigned_share": round(unassigned, 4)}
+
+
+class _CfgView:
+    """The config with the [topics] section replaced by this run's settings."""
+
+    def __init__(self, cfg, tcfg: dict):
+        self._cfg, self._tcfg = cfg, tcfg
+        self.root = cfg.root
+
+    def __getitem__(self, section):
+        return self._tcfg if section == "topics" else self._cfg[section]
