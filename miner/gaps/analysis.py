@@ -7,7 +7,8 @@ evidence type and period.  Whether a cell is a gap follows the configured defini
 (``definition_text`` prints it in words).  Gaps are ranked by how many research documents
 the cell would have if research were spread over it like over its row and column
 (expected = row research total x column research total / all research documents) minus
-how many it has: a thin cell between two well-studied labels is the more striking gap.
+how many it has, plus the Kamervragen in the cell: a thin cell between two well-studied
+labels, or one parliament asks about, is the more striking gap.
 """
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ class Cell:
     documents: list[int]
     n_research: int
     n_effect: int
+    n_kamervragen: int
     by_evidence: dict[str, int]
     by_period: dict[str, int]
     expected_research: float = 0.0
@@ -55,7 +57,7 @@ class Cell:
 
     @property
     def priority(self) -> float:
-        return round(self.expected_research - self.n_research, 4)
+        return round(self.expected_research + self.n_kamervragen - self.n_research, 4)
 
 
 def period_of(year: int | None, bounds: list[int]) -> str:
@@ -158,6 +160,7 @@ def build_cells(docs: dict[int, Doc], gcfg: dict) -> list[Cell]:
                 cell = Cell(matrix=matrix, row_layer=row_layer, col_layer=col_layer, row=row, col=col,
                             documents=sorted(d.id for d in members), n_research=len(research),
                             n_effect=sum(d.effect for d in research),
+                            n_kamervragen=sum(d.kind == "kamervragen" for d in members),
                             by_evidence=dict(sorted(Counter(e for d in members for e in d.evidence).items())),
                             by_period=dict(sorted(Counter(period_of(d.year, gcfg["period_bounds"])
                                                           for d in members).items())),
@@ -215,6 +218,7 @@ def neighbours(gap: Cell, cells: list[Cell], docs: dict[int, Doc], n: int) -> li
 def cell_to_row(cell: Cell, definition: str, computed_at: str) -> dict:
     return {"computed_at": computed_at, "matrix": cell.matrix, "row_label": cell.row, "col_label": cell.col,
             "n_documents": len(cell.documents), "n_research": cell.n_research, "n_effect": cell.n_effect,
+            "n_kamervragen": cell.n_kamervragen,
             "by_evidence": json.dumps(cell.by_evidence, ensure_ascii=False),
             "by_period": json.dumps(cell.by_period, ensure_ascii=False),
             "document_ids": json.dumps(cell.documents), "is_gap": int(cell.is_gap), "reason": cell.reason,

@@ -16,7 +16,7 @@ def gap_lines(result, top: int, n_neighbours: int, matrix: str | None = None) ->
              f"Documents with ground/mechanism/setting labels: {len(result.docs)} "
              f"({n_research} research, {sum(d.kind == 'kamervragen' for d in result.docs.values())} Kamervragen).",
              f"{len(gaps)} of {len(cells)} cells are gaps; the {min(top, len(gaps))} most striking "
-             "(most research expected from their row and column, least found):", ""]
+             "(research expected from row and column plus Kamervragen asking, minus research found):", ""]
     for i, cell in enumerate(gaps[:top], 1):
         lines += _gap_block(i, cell, result, cells, n_neighbours)
     return lines
@@ -25,7 +25,7 @@ def gap_lines(result, top: int, n_neighbours: int, matrix: str | None = None) ->
 def _gap_block(i: int, cell: Cell, result, cells: list[Cell], n_neighbours: int) -> list[str]:
     out = [f"{i}. {cell.row_layer} '{cell.row}' x {cell.col_layer} '{cell.col}': {cell.reason}.",
            f"   Numbers: {len(cell.documents)} document(s) with both labels, {cell.n_research} research, "
-           f"{cell.n_effect} effect stud{'y' if cell.n_effect == 1 else 'ies'}; about "
+           f"{cell.n_effect} effect stud{'y' if cell.n_effect == 1 else 'ies'}, {cell.n_kamervragen} Kamervragen; about "
            f"{cell.expected_research:.1f} research documents would be expected from the row and column.",
            f"   By evidence type: {_counts(cell.by_evidence)}. By period: {_counts(cell.by_period)}."]
     if cell.documents:

@@ -50,10 +50,11 @@ CREATE TABLE gaps (                          -- one row per matrix cell
     is_gap         INTEGER NOT NULL,
     reason         TEXT,                     -- plain-language why this cell is a gap
     definition     TEXT NOT NULL,            -- the gap definition in force
+    n_kamervragen  INTEGER NOT NULL DEFAULT 0,   -- Kamervragen with both labels
     row_layer      TEXT,                     -- ground / mechanism / setting
     col_layer      TEXT,
     expected_research REAL,                  -- research documents expected from row and column totals
-    priority       REAL,                     -- expected minus observed research documents (higher = more striking gap)
+    priority       REAL,                     -- expected research + Kamervragen - research found (higher = more striking)
     gap_kind       TEXT                      -- no_research, thin, no_effect_study (NULL when not a gap)
 );
 
