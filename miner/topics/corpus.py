@@ -48,9 +48,9 @@ class Corpus:
 
 def _fit_settings(tcfg: dict) -> dict:
     """The settings a fit depends on (part of the corpus signature)."""
-    keys = ("method", "n_topics", "n_topics_min", "n_topics_max", "n_topics_step", "selection", "coherence_top_n",
+    keys = ("method", "n_topics", "n_topics_min", "n_topics_max", "n_topics_step", "k_search_units", "selection", "coherence_top_n",
             "min_topic_weight", "chunk_tokens", "unsplit_doc_types", "min_df", "max_df", "max_features",
-            "min_token_length", "extra_stop_words", "boilerplate_min_share", "random_state", "max_iter",
+            "min_token_length", "extra_stop_words", "boilerplate_min_share", "random_state", "max_iter", "warm_start", "keep_k_below_change",
             "dutch_only")
     return {k: tcfg[k] for k in keys}
 

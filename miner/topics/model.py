@@ -59,14 +59,45 @@ def _normalise_rows(m: np.ndarray) -> np.ndarray:
     return np.divide(m, sums, out=np.zeros_like(m), where=sums > 0)
 
 
-def fit_one(counts, vocabulary: list[str], k: int, method: str, tcfg: dict, binary=None) -> Fit:
+@dataclass
+class Start:
+    """A previous model to continue from (warm start): its vocabulary and topic-term weights."""
+    vocabulary: list[str]
+    components: np.ndarray
+
+
+def _warm_init(x, vocabulary: list[str], start: Start, k: int, tcfg: dict):
+    """Initial W, H for NMF from the previous topics mapped onto the new vocabulary."""
+    from sklearn.decomposition import non_negative_factorization
+    pos = {t: i for i, t in enumerate(start.vocabulary)}
+    h0 = np.full((k, len(vocabulary)), 1e-6)
+    for j, term in enumerate(vocabulary):
+        i = pos.get(term)
+        if i is not None:
+            h0[:, j] = np.maximum(start.components[:, i], 1e-6)
+    w0, _, _ = non_negative_factorization(x, H=h0, n_components=k, update_H=False, init="custom",
+                                          max_iter=tcfg["max_iter"])
+    return np.maximum(w0, 1e-9), h0
+
+
+def fit_one(counts, vocabulary: list[str], k: int, method: str, tcfg: dict, binary=None,
+            start: Start | None = None) -> Fit:
     if method == "nmf":
+        import warnings
         from sklearn.decomposition import NMF
+        from sklearn.exceptions import ConvergenceWarning
         from sklearn.feature_extraction.text import TfidfTransformer
         x = TfidfTransformer(sublinear_tf=True).fit_transform(counts)
-        est = NMF(n_components=k, init="nndsvd", random_state=tcfg["random_state"], max_iter=tcfg["max_iter"],
-                  tol=1e-4)
-        w = est.fit_transform(x)
+        warm = start is not None and start.components.shape[0] == k
+        est = NMF(n_components=k, init="custom" if warm else "nndsvd", random_state=tcfg["random_state"],
+                  max_iter=tcfg["max_iter"], tol=1e-3)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)   # the iteration cap is a setting, not an error
+            if warm:
+                w0, h0 = _warm_init(x, vocabulary, start, k, tcfg)
+                w = est.fit_transform(x, W=w0, H=h0)
+            else:
+                w = est.fit_transform(x)
     elif method == "lda":
         from sklearn.decomposition import LatentDirichletAllocation
         est = LatentDirichletAllocation(n_components=k, learning_method="batch", random_state=tcfg["random_state"],
@@ -103,28 +134,45 @@ def candidate_ks(tcfg: dict, n_units: int) -> list[int]:
     return usable
 
 
-def fit(texts: list[list[str]], tcfg: dict, progress: bool = False) -> Fit:
+def fit(texts: list[list[str]], tcfg: dict, progress: bool = False, start: Start | None = None,
+        keep_k: int | None = None) -> Fit:
     """Fit the configured method; when n_topics = 0 try each k and keep the best NPMI
-    (ties, to 4 decimals, go to the smaller k)."""
+    (ties, to 4 decimals, go to the smaller k).  ``keep_k`` skips the search (a small
+    corpus change keeps the number of topics); ``start`` warm-starts NMF from a previous model."""
     from tqdm import tqdm
 
     counts, vocabulary = vectorise(texts, tcfg)
     binary = (counts > 0).astype(np.float64)
-    ks = candidate_ks(tcfg, counts.shape[0])
+    ks = candidate_ks(dict(tcfg, n_topics=keep_k) if keep_k else tcfg, counts.shape[0])
     if len(vocabulary) < max(ks):
         raise TopicError(f"vocabulary of {len(vocabulary)} terms is too small for {max(ks)} topics")
-    term_mass = np.asarray(counts.sum(axis=0)).ravel()
-    best, best_score, tried = None, None, []
-    for k in tqdm(ks, desc="topics: fitting", unit="k", disable=not progress or len(ks) == 1, leave=False):
-        f = fit_one(counts, vocabulary, k, tcfg["method"], tcfg, binary)
-        covered = quality.term_coverage(term_mass, quality.top_term_indices(f.components, tcfg["coherence_top_n"]))
-        score = round(selection_score(f.npmi, covered, tcfg["selection"]), 4)
-        tried.append({"k": k, "npmi": round(f.npmi, 4), "diversity": round(f.diversity, 4),
-                      "covered": round(covered, 4), "score": score})
-        if best is None or score > best_score:
-            best, best_score = f, score
+    tried = []
+    if len(ks) > 1:
+        # Choosing k on an evenly spaced sample of units keeps a 10,000-document corpus fast;
+        # the chosen k is then fitted on everything.
+        rows = search_sample(counts.shape[0], tcfg["k_search_units"])
+        s_counts, s_binary = counts[rows], binary[rows]
+        s_mass = np.asarray(s_counts.sum(axis=0)).ravel()
+        best_k, best_score = None, None
+        for k in tqdm(ks, desc="topics: choosing k", unit="k", disable=not progress, leave=False):
+            f = fit_one(s_counts, vocabulary, k, tcfg["method"], tcfg, s_binary, start)
+            covered = quality.term_coverage(s_mass, quality.top_term_indices(f.components, tcfg["coherence_top_n"]))
+            score = round(selection_score(f.npmi, covered, tcfg["selection"]), 4)
+            tried.append({"k": k, "npmi": round(f.npmi, 4), "diversity": round(f.diversity, 4),
+                          "covered": round(covered, 4), "score": score, "units": len(rows)})
+            if best_score is None or score > best_score:
+                best_k, best_score = k, score
+        ks = [best_k]
+    best = fit_one(counts, vocabulary, ks[0], tcfg["method"], tcfg, binary, start)
     best.candidates = tried
     return best
+
+
+def search_sample(n: int, limit: int) -> np.ndarray:
+    """At most ``limit`` unit indices, evenly spaced (deterministic)."""
+    if n <= limit:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, limit).round().astype(int))
 
 
 def selection_score(npmi: float, covered: float, selection: str) -> float:

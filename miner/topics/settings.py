@@ -20,6 +20,8 @@ SCHEMA = {
     "n_topics_step": Field(int, 3, "Step between the numbers of topics tried.", check=positive),
     "selection": Field(str, "npmi", "How n_topics is chosen: npmi (coherence alone) or npmi_coverage "
                        "(coherence x share of word occurrences on the topics' top terms).", choices=("npmi", "npmi_coverage")),
+    "k_search_units": Field(int, 2000, "The number of topics is chosen on at most this many text units "
+                            "(evenly spaced sample); the chosen k is then fitted on all.", check=positive),
     "coherence_top_n": Field(int, 10, "Top terms per topic the NPMI coherence is computed over.", check=positive),
     "diversity_top_n": Field(int, 25, "Top terms per topic the diversity (unique share) is computed over.",
                              check=positive),
@@ -42,8 +44,12 @@ SCHEMA = {
                              "their term weights is at least this.", check=unit_interval),
     "labels_file": Field(str, "models/topic_labels.toml", "Researchers' topic labels, by topic id "
                          "(kept across refits).", is_path=True),
+    "warm_start": Field(bool, True, "After a corpus change, NMF starts from the previous topics (they drift "
+                        "instead of jumping); `miner topics --refit` always fits from scratch."),
+    "keep_k_below_change": Field(float, 0.25, "When fewer than this share of the documents is new since the last "
+                                 "fit, the number of topics is kept instead of chosen again.", check=unit_interval),
     "random_state": Field(int, 0, "Seed for the model fit (fits are deterministic).", check=non_negative),
-    "max_iter": Field(int, 300, "Iteration limit of the model fit.", check=positive),
+    "max_iter": Field(int, 200, "Iteration limit of the model fit.", check=positive),
     "min_documents": Field(int, 20, "Fewer usable documents than this: no topic model is fitted.",
                            check=positive),
     "dutch_only": Field(bool, True, "Only documents detected as Dutch are modelled."),

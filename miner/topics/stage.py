@@ -26,13 +26,35 @@ def run(cfg, conn, progress: bool = True, force: bool = False, overrides: dict |
     if n_docs < tcfg["min_documents"]:
         return {"status": "skipped", "reason": f"{n_docs} usable document(s), fewer than "
                 f"topics.min_documents = {tcfg['min_documents']}"}
-    fit = model.fit(corpus.texts, tcfg, progress=progress)
+    start, keep_k = (None, None) if force else _continuation(conn, cfg, tcfg, current, corpus)
+    fit = model.fit(corpus.texts, tcfg, progress=progress, start=start, keep_k=keep_k)
     _, doc_weights = persist.document_weights(corpus, fit)
     unassigned = quality.unassigned_share(doc_weights, tcfg["min_topic_weight"])
     saved = persist.save(conn, cfg_view, corpus, fit, unassigned)
     return {"status": "fitted", **saved, "method": fit.method, "n_topics": fit.n_topics, "documents": n_docs,
             "units": len(corpus.units), "npmi": round(fit.npmi, 4), "diversity": round(fit.diversity, 4),
             "unassigned_share": round(unassigned, 4)}
+
+
+def _continuation(conn, cfg, tcfg: dict, current, corpus) -> tuple[model.Start | None, int | None]:
+    """What a refit after a corpus change carries over from the active model: its k when
+    few documents are new, and its topics as NMF starting point (warm_start)."""
+    if current is None or current["method"] != tcfg["method"]:
+        return None, None
+    previous = {r[0] for r in conn.execute("SELECT DISTINCT document_id FROM document_topics")}
+    docs = {u.document_id for u in corpus.units}
+    new_share = len(docs - previous) / len(docs) if docs else 1.0
+    if new_share >= tcfg["keep_k_below_change"]:
+        return None, None
+    keep_k = None if tcfg["n_topics"] else current["n_topics"]
+    start = None
+    path = persist.model_file(cfg, current)
+    if (tcfg["warm_start"] and tcfg["method"] == "nmf" and (keep_k or tcfg["n_topics"]) == current["n_topics"]
+            and path is not None and path.exists()):
+        import joblib
+        saved = joblib.load(path)
+        start = model.Start(vocabulary=saved["vocabulary"], components=saved["components"])
+    return start, keep_k
 
 
 class _CfgView:

@@ -26,6 +26,10 @@ THEMES = {
     "buurt": "buurthuis jongerenwerker wijkteam vrijwilliger activiteit buurtbewoner ontmoeting "
              "wijkcentrum buurtfeest koffieochtend straat speeltuin huiskamer vereniging wijk".split(),
 }
+# Dutch compound heads: with rich=True every theme also uses compounds (schoolbeleid,
+# woningoverleg ...), which gives the vocabulary size of a real corpus for timing.
+MODIFIERS = ("beleid plan team overleg raad project fonds groep regel gesprek dag week avond les kosten "
+             "budget rapport onderzoek netwerk punt middag leider coach dienst locatie").split()
 FILLER = "mens groep gesprek situatie ervaring manier moment plek verhaal idee".split()
 TEMPLATES = [
     "De {0} sprak met de {1} over de {2}.",
@@ -36,7 +40,15 @@ TEMPLATES = [
 ]
 
 
-def document(rng: random.Random, n_sentences: int, themes: list[str] | None = None) -> tuple[str, list[str]]:
+def _vocabulary(theme: str, rich: bool) -> list[str]:
+    words = THEMES[theme]
+    if not rich:
+        return words
+    return words + [root + mod for root in words[:10] for mod in MODIFIERS]
+
+
+def document(rng: random.Random, n_sentences: int, themes: list[str] | None = None,
+             rich: bool = False) -> tuple[str, list[str]]:
     """One document: (text, [main theme, optional second theme])."""
     names = sorted(THEMES)
     main = themes[0] if themes else rng.choice(names)
@@ -44,12 +56,14 @@ def document(rng: random.Random, n_sentences: int, themes: list[str] | None = No
     sentences = []
     for _ in range(n_sentences):
         theme = second if second and rng.random() < 0.3 else main
-        words = [rng.choice(THEMES[theme]) for _ in range(3)] + [rng.choice(FILLER)]
+        vocab = _vocabulary(theme, rich)
+        words = [rng.choice(vocab) for _ in range(3)] + [rng.choice(FILLER)]
         rng.shuffle(words)
         sentences.append(rng.choice(TEMPLATES).format(*words))
     return " ".join(sentences), [main] + ([second] if second else [])
 
 
-def corpus(n: int, seed: int = 0, n_sentences: tuple[int, int] = (8, 30)) -> list[tuple[str, list[str]]]:
+def corpus(n: int, seed: int = 0, n_sentences: tuple[int, int] = (8, 30),
+           rich: bool = False) -> list[tuple[str, list[str]]]:
     rng = random.Random(seed)
-    return [document(rng, rng.randint(*n_sentences)) for _ in range(n)]
+    return [document(rng, rng.randint(*n_sentences), rich=rich) for _ in range(n)]
