@@ -190,3 +190,34 @@ def test_cli_gaps_on_empty_store(workdir):
     from miner.cli import main
     res = CliRunner().invoke(main, ["gaps"])
     assert res.exit_code == 0 and "No documents with ground, mechanism or setting annotations" in res.output
+
+
+def test_refresh_stages_topics_then_gaps_twice_change_nothing(tmp_path):
+    from miner.pipeline.stages import POST_EXTRACTION_STAGES, resolve
+    from tests.topics_corpus import synthetic_store
+    cfg = config.from_dict({"store": {"database": "db.sqlite"}, "gaps": SMALL,
+                            "topics": {"n_topics_min": 4, "n_topics_max": 8, "n_topics_step": 4,
+                                       "min_documents": 10}}, tmp_path)
+    conn = synthetic_store(cfg.database, 60)
+    for i, (doc_id,) in enumerate(conn.execute("SELECT id FROM documents ORDER BY id").fetchall()):
+        annotate(conn, doc_id, "ground", "religie" if i % 3 else "herkomst")
+        annotate(conn, doc_id, "mechanism", "training")
+        if i < 10:
+            conn.execute("UPDATE documents SET doc_type = 'kamervraag' WHERE id = ?", (doc_id,))
+    stages = {name: resolve(spec) for name, spec in POST_EXTRACTION_STAGES if name in ("topics", "gaps")}
+
+    def refresh():
+        return {name: fn(cfg, conn, progress=False) for name, fn in stages.items()}
+
+    first = refresh()
+    assert first["topics"]["status"] == "fitted" and first["gaps"]["documents"] == 60
+    tables = lambda: [conn.execute(q).fetchall() for q in (  # noqa: E731
+        "SELECT id, model_id, top_terms, label FROM topics ORDER BY id",
+        "SELECT * FROM document_topics ORDER BY document_id, topic_id",
+        "SELECT matrix, row_label, col_label, n_documents, n_research, is_gap, reason FROM gaps ORDER BY id",
+        "SELECT kind, key, n_kamervragen, n_research, ratio, outruns_research FROM attention ORDER BY id")]
+    before = [[tuple(r) for r in t] for t in tables()]
+    second = refresh()
+    assert second["topics"]["status"] == "unchanged" and second["gaps"] == first["gaps"]
+    assert [[tuple(r) for r in t] for t in tables()] == before
+    assert conn.execute("SELECT COUNT(*) FROM attention WHERE kind = 'topic'").fetchone()[0] > 0

@@ -165,8 +165,11 @@ def test_broken_labels_file_is_one_clear_error(tmp_path):
     conn = synthetic_store(tmp_path / "db.sqlite", 40)
     cfg["topics"]["labels_file"].parent.mkdir(parents=True, exist_ok=True)
     cfg["topics"]["labels_file"].write_text("[topic.x]\nlabel = 3\n", encoding="utf-8")
+    out = stage.run(cfg, conn, progress=False)
+    assert out["status"] == "failed" and "topic_labels.toml: topic.x: the topic id must be a number" in out["reason"]
     with pytest.raises(TopicError, match="topic_labels.toml: topic.x"):
-        stage.run(cfg, conn, progress=False)
+        from miner.topics import labels
+        labels.read(cfg["topics"]["labels_file"])
 
 
 def test_too_few_documents_skips(tmp_path):

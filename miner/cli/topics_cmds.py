@@ -53,9 +53,9 @@ def topics(refit, n_topics, method, label, over_time, by_source, as_json, cfg):
         elif refit or overrides or stage.active_model(conn) is None:
             run_id = runs.start(conn, "topics")
             summary = stage.run(cfg, conn, progress=progress_enabled(), force=True, overrides=overrides)
-            runs.finish(conn, run_id, "ok", summary)
-            if summary["status"] == "skipped":
-                raise UserError(f"no topic model: {summary['reason']}")
+            runs.finish(conn, run_id, "failed" if summary["status"] == "failed" else "ok", summary)
+            if summary["status"] in ("skipped", "failed"):
+                raise UserError(f"no new topic model: {summary['reason']}")
     except TopicError as exc:
         raise UserError(str(exc)) from None
     model = stage.active_model(conn)

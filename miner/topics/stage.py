@@ -10,7 +10,16 @@ def active_model(conn):
 
 def run(cfg, conn, progress: bool = True, force: bool = False, overrides: dict | None = None) -> dict:
     """Fit (or keep) the topic model.  ``overrides`` replaces [topics] keys for this run only
-    (``miner topics --refit --k 12``)."""
+    (``miner topics --refit --k 12``).  A problem a person must fix (too few documents, a
+    broken labels file) gives status 'skipped' or 'failed' with the reason, so `miner refresh`
+    carries on with the next stage and the previous model stays active."""
+    try:
+        return _run(cfg, conn, progress, force, overrides)
+    except model.TopicError as exc:
+        return {"status": "failed", "reason": str(exc)}
+
+
+def _run(cfg, conn, progress, force, overrides) -> dict:
     tcfg = dict(cfg["topics"], **(overrides or {}))
     cfg_view = _CfgView(cfg, tcfg)
     current = active_model(conn)
