@@ -10,6 +10,7 @@
    terms, document co-occurrence on this corpus) and diversity (unique share of top 25).
 2. Stability on the same corpus: fit on 90% of the documents, add the other 10%, refresh;
    the share of topic ids kept, and kept with (at least 5 of 10) the same top terms.
+   With k chosen again (auto), k fixed, and k fixed without warm start (refit from scratch).
    Also: a refresh without change keeps the model; a refit from scratch gives the same topics.
 3. Time: `miner refresh`'s topics step (read, lemmatise, choose k, fit, store) on synthetic
    Dutch-like corpora of the given sizes.
@@ -125,6 +126,7 @@ def quality_and_stability(shared: Path, tmp: Path) -> dict:
     rows = conn.execute("SELECT doc_key, doc_type, text FROM documents ORDER BY doc_key").fetchall()
     out["stability_auto_k"] = stability(rows, tmp / "auto", {})
     out["stability_fixed_k"] = stability(rows, tmp / "fixed", {"n_topics": run["n_topics"]})
+    out["stability_fixed_k_cold"] = stability(rows, tmp / "cold", {"n_topics": run["n_topics"], "warm_start": False})
     return out
 
 
