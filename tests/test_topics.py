@@ -127,8 +127,9 @@ def test_refresh_without_change_keeps_model_and_ids(tmp_path):
     assert (tmp_path / "models" / "topics" / f"topic_model_{forced['model_id']}.joblib").exists()
 
 
-def test_adding_ten_percent_keeps_most_ids(tmp_path):
-    cfg = _cfg(tmp_path, n_topics=8)
+@pytest.mark.parametrize("topics", [{}, {"n_topics": 8}], ids=["auto-k", "fixed-k"])
+def test_adding_ten_percent_keeps_most_ids(tmp_path, topics):
+    cfg = _cfg(tmp_path, **topics)
     conn = synthetic_store(tmp_path / "db.sqlite", 200)
     stage.run(cfg, conn, progress=False)
     old = {t["id"]: set(t["top_terms"][:10]) for t in reports.current_topics(conn)}
@@ -138,6 +139,7 @@ def test_adding_ten_percent_keeps_most_ids(tmp_path):
     new = {t["id"]: set(t["top_terms"][:10]) for t in reports.current_topics(conn)}
     same = [i for i in old if i in new and len(old[i] & new[i]) >= 5]
     assert len(same) / len(old) >= 0.8
+    assert len(new) == len(old)        # a 10% change keeps k (keep_k_below_change)
 
 
 def test_researcher_labels_survive_a_refit(tmp_path):

@@ -23,6 +23,8 @@ def _open(cfg, readonly=False):
 
 @click.command()
 @click.option("--refit", is_flag=True, help="Fit the model again even if the corpus did not change.")
+@click.option("--from-scratch", is_flag=True, help="With --refit: ignore the previous model (no kept k, no warm "
+              "start); the same corpus and config then always give the same topics.")
 @click.option("--k", "n_topics", type=click.IntRange(min=1), default=None,
               help="Refit with this number of topics (instead of topics.n_topics).")
 @click.option("--method", type=click.Choice(["nmf", "lda"]), default=None, help="Refit with this method.")
@@ -32,7 +34,7 @@ def _open(cfg, readonly=False):
 @click.option("--by-source", is_flag=True, help="Also print documents per topic: Kamervragen vs research.")
 @click.option("--json", "as_json", is_flag=True, help="Print the model as one JSON object.")
 @config_option
-def topics(refit, n_topics, method, label, over_time, by_source, as_json, cfg):
+def topics(refit, from_scratch, n_topics, method, label, over_time, by_source, as_json, cfg):
     """Show the topic model (fit it first when there is none, or with --refit).
 
     Prints k, coherence (NPMI), diversity, the share of documents without a clear topic,
@@ -50,9 +52,10 @@ def topics(refit, n_topics, method, label, over_time, by_source, as_json, cfg):
                 raise UserError(f"no current topic with id {label[0]} (see `miner topics`)")
             labels_mod.set_label(cfg["topics"]["labels_file"], label[0], label[1], current)
             persist.refresh_labels(conn, cfg)
-        elif refit or overrides or stage.active_model(conn) is None:
+        elif refit or from_scratch or overrides or stage.active_model(conn) is None:
             run_id = runs.start(conn, "topics")
-            summary = stage.run(cfg, conn, progress=progress_enabled(), force=True, overrides=overrides)
+            summary = stage.run(cfg, conn, progress=progress_enabled(), force=True, overrides=overrides,
+                                from_scratch=from_scratch)
             runs.finish(conn, run_id, "failed" if summary["status"] == "failed" else "ok", summary)
             if summary["status"] in ("skipped", "failed"):
                 raise UserError(f"no new topic model: {summary['reason']}")

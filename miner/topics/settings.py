@@ -45,7 +45,7 @@ SCHEMA = {
     "labels_file": Field(str, "models/topic_labels.toml", "Researchers' topic labels, by topic id "
                          "(kept across refits).", is_path=True),
     "warm_start": Field(bool, True, "After a corpus change, NMF starts from the previous topics (they drift "
-                        "instead of jumping); `miner topics --refit` always fits from scratch."),
+                        "instead of jumping); `miner topics --refit --from-scratch` does not."),
     "keep_k_below_change": Field(float, 0.25, "When fewer than this share of the documents is new since the last "
                                  "fit, the number of topics is kept instead of chosen again.", check=unit_interval),
     "random_state": Field(int, 0, "Seed for the model fit (fits are deterministic).", check=non_negative),

@@ -8,18 +8,22 @@ def active_model(conn):
     return conn.execute("SELECT * FROM topic_models WHERE active = 1 ORDER BY id DESC LIMIT 1").fetchone()
 
 
-def run(cfg, conn, progress: bool = True, force: bool = False, overrides: dict | None = None) -> dict:
+def run(cfg, conn, progress: bool = True, force: bool = False, overrides: dict | None = None,
+        from_scratch: bool = False) -> dict:
     """Fit (or keep) the topic model.  ``overrides`` replaces [topics] keys for this run only
     (``miner topics --refit --k 12``).  A problem a person must fix (too few documents, a
     broken labels file) gives status 'skipped' or 'failed' with the reason, so `miner refresh`
-    carries on with the next stage and the previous model stays active."""
+    carries on with the next stage and the previous model stays active.
+
+    ``force`` refits even when the corpus is unchanged; a changed corpus still continues from
+    the active model (kept k, warm start) unless ``from_scratch``."""
     try:
-        return _run(cfg, conn, progress, force, overrides)
+        return _run(cfg, conn, progress, force, overrides, from_scratch)
     except model.TopicError as exc:
         return {"status": "failed", "reason": str(exc)}
 
 
-def _run(cfg, conn, progress, force, overrides) -> dict:
+def _run(cfg, conn, progress, force, overrides, from_scratch) -> dict:
     tcfg = dict(cfg["topics"], **(overrides or {}))
     cfg_view = _CfgView(cfg, tcfg)
     current = active_model(conn)
@@ -35,7 +39,7 @@ def _run(cfg, conn, progress, force, overrides) -> dict:
     if n_docs < tcfg["min_documents"]:
         return {"status": "skipped", "reason": f"{n_docs} usable document(s), fewer than "
                 f"topics.min_documents = {tcfg['min_documents']}"}
-    start, keep_k = (None, None) if force else _continuation(conn, cfg, tcfg, current, corpus)
+    start, keep_k = (None, None) if from_scratch else _continuation(conn, cfg, tcfg, current, corpus)
     fit = model.fit(corpus.texts, tcfg, progress=progress, start=start, keep_k=keep_k)
     _, doc_weights = persist.document_weights(corpus, fit)
     unassigned = quality.unassigned_share(doc_weights, tcfg["min_topic_weight"])
@@ -48,8 +52,8 @@ def _run(cfg, conn, progress, force, overrides) -> dict:
 def _continuation(conn, cfg, tcfg: dict, current, corpus) -> tuple[model.Start | None, int | None]:
     """What a refit after a corpus change carries over from the active model: its k when
     few documents are new, and its topics as NMF starting point (warm_start)."""
-    if current is None or current["method"] != tcfg["method"]:
-        return None, None
+    if current is None or current["method"] != tcfg["method"] or current["corpus_hash"] == corpus.signature:
+        return None, None   # nothing to continue from, or the same corpus: refit it reproducibly
     previous = {r[0] for r in conn.execute("SELECT DISTINCT document_id FROM document_topics")}
     docs = {u.document_id for u in corpus.units}
     new_share = len(docs - previous) / len(docs) if docs else 1.0
