@@ -47,6 +47,22 @@ def test_sentence_initial_capital_is_not_a_name():
     assert out[:3] == ["discriminatie", "komen", "vrijwilliger"]
 
 
+def test_names_come_from_kamervraag_actors_and_authors(tmp_path):
+    conn = connect(tmp_path / "db.sqlite")
+    doc = add_document(conn, "kv", "Vragen van het lid Vermeulen aan de minister over discriminatie.",
+                       doc_type="kamervraag")
+    conn.execute("UPDATE documents SET authors = ? WHERE id = ?", (json.dumps(["Anna de Wit"]), doc))
+    kv = conn.execute("INSERT INTO kamervragen (zaak_nummer, question_document_id) VALUES ('2024Z1', ?)",
+                      (doc,)).lastrowid
+    conn.execute("INSERT INTO kamervraag_actors (kamervraag_id, role, name) VALUES (?, 'indiener', "
+                 "'Vermeulen')", (kv,))
+    names = corpus_mod.known_names(conn)
+    assert {"vermeulen", "anna", "wit"} <= names and "de" not in names
+    units = corpus_mod.build_units([(doc, "kamervraag", "Vermeulen vraagt naar discriminatie.")],
+                                   _cfg(tmp_path)["topics"], names)
+    assert "vermeulen" not in units[0].tokens and "discriminatie" in units[0].tokens
+
+
 def test_chunking_and_boilerplate():
     toks = [f"w{i}" for i in range(1000)]
     parts = corpus_mod.chunk(toks, 400)

@@ -49,7 +49,7 @@ SCHEMA = {
     "keep_k_below_change": Field(float, 0.25, "When fewer than this share of the documents is new since the last "
                                  "fit, the number of topics is kept instead of chosen again.", check=unit_interval),
     "random_state": Field(int, 0, "Seed for the model fit (fits are deterministic).", check=non_negative),
-    "max_iter": Field(int, 200, "Iteration limit of the model fit.", check=positive),
+    "max_iter": Field(int, 200, "Iteration limit of the model fit (LDA: at most 50 passes).", check=positive),
     "min_documents": Field(int, 20, "Fewer usable documents than this: no topic model is fitted.",
                            check=positive),
     "dutch_only": Field(bool, True, "Only documents detected as Dutch are modelled."),
