@@ -13,7 +13,7 @@
    With k chosen again (auto), k fixed, and k fixed without warm start (refit from scratch).
    Also: a refresh without change keeps the model; a refit from scratch gives the same topics.
 3. Time: `miner refresh`'s topics step (read, lemmatise, choose k, fit, store) on synthetic
-   Dutch-like corpora of the given sizes.
+   Dutch-like corpora of the given sizes, and the gaps step on 10,000 annotated documents.
 """
 from __future__ import annotations
 
@@ -176,6 +176,32 @@ def timing(sizes: list[int], tmp: Path) -> list[dict]:
     return out
 
 
+def gaps_timing(n: int, tmp: Path) -> dict:
+    """The gaps step on n documents with random ground/mechanism/setting annotations."""
+    import random
+    from miner.gaps import stage as gaps_stage
+    from miner.gaps.settings import GROUNDS, MECHANISMS, SETTINGS
+    cfg = config.from_dict({"store": {"database": "gaps.sqlite"}}, tmp)
+    conn = connect(cfg.database)
+    rng = random.Random(0)
+    conn.execute("BEGIN")
+    for i in range(n):
+        add(conn, f"g{i:06d}", "tekst", rng.choice(["rapport", "kamervraag"]))
+        doc = conn.execute("SELECT last_insert_rowid()").fetchone()[0]
+        for layer, labels in (("ground", GROUNDS), ("mechanism", MECHANISMS), ("setting", SETTINGS)):
+            for label in rng.sample(labels, rng.randint(0, 3)):
+                conn.execute("INSERT INTO annotations (document_id, layer, label, char_start, char_end, text, "
+                             "sentence_start, sentence_end, sentence, source) VALUES (?, ?, ?, 0, 1, 'x', 0, 1, "
+                             "'x', 'bench')", (doc, layer, label))
+        conn.execute("INSERT INTO document_labels (document_id, layer, label, source) VALUES "
+                     "(?, 'evidence_type', ?, 'bench')", (doc, rng.choice(["interviews", "effectstudie",
+                                                                            "beleidsdocument"])))
+    conn.execute("COMMIT")
+    t0 = time.perf_counter()
+    summary = gaps_stage.run(cfg, conn, progress=False)
+    return {"documents": n, **summary, "seconds": round(time.perf_counter() - t0, 2)}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     default_shared = next((p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()),
@@ -183,6 +209,7 @@ def main():
     ap.add_argument("--shared", type=Path, default=default_shared)
     ap.add_argument("--sizes", default="100,1000,10000")
     ap.add_argument("--skip-quality", action="store_true")
+    ap.add_argument("--gaps-documents", type=int, default=10000, help="documents for the gaps timing (0: skip)")
     args = ap.parse_args()
     result = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -192,6 +219,8 @@ def main():
                 sys.exit(f"bench_topics: no shared texts at {args.shared} (use --shared or --skip-quality)")
             result["quality"] = quality_and_stability(args.shared, tmp)
         result["timing"] = timing([int(s) for s in args.sizes.split(",") if s], tmp)
+        if args.gaps_documents:
+            result["gaps_timing"] = gaps_timing(args.gaps_documents, tmp)
     print(json.dumps(result, ensure_ascii=False, indent=1))
 
 
