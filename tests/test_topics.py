@@ -259,3 +259,17 @@ def test_cli_topics_with_too_few_documents_is_one_line(workdir):
     res = CliRunner().invoke(main, ["topics"])
     assert res.exit_code == 2
     assert res.output.strip().count("\n") == 0 and "min_documents" in res.output
+
+
+def test_k_is_chosen_on_a_sample_then_fitted_on_all(tmp_path):
+    from miner.topics import model
+    assert list(model.search_sample(5, 10)) == [0, 1, 2, 3, 4]
+    sample = model.search_sample(100, 10)
+    assert len(sample) == 10 and sample[0] == 0 and sample[-1] == 99
+    cfg = _cfg(tmp_path, k_search_units=40)
+    conn = synthetic_store(tmp_path / "db.sqlite", 90)
+    out = stage.run(cfg, conn, progress=False)
+    params = json.loads(stage.active_model(conn)["params"])
+    assert {c["units"] for c in params["candidates"]} == {40} and [c["k"] for c in params["candidates"]] == [4, 6, 8, 10]
+    assert out["units"] == 90 and conn.execute(
+        "SELECT COUNT(DISTINCT document_id) FROM document_topics").fetchone()[0] == 90

@@ -153,7 +153,7 @@ def fit(texts: list[list[str]], tcfg: dict, progress: bool = False, start: Start
         rows = search_sample(counts.shape[0], tcfg["k_search_units"])
         s_counts, s_binary = counts[rows], binary[rows]
         s_mass = np.asarray(s_counts.sum(axis=0)).ravel()
-        best_k, best_score = None, None
+        best_k, best_score, best_fit = None, None, None
         for k in tqdm(ks, desc="topics: choosing k", unit="k", disable=not progress, leave=False):
             f = fit_one(s_counts, vocabulary, k, tcfg["method"], tcfg, s_binary, start)
             covered = quality.term_coverage(s_mass, quality.top_term_indices(f.components, tcfg["coherence_top_n"]))
@@ -161,7 +161,10 @@ def fit(texts: list[list[str]], tcfg: dict, progress: bool = False, start: Start
             tried.append({"k": k, "npmi": round(f.npmi, 4), "diversity": round(f.diversity, 4),
                           "covered": round(covered, 4), "score": score, "units": len(rows)})
             if best_score is None or score > best_score:
-                best_k, best_score = k, score
+                best_k, best_score, best_fit = k, score, f
+        if len(rows) == counts.shape[0]:      # the sample was the whole corpus: no second fit
+            best_fit.candidates = tried
+            return best_fit
         ks = [best_k]
     best = fit_one(counts, vocabulary, ks[0], tcfg["method"], tcfg, binary, start)
     best.candidates = tried
