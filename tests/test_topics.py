@@ -41,6 +41,12 @@ def test_content_words_lemmatise_and_drop_stop_words_names_urls():
     assert not any("example" in w or "http" in w for w in out)
 
 
+def test_group_names_in_keep_words_are_not_dropped_as_names():
+    words = lemmas.ContentWords(lemmas.dutch_stop_words(), keep={"lhbti", "roma"})
+    out = words("Zij ervaren uitsluiting als LHBTI of als Roma in Wijkerbroek.")
+    assert "lhbti" in out and "roma" in out and "wijkerbroek" not in out
+
+
 def test_sentence_initial_capital_is_not_a_name():
     words = lemmas.ContentWords(lemmas.dutch_stop_words())
     out = words("Discriminatie komt voor. Vrijwilligers helpen.")

@@ -50,7 +50,7 @@ def _fit_settings(tcfg: dict) -> dict:
     """The settings a fit depends on (part of the corpus signature)."""
     keys = ("method", "n_topics", "n_topics_min", "n_topics_max", "n_topics_step", "k_search_units", "selection", "coherence_top_n",
             "min_topic_weight", "chunk_tokens", "unsplit_doc_types", "min_df", "max_df", "max_features",
-            "min_token_length", "extra_stop_words", "boilerplate_min_share", "random_state", "max_iter", "warm_start", "keep_k_below_change",
+            "min_token_length", "extra_stop_words", "keep_words", "boilerplate_min_share", "random_state", "max_iter", "warm_start", "keep_k_below_change",
             "dutch_only")
     return {k: tcfg[k] for k in keys}
 
@@ -139,7 +139,7 @@ def build_units(docs: list[tuple[int, str | None, str]], tcfg: dict, names: set[
 
     shared = boilerplate_lines([t for _, _, t in docs], tcfg["boilerplate_min_share"])
     words = lemmas.ContentWords(lemmas.dutch_stop_words(tcfg["extra_stop_words"]),
-                                min_length=tcfg["min_token_length"], names=names)
+                                min_length=tcfg["min_token_length"], names=names, keep=set(tcfg["keep_words"]))
     unsplit = set(tcfg["unsplit_doc_types"])
     units = []
     for doc_id, doc_type, text in tqdm(docs, desc="topics: reading", unit="doc", disable=not progress,

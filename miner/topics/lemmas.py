@@ -104,10 +104,12 @@ class ContentWords:
     """Turns a text into its lemmatised content words (see module doc for the rules)."""
 
     def __init__(self, stop_words: frozenset[str], min_length: int = 3,
-                 names: set[str] | frozenset[str] = frozenset(), lemmatiser: Lemmatiser | None = None):
+                 names: set[str] | frozenset[str] = frozenset(), lemmatiser: Lemmatiser | None = None,
+                 keep: set[str] | frozenset[str] = frozenset()):
         self.stop_words = stop_words
         self.min_length = min_length
-        self.names = {n.lower() for n in names}
+        self.keep = {k.lower() for k in keep}
+        self.names = {n.lower() for n in names} - self.keep
         self.lemmatiser = lemmatiser or shared_lemmatiser()
         self._name_cache: dict[str, bool] = {}
 
@@ -116,7 +118,7 @@ class ContentWords:
         (person, organisation, place).  Known names (Kamerleden, authors) always count."""
         if lower in self.names:
             return True
-        if not word[0].isupper():
+        if not word[0].isupper() or lower in self.keep:
             return False
         known = self._name_cache.get(lower)
         if known is None:

@@ -9,7 +9,11 @@ DEFAULT_EXTRA_STOP_WORDS = [
     "oktober", "november", "december", "pagina", "bijlage", "tabel", "figuur", "hoofdstuk",
     "paragraaf", "zie", "via", "jaar", "procent", "aantal", "waarin", "waarbij", "hiervan",
     "www", "http", "https", "html", "pdf", "nr", "blz", "etc", "vraag", "antwoord",
+    # adverbs the noun-first lemma rules would misread as plurals ("soms" -> "som")
+    "soms", "vaak", "steeds", "vooral", "echter", "namelijk", "bijvoorbeeld", "daarnaast", "ongeveer",
 ]
+# Group names that look like proper names (capitalised, unknown to the lemma tables) but are topic words.
+DEFAULT_KEEP_WORDS = ["lhbti", "lhbtiq", "lhbtq", "lhbt", "lgbt", "lgbtq", "lgbtqia", "roma", "sinti"]
 
 SCHEMA = {
     "method": Field(str, "nmf", "Topic model: nmf (on tf-idf) or lda (on counts).", choices=("nmf", "lda")),
@@ -38,6 +42,7 @@ SCHEMA = {
     "min_token_length": Field(int, 3, "Shorter words are ignored.", check=positive),
     "extra_stop_words": Field(list, DEFAULT_EXTRA_STOP_WORDS, "Stop words on top of spaCy's Dutch list.",
                               item_type=str),
+    "keep_words": Field(list, DEFAULT_KEEP_WORDS, "Words never dropped as names (lowercase).", item_type=str),
     "boilerplate_min_share": Field(float, 0.05, "A line that recurs in at least this share of documents "
                                    "(and in 3 or more) is boilerplate and ignored.", check=unit_interval),
     "match_threshold": Field(float, 0.5, "A refitted topic keeps an old topic id when the cosine similarity of "
