@@ -202,7 +202,8 @@ def _topics(conn, ids, now):
                  (model, json.dumps(["buurt", "ontmoeting", "herkomst"])))
     for key, topic, weight in [("doc:moslim", 1, 0.8), ("kv-tk-2023Z00001", 1, 0.9),
                                ("ah-tk-20222023-0001", 1, 0.7), ("doc:ontmoeting", 2, 0.85), ("doc:hostile", 2, 0.5)]:
-        conn.execute("INSERT INTO document_topics VALUES (?, ?, ?)", (ids[key], topic, weight))
+        conn.execute("INSERT INTO document_topics (document_id, topic_id, weight) VALUES (?, ?, ?)",
+                     (ids[key], topic, weight))
 
 
 def _gaps(conn, now):
