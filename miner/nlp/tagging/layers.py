@@ -1,0 +1,136 @@
+"""Lexical layers: ground, mechanism, setting, target_group and document evidence_type.
+
+A ground is only tagged where the sentence speaks of discrimination or exclusion
+on that basis: a ground term needs a context cue in the same sentence (within a
+token window), or the term carries both itself ("racisme", "leeftijdsdiscriminatie").
+A sentence opening with a basis frame ("Vanwege hun afkomst, ...") may take the
+context from the previous sentence, and a document that is clearly about one
+ground passes it on to its sentences that speak of discrimination without naming
+a basis.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from spacy.tokens import Doc
+
+from miner.nlp.tagging.annotation import Annotation, add
+from miner.nlp.tagging.lexicon import STRONG, WEAK, Hit
+from miner.nlp.tagging.taxonomy import Taxonomy
+
+CONTEXT = ("discrimination", "exclusion")
+
+
+def hits_by_sentence(doc: Doc) -> dict[int, list[Hit]]:
+    out: dict[int, list[Hit]] = defaultdict(list)
+    sent_of = doc._.miner_sent_of
+    for h in doc._.miner_hits or []:
+        out[sent_of[h.start]].append(h)
+    return out
+
+
+def merge_overlapping(hits: list[Hit]) -> list[Hit]:
+    """Per label, keep the longest of overlapping hits (a phrase over the words inside it)."""
+    kept: list[Hit] = []
+    for h in sorted(hits, key=lambda h: (h.label, -(h.end - h.start), h.start)):
+        if any(k.label == h.label and k.start < h.end and h.start < k.end for k in kept):
+            continue
+        kept.append(h)
+    return sorted(kept, key=lambda h: (h.start, h.label))
+
+
+def _sentence_has_stem(doc: Doc, unit: tuple[int, int], stems: list[str]) -> bool:
+    if not stems:
+        return False
+    return any(tok.lower_.startswith(tuple(stems)) for tok in doc[unit[0]:unit[1]])
+
+
+def _weak_ok(doc, taxonomy: Taxonomy, unit, hit: Hit, has_context: bool) -> bool:
+    cue = taxonomy.cue(hit.layer, hit.label)
+    return has_context or _sentence_has_stem(doc, unit, cue.get("context_words") if cue else [])
+
+
+def tag_grounds(doc: Doc, taxonomy: Taxonomy) -> None:
+    settings = taxonomy.settings
+    window = settings["ground_window"]
+    frames = [f.split() for f in settings["ground_basis_frames"]]
+    units = doc._.miner_sents
+    by_sent = hits_by_sentence(doc)
+    tagged: dict[int, set[str]] = defaultdict(set)
+    for i, unit in enumerate(units):
+        hs = by_sent.get(i, [])
+        grounds = merge_overlapping([h for h in hs if h.layer == "ground"])
+        if not grounds:
+            continue
+        context = [h for h in hs if h.layer == "context" and h.label in CONTEXT]
+        prev_context = i > 0 and any(h.layer == "context" and h.label in CONTEXT for h in by_sent.get(i - 1, []))
+        framed = _opens_with_frame(doc, unit, frames)
+        for g in grounds:
+            near = [c for c in context if not (c.start < g.end and g.start < c.end)
+                    and min(abs(c.start - g.end), abs(g.start - c.end)) <= window]
+            if g.kind == STRONG:
+                why = "strong"
+            elif near and (g.kind != WEAK or _weak_ok(doc, taxonomy, unit, g, False)):
+                why = f"context:{near[0].pattern}"
+            elif framed and prev_context and g.kind != WEAK:
+                why = "basis_frame+previous_sentence"
+            else:
+                continue
+            add(doc, Annotation("ground", g.label, g.start, g.end, i, f"miner_ground:{why}|{g.source}"))
+            tagged[i].add(g.label)
+    _inherit_dominant_ground(doc, taxonomy, by_sent, tagged)
+
+
+def _opens_with_frame(doc, unit, frames) -> bool:
+    words = [t.lower_ for t in doc[unit[0]:min(unit[1], unit[0] + 6)] if not (t.is_punct or t.is_space)]
+    return any(words[:len(f)] == f for f in frames)
+
+
+def _inherit_dominant_ground(doc, taxonomy, by_sent, tagged) -> None:
+    counts = Counter(label for labels in tagged.values() for label in labels)
+    if not counts:
+        return
+    label, n = counts.most_common(1)[0]
+    total = sum(counts.values())
+    if n < taxonomy.settings["dominant_min"] or n / total < taxonomy.settings["dominant_ground_share"]:
+        return
+    for i, hs in by_sent.items():
+        if tagged.get(i):
+            continue
+        core = [h for h in hs if h.layer == "context" and h.label == "discrimination"]
+        if core:
+            c = core[0]
+            add(doc, Annotation("ground", label, c.start, c.end, i,
+                                f"miner_ground:document_ground({label})|{c.source}"))
+
+
+def doc_on_topic(doc: Doc) -> bool:
+    return any(h.layer == "context" for h in doc._.miner_hits or []) or any(
+        h.layer == "ground" and h.kind == STRONG for h in doc._.miner_hits or [])
+
+
+def tag_lexical_layer(doc: Doc, taxonomy: Taxonomy, layer: str, component: str, require_topic: bool) -> None:
+    """mechanism / setting / target_group: every cue hit is a label; weak cues need context."""
+    if require_topic and not doc_on_topic(doc):
+        return
+    units = doc._.miner_sents
+    for i, hs in hits_by_sentence(doc).items():
+        layer_hits = [h for h in hs if h.layer == layer]
+        if not layer_hits:
+            continue
+        has_context = any(h.layer == "context" and h.label in CONTEXT for h in hs)
+        for h in merge_overlapping(layer_hits):
+            if h.kind == WEAK and not _weak_ok(doc, taxonomy, units[i], h, has_context):
+                continue
+            add(doc, Annotation(layer, h.label, h.start, h.end, i, f"{component}:{h.source}"))
+
+
+def tag_evidence_type(doc: Doc, taxonomy: Taxonomy) -> None:
+    counts = Counter(h.label for h in doc._.miner_hits or [] if h.layer == "evidence_type" and h.kind != WEAK)
+    labels = []
+    for label, n in counts.most_common():
+        cue = taxonomy.cue("evidence_type", label)
+        if cue and n >= cue.min_hits:
+            labels.append({"layer": "evidence_type", "label": label, "score": float(n),
+                           "source": f"miner_evidence_type:{n} cue(s)"})
+    doc._.miner_doc_labels = labels
