@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from spacy.tokens import Doc
 
 from miner.nlp.tagging.annotation import Annotation, add
-from miner.nlp.tagging.lexicon import STRONG, WEAK, Hit
+from miner.nlp.tagging.lexicon import GROUP, STRONG, WEAK, Hit
 from miner.nlp.tagging.taxonomy import Taxonomy
 
 CONTEXT = ("discrimination", "exclusion")
@@ -62,10 +62,15 @@ def tag_grounds(doc: Doc, taxonomy: Taxonomy) -> None:
         grounds = merge_overlapping([h for h in hs if h.layer == "ground"])
         if not grounds:
             continue
+        specific = {h.label for h in grounds if h.kind != GROUP}
+        # a group noun gives way to a more specific ground ("vrouwen met een hoofddoek": religie)
+        grounds = [h for h in grounds if h.kind != GROUP or not (specific - {h.label})]
         context = [h for h in hs if h.layer == "context" and h.label in CONTEXT]
         prev_context = i > 0 and any(h.layer == "context" and h.label in CONTEXT for h in by_sent.get(i - 1, []))
         framed = _opens_with_frame(doc, unit, frames)
         for g in grounds:
+            if _in_proper_name(doc, g.start, unit[0]):
+                continue
             near = [c for c in context if not (c.start < g.end and g.start < c.end)
                     and min(abs(c.start - g.end), abs(g.start - c.end)) <= window]
             if g.kind == STRONG:
@@ -79,6 +84,19 @@ def tag_grounds(doc: Doc, taxonomy: Taxonomy) -> None:
             add(doc, Annotation("ground", g.label, g.start, g.end, i, f"miner_ground:{why}|{g.source}"))
             tagged[i].add(g.label)
     _inherit_dominant_ground(doc, taxonomy, by_sent, tagged)
+
+
+_NAME_LINKS = {"en", "tegen", "van", "voor", "de", "het", "&"}
+
+
+def _in_proper_name(doc, i: int, sent_start: int) -> bool:
+    """'Nationaal Coördinator tegen Discriminatie en Racisme' names a body; its words are no ground."""
+    if i <= sent_start or not doc[i].is_title:
+        return False
+    j = i - 1
+    while j > sent_start and doc[j].lower_ in _NAME_LINKS:
+        j -= 1
+    return doc[j].is_title and j >= sent_start and (j > sent_start or doc[j + 1].lower_ in _NAME_LINKS)
 
 
 def _opens_with_frame(doc, unit, frames) -> bool:

@@ -14,8 +14,8 @@ from spacy.matcher import Matcher, PhraseMatcher
 from miner.nlp.tagging.taxonomy import Taxonomy
 
 # kind of a hit: how strong the cue is
-BASIC, WEAK, STRONG, EXCLUDE = "basic", "weak", "strong", "exclude"
-_KINDS = {"": BASIC, "weak_": WEAK, "strong_": STRONG, "exclude_": EXCLUDE}
+BASIC, WEAK, STRONG, EXCLUDE, GROUP = "basic", "weak", "strong", "exclude", "group"
+_KINDS = {"": BASIC, "weak_": WEAK, "strong_": STRONG, "exclude_": EXCLUDE, "group_": GROUP}
 
 
 @dataclass(frozen=True)

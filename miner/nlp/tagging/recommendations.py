@@ -26,6 +26,46 @@ _SECOND_PERSON = {"je", "jij", "u", "jullie", "we", "wij"}
 UNDETERMINED = "onbepaald"
 
 
+_LEMMA_TABLE = None
+_VERB_LEMMAS: set[str] = set()
+
+
+def _lemma_tables():
+    """Dutch lemma lookup of spacy-lookups-data: (form -> lemma table, set of infinitive-like lemmas).
+
+    Tells a verb stem ("Maak", "Faciliteer") from other capitalised words at the start of a sentence.
+    """
+    global _LEMMA_TABLE, _VERB_LEMMAS
+    if _LEMMA_TABLE is None:
+        try:
+            from spacy.lookups import load_lookups
+            _LEMMA_TABLE = load_lookups("nl", ["lemma_lookup"]).get_table("lemma_lookup")
+            _VERB_LEMMAS = {v for v in _LEMMA_TABLE.values() if isinstance(v, str) and v.endswith("en")}
+        except (ValueError, ImportError, OSError):
+            _LEMMA_TABLE = {}
+    return _LEMMA_TABLE, _VERB_LEMMAS
+
+
+def _infinitives(stem: str) -> list[str]:
+    """Candidate infinitives of a verb stem: maak -> maken, pel -> pellen, geef -> geven, lees -> lezen."""
+    out = [stem + "en"]
+    if len(stem) >= 2 and stem[-1] not in "aeiou":
+        out.append(stem + stem[-1] + "en")
+        body, last = stem[:-1], stem[-1]
+        if last == "f":
+            out.append(body + "ven")
+        if last == "s":
+            out.append(body + "zen")
+        if len(body) >= 2 and body[-1] == body[-2] and body[-1] in "aeou":
+            short = body[:-1]
+            out.append(short + last + "en")
+            if last == "f":
+                out.append(short + "ven")
+            if last == "s":
+                out.append(short + "zen")
+    return out
+
+
 class RecommendationTagger:
     def __init__(self, taxonomy: Taxonomy):
         r = taxonomy.recommendation
@@ -34,9 +74,12 @@ class RecommendationTagger:
         self.subject_pronouns = set(r["subject_pronouns"])
         self.question_words = [w.split() for w in r["question_words"]]
         self.question_verbs = set(r["question_verbs"])
-        self.clutter = set(r["clutter_imperatives"])
+        self.clutter = [c.split() for c in r["clutter_imperatives"]]
         self.audience_cues = set(r["audience_cues"])
-        self.phrases = [p.split() for p in r["phrases"]]
+        self.frames = [p.split() for p in r["frames"]]
+        self.predicative = set(r["predicative_words"])
+        self.advocacy = [p.split() for p in r["advocacy"]]
+        self.imperative_frames = [p.split() for p in r["imperative_frames"]]
         self.exclude = [p.split() for p in r["exclude_phrases"]]
 
     # -- sentence tests -------------------------------------------------------
@@ -58,7 +101,7 @@ class RecommendationTagger:
         lowered = [t.lower_ for t in words[:4]]
         if any(lowered[:len(q)] == q for q in self.question_words):
             return True
-        return lowered[0] in self.question_verbs and len(lowered) > 1 and lowered[1] in self.subject_pronouns
+        return lowered[0] in self.question_verbs and len(lowered) > 1 and lowered[1] in self.subject_pronouns | {"je"}
 
     @staticmethod
     def _find(words: list[str], phrase: list[str]) -> int:
@@ -71,84 +114,140 @@ class RecommendationTagger:
     def trigger(self, doc: Doc, unit) -> tuple[int, int, str] | None:
         sent = doc[unit[0]:unit[1]]
         content = self._content(sent)
-        if not content or self.is_question(content):
+        if not content:
             return None
         words = [t.lower_ for t in sent]
-        if any(self._find(words, p) >= 0 for p in self.exclude):
+        cwords = [t.lower_ for t in content]
+        if self.is_question(content) or any(self._find(words, p) >= 0 for p in self.exclude):
             return None
+        for p in self.imperative_frames:
+            if cwords[:len(p)] == p:
+                return content[0].i, content[len(p) - 1].i + 1, "imperative:" + " ".join(p)
         imp = self._imperative(content)
         if imp is not None:
             return imp.i, imp.i + 1, f"imperative:{imp.lower_}"
+        if any(w in self.past for w in words):
+            return None
         for tok in sent:
-            if tok.lower_ in self.past:
-                return None
-        for tok in sent:
-            if tok.lower_ in self.modals:
+            if tok.lower_ in self.modals and not self._in_relative_clause(tok, unit):
                 return tok.i, tok.i + 1, f"modal:{tok.lower_}"
-        for p in self.phrases:
-            j = self._find(words, p)
-            if j >= 0:
-                return unit[0] + j, unit[0] + j + len(p), "frame:" + " ".join(p)
+        for kind, phrases in (("advocacy", self.advocacy), ("frame", self.frames)):
+            for p in phrases:
+                j = self._find(words, p)
+                if j >= 0:
+                    return unit[0] + j, unit[0] + j + len(p), f"{kind}:" + " ".join(p)
+        pred = self._predicative(sent)
+        if pred is not None:
+            return pred.i, pred.i + 1, f"frame:{pred.lower_}"
+        return None
+
+    @staticmethod
+    def _in_relative_clause(tok: Token, unit) -> bool:
+        """'een wet die dwang makkelijker moet maken' describes the wet: no advice."""
+        i = tok.i - 1
+        while i >= unit[0] and tok.doc[i].text not in (",", ";", ":"):
+            if tok.doc[i].lower_ in ("die", "welke") and i > unit[0] and tok.doc[i - 1].text == ",":
+                return True
+            i -= 1
+        if i >= unit[0] and i + 1 < tok.i and tok.doc[i + 1].lower_ in ("die", "welke"):
+            return True
+        if not tok.doc.has_annotation("DEP"):
+            return False
+        node, steps = tok, 0
+        while node.head is not node and steps < 12 and unit[0] <= node.head.i < unit[1]:
+            if node.dep_ in ("acl:relcl", "acl"):
+                return True
+            node, steps = node.head, steps + 1
+        return node.dep_ in ("acl:relcl", "acl")
+
+    def _predicative(self, sent) -> Token | None:
+        """'... is een completere beroepsopvatting nodig': a normative adjective used with a copula."""
+        lemmas = {t.lemma_.lower() for t in sent} | {t.lower_ for t in sent}
+        if not lemmas & {"is", "zijn", "blijft", "wordt"} or lemmas & {"hebben", "heeft", "hebt", "heb"}:
+            return None
+        for i, tok in enumerate(sent):
+            if tok.lower_ in self.predicative:
+                nxt = sent[i + 1] if i + 1 < len(sent) else None
+                if nxt is None or nxt.is_punct or nxt.lower_ in ("om", "dat", "te", "voor", "is", "zijn", "en"):
+                    return tok
         return None
 
     def _imperative(self, content: list[Token]) -> Token | None:
+        """A tip that opens with a verb stem: "Maak het concreet.", "Faciliteer dan ...".
+
+        Taggers trained on newspaper text often call a sentence-initial imperative a proper
+        noun, so the verb is recognised from the Dutch lemma tables; the part of speech only
+        vetoes (function words, common nouns), and the sentence must end like a sentence
+        (headings such as "Aanpak van de kennissynthese" do not).
+        """
         first = content[0]
-        if not first.is_alpha or first.lower_ in self.clutter or not first.text[0].isupper():
+        cwords = [t.lower_ for t in content[:4]]
+        if not first.is_alpha or not first.text[0].isupper() or len(content) < 3 or first.is_upper:
             return None
-        nxt = content[1] if len(content) > 1 else None
-        if nxt is None or nxt.lower_ in self.subject_pronouns or nxt.is_punct:
+        if any(cwords[:len(c)] == c for c in self.clutter):
             return None
+        nxt = content[1]
+        if nxt.lower_ in self.subject_pronouns or nxt.is_punct or first.lower_ in self.question_verbs:
+            return None
+        if nxt.is_title and nxt.pos_ == "PROPN":
+            return None  # a name: "Van Gennip schrijft ..."
         if first.has_morph() and "Imp" in first.morph.get("Mood"):
             return first
-        if first.pos_:
-            if first.pos_ not in ("VERB", "AUX") or first.lower_ in self.question_verbs:
-                return None
-            forms = first.morph.get("VerbForm")
-            if forms and "Fin" not in forms:
-                return None
-            tags = first.tag_.lower()
-            if tags and ("pv" not in tags and "fin" not in " ".join(forms).lower()):
-                return None
-            if "ev" in tags or not tags:
-                return first if first.lower_ != first.lemma_.lower() or first.lower_ == "laat" else None
+        ends = [t for t in content if not (t.is_space or t.is_quote or t.text in (")", "”", "’"))]
+        if not ends or ends[-1].text not in (".", "!"):
             return None
-        # no tagger (provisional pipelines): a finite stem whose lemma is an infinitive ("maak" -> "maken")
-        lemma = first.lemma_.lower()
-        if lemma.endswith("en") and lemma != first.lower_ and not first.lower_.endswith(("t", "en", "de", "te")):
+        if first.pos_ in ("DET", "PRON", "ADP", "CCONJ", "SCONJ", "NUM", "PUNCT", "INTJ", "SYM"):
+            return None
+        if first.doc.has_annotation("DEP") and any(c.dep_.startswith("nsubj") and c.i > first.i and
+                                                   c.lower_ in self.subject_pronouns for c in first.children):
+            return None
+        stem = first.lower_
+        table, lemmas = _lemma_tables()
+        if stem.endswith("en") or stem in lemmas:
+            return None  # an infinitive or plural: "Samenwerken met ...", a heading
+        known = table.get(stem) if table else None
+        if isinstance(known, str) and known.endswith("en") and known != stem:
+            return first  # the lemma table knows this form as a verb form
+        if first.pos_ and first.pos_ not in ("VERB", "AUX", "PROPN", "X"):
+            return None
+        if any(c in lemmas for c in _infinitives(stem)):
             return first
         return None
 
     # -- actor ---------------------------------------------------------------
-    def actor(self, doc: Doc, unit, trig_start: int, kind: str, actor_hits: list[Hit], audience) -> list[str]:
+    def actor(self, doc: Doc, unit, trig: tuple[int, int], kind: str, actor_hits: list[Hit], audience) -> list[str]:
         def actors_in(tokens: set[int]) -> list[str]:
             return list(dict.fromkeys(h.label for h in actor_hits if any(t in tokens for t in range(h.start, h.end))))
 
         sent = doc[unit[0]:unit[1]]
-        # "Als sociaal werker kan je ..." names the actor in front of the clause
+        if kind.startswith("advocacy"):
+            # "X pleit voor meer inzet van gemeenten": those who should act come after the verb
+            after = [h for h in actor_hits if h.start >= trig[1]]
+            return [after[0].label] if after else [UNDETERMINED]
+        if kind.startswith("imperative"):
+            return [audience] if audience else [UNDETERMINED]
+        # "Als sociaal werker kun je ..." names the actor in front of the clause
         first_words = [t for t in sent[:6] if not t.is_punct]
         if first_words and first_words[0].lower_ == "als":
             found = actors_in(set(range(first_words[0].i, first_words[0].i + 4)))
             if found:
                 return found[:1]
         if doc.has_annotation("DEP"):
-            subjects = self._subjects(doc, unit, trig_start)
-            for subj in subjects:
-                if subj.lower_ in _SECOND_PERSON and audience:
-                    return [audience]
+            for subj in self._subjects(doc, unit, trig[0]):
+                if subj.lower_ in _SECOND_PERSON:
+                    return [audience] if audience else [UNDETERMINED]
                 found = actors_in(self._subject_core(subj))
                 if found:
                     return found
-            if kind.startswith("imperative") and audience:
-                return [audience]
             return [UNDETERMINED]
         # no parse: the nearest actor before the trigger in the sentence, else right after it
-        before = [h for h in actor_hits if unit[0] <= h.start < trig_start]
+        before = [h for h in actor_hits if unit[0] <= h.start < trig[0]]
         if before:
             return [before[-1].label]
-        after = [h for h in actor_hits if trig_start < h.start <= trig_start + 3]
+        after = [h for h in actor_hits if trig[0] < h.start <= trig[0] + 3]
         if after:
             return [after[0].label]
-        if audience and (kind.startswith("imperative") or any(t.lower_ in _SECOND_PERSON for t in sent)):
+        if audience and any(t.lower_ in _SECOND_PERSON for t in sent):
             return [audience]
         return [UNDETERMINED]
 
@@ -179,8 +278,12 @@ class RecommendationTagger:
         """A document of tips says whom they are for: the most named actor in such sentences."""
         counts = Counter()
         for i, (a, b) in enumerate(doc._.miner_sents):
-            if any(t.lower_ in self.audience_cues for t in doc[a:b]):
-                counts.update(h.label for h in by_sent.get(i, []) if h.layer == "actor")
+            cue = next((t.i for t in doc[a:b] if t.lower_ in self.audience_cues), None)
+            if cue is None:
+                continue
+            voor = next((t.i for t in doc[cue:b] if t.lower_ == "voor"), None)
+            if voor is not None:
+                counts.update(h.label for h in by_sent.get(i, []) if h.layer == "actor" and h.start > voor)
         return counts.most_common(1)[0][0] if counts else None
 
     def __call__(self, doc: Doc, component: str) -> None:
@@ -195,6 +298,6 @@ class RecommendationTagger:
             if not audience_done:
                 audience, audience_done = self.audience(doc, by_sent), True
             actor_hits = [h for h in by_sent.get(i, []) if h.layer == "actor"]
-            actor = self.actor(doc, unit, start, kind, actor_hits, audience)
+            actor = self.actor(doc, unit, (start, end), kind, actor_hits, audience)
             add(doc, Annotation("recommendation", "recommendation", start, end, i, f"{component}:{kind}",
                                 actor=actor))

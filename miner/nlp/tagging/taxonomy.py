@@ -19,7 +19,7 @@ TAGGER_VERSION = "1"
 
 CUE_KEYS = ("words", "stems", "infixes", "phrases",
             "weak_words", "weak_stems", "weak_phrases", "context_words",
-            "strong_words", "strong_stems", "strong_phrases", "compound_parts",
+            "strong_words", "strong_stems", "strong_phrases", "compound_parts", "group_words",
             "exclude_words", "exclude_stems", "exclude_infixes", "exclude_phrases")
 CUE_LAYERS = ("context", "ground", "mechanism", "actor", "setting", "target_group", "evidence_type")
 REQUIRED_LAYERS = ("ground", "mechanism", "actor")
@@ -31,8 +31,9 @@ SETTINGS = {  # key: (type, default)
     "dominant_min": (int, 3),
     "flag_window": (int, 6),
 }
-RECOMMENDATION_KEYS = ("modal_words", "past_words", "phrases", "subject_pronouns", "question_words",
-                       "question_verbs", "exclude_phrases", "clutter_imperatives", "audience_cues")
+RECOMMENDATION_KEYS = ("modal_words", "past_words", "frames", "predicative_words", "advocacy", "imperative_frames",
+                       "subject_pronouns", "question_words", "question_verbs", "exclude_phrases",
+                       "clutter_imperatives", "audience_cues")
 STATISTIC_KEYS = ("units", "count_nouns", "number_words", "share_phrases")
 FLAG_KEYS = ("hedge_words", "hedge_phrases", "negation_words", "negation_phrases")
 PERSON_KEYS = ("names", "titles")
@@ -156,7 +157,7 @@ def _validate(raw: dict, path: Path, sha: str) -> Taxonomy:
                 if key not in CUE_KEYS:
                     err(f"{where}.{key}", f"unknown key (known: {', '.join(CUE_KEYS)})")
                 lists[key] = _strings(value, f"{where}.{key}", err)
-            if not any(lists.get(k) for k in ("words", "stems", "infixes", "phrases", "weak_words", "weak_stems",
+            if not any(lists.get(k) for k in ("words", "stems", "infixes", "phrases", "weak_words", "weak_stems", "group_words",
                                               "weak_phrases", "strong_words", "strong_stems", "strong_phrases")):
                 err(where, "has no cues (give words, stems, infixes or phrases)")
             cues.append(CueList(layer, label, _normalise(lists), min_hits))
@@ -169,8 +170,8 @@ def _validate(raw: dict, path: Path, sha: str) -> Taxonomy:
         return {k: [s.lower() for s in _strings(table.get(k, []), f"{section}.{k}", err)] for k in keys}
 
     recommendation = keyed_lists("recommendation", RECOMMENDATION_KEYS)
-    if not recommendation["modal_words"] and not recommendation["phrases"]:
-        err("recommendation", "needs modal_words or phrases")
+    if not recommendation["modal_words"] and not recommendation["frames"]:
+        err("recommendation", "needs modal_words or frames")
     statistic = keyed_lists("statistic", STATISTIC_KEYS)
     flags = keyed_lists("flags", FLAG_KEYS)
 
