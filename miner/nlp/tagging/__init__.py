@@ -15,8 +15,8 @@ from miner.nlp.tagging.taxonomy import load as load_taxonomy
 annotation.register_extensions()
 
 # component names in pipeline order
-COMPONENTS = ("miner_sentences", "miner_cues", "miner_ground", "miner_mechanism", "miner_terms",
-              "miner_recommendation", "miner_statistic", "miner_entities", "miner_evidence_type", "miner_flags")
+COMPONENTS = ("miner_sentences", "miner_cues", "miner_entities", "miner_ground", "miner_mechanism", "miner_terms",
+              "miner_recommendation", "miner_statistic", "miner_evidence_type", "miner_flags")
 
 
 class _Component:

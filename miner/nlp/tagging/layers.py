@@ -132,8 +132,11 @@ def tag_lexical_layer(doc: Doc, taxonomy: Taxonomy, layer: str, component: str, 
     if require_topic and not doc_on_topic(doc):
         return
     units = doc._.miner_sents
+    names = [(a.start, a.end) for a in doc._.miner_annotations or [] if a.layer == "organisation"]
     for i, hs in hits_by_sentence(doc).items():
-        layer_hits = [h for h in hs if h.layer == layer]
+        # "Welzijn" in "Ministerie van Volksgezondheid, Welzijn en Sport" is a name, not a setting
+        layer_hits = [h for h in hs if h.layer == layer and
+                      (layer == "mechanism" or not any(a < h.end and h.start < b for a, b in names))]
         if not layer_hits:
             continue
         has_context = any(h.layer == "context" and h.label in CONTEXT for h in hs)

@@ -166,11 +166,21 @@ class RecommendationTagger:
         if not lemmas & {"is", "zijn", "blijft", "wordt"} or lemmas & {"hebben", "heeft", "hebt", "heb"}:
             return None
         for i, tok in enumerate(sent):
-            if tok.lower_ in self.predicative:
+            if tok.lower_ in self.predicative and not self._in_indirect_question(sent, i):
                 nxt = sent[i + 1] if i + 1 < len(sent) else None
                 if nxt is None or nxt.is_punct or nxt.lower_ in ("om", "dat", "te", "voor", "is", "zijn", "en"):
                     return tok
         return None
+
+    @staticmethod
+    def _in_indirect_question(sent, i: int) -> bool:
+        """'... om te kijken of er extra inzet nodig is' asks, it does not advise."""
+        for j in range(i - 1, -1, -1):
+            if sent[j].text in (",", ";", ":"):
+                return False
+            if sent[j].lower_ in ("of", "hoeverre", "waar", "welke", "hoe", "wat"):
+                return True
+        return False
 
     def _imperative(self, content: list[Token]) -> Token | None:
         """A tip that opens with a verb stem: "Maak het concreet.", "Faciliteer dan ...".
