@@ -107,8 +107,7 @@ def tag(files, as_json, retag_all, cfg):
             counts[r["layer"]] = counts.get(r["layer"], 0) + 1
         if as_json:
             for r in records:
-                out = {k: r[k] for k in JSON_KEYS}
-                out["file"] = name
+                out = {"file": name, **{k: r[k] for k in JSON_KEYS if k != "file"}}
                 if r["layer"] != "recommendation":
                     del out["actor"]
                 if r["value"] is not None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from spacy.lang.nl.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Token
 
 from miner.nlp.tagging.annotation import Annotation, add
@@ -208,6 +209,8 @@ class RecommendationTagger:
             return None
         if first.pos_ in ("DET", "PRON", "ADP", "CCONJ", "SCONJ", "NUM", "PUNCT", "INTJ", "SYM"):
             return None
+        if first.lower_ in STOP_WORDS:
+            return None  # function words ("Het", "Zo", "Er") are never the verb of a tip
         if first.doc.has_annotation("DEP") and any(c.dep_.startswith("nsubj") and c.i > first.i and
                                                    c.lower_ in self.subject_pronouns for c in first.children):
             return None
