@@ -27,7 +27,10 @@ class EntityTagger:
                 (self.exact if _case_sensitive(name) else self.folded).add("organisation|" + label, [make(name)])
         for name in taxonomy.persons["names"]:
             self.folded.add("person|" + name, [make(name)])
-        self.titles = [t.lower().split() for t in taxonomy.persons["titles"]]
+        self.titles: dict[str, list[list[str]]] = {}
+        for t in taxonomy.persons["titles"]:
+            words = t.lower().split()
+            self.titles.setdefault(words[0], []).append(words)
 
     def __call__(self, doc: Doc, component: str) -> None:
         sent_of = doc._.miner_sent_of
@@ -56,7 +59,7 @@ class EntityTagger:
         words = [t.lower_ for t in doc]
         n = len(doc)
         for i in range(n):
-            for title in self.titles:
+            for title in self.titles.get(words[i], ()):
                 k = len(title)
                 if words[i:i + k] != title:
                     continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, LOWER
 from spacy.matcher import Matcher, PhraseMatcher
 
 from miner.nlp.tagging.taxonomy import Taxonomy
@@ -41,6 +42,7 @@ class Lexicon:
         self._infixes: dict[str, list] = {}
         self._parts: dict[str, list] = {}      # compound parts: (label)
         self._cache: dict[tuple[str, str], tuple] = {}
+        self._hash_cache: dict[tuple[int, int], tuple] = {}
         self.phrase_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.matcher = Matcher(nlp.vocab)
         self._phrase_keys: dict[int, tuple] = {}
@@ -114,12 +116,20 @@ class Lexicon:
 
     def hits(self, doc) -> list[Hit]:
         hits: list[Hit] = []
-        for tok in doc:
-            if tok.is_space or tok.is_punct:
+        strings = doc.vocab.strings
+        by_hash = self._hash_cache
+        # work on attribute hashes: no Python string per token for words seen before
+        for i, (lower, lemma, is_space, is_punct) in enumerate(doc.to_array([LOWER, LEMMA, IS_SPACE, IS_PUNCT])):
+            if is_space or is_punct:
                 continue
-            lemma = tok.lemma_.lower() if tok.lemma_ else tok.lower_
-            for layer, label, kind, pattern in self.token_hits(tok.lower_, lemma):
-                hits.append(Hit(tok.i, tok.i + 1, layer, label, kind, pattern))
+            key = (int(lower), int(lemma))
+            found = by_hash.get(key)
+            if found is None:
+                low = strings[key[0]]
+                lem = strings[key[1]].lower() if key[1] else low
+                found = by_hash[key] = self.token_hits(low, lem or low)
+            for layer, label, kind, pattern in found:
+                hits.append(Hit(i, i + 1, layer, label, kind, pattern))
         for match_id, start, end in list(self.phrase_matcher(doc)) + list(self.matcher(doc)):
             layer, label, kind, phrase = self._phrase_keys[match_id]
             hits.append(Hit(start, end, layer, label, kind, phrase))

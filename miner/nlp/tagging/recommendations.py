@@ -12,6 +12,7 @@ otherwise "onbepaald".
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from spacy.lang.nl.stop_words import STOP_WORDS
@@ -82,6 +83,9 @@ class RecommendationTagger:
         self.advocacy = [p.split() for p in r["advocacy"]]
         self.imperative_frames = [p.split() for p in r["imperative_frames"]]
         self.exclude = [p.split() for p in r["exclude_phrases"]]
+        self._exclude_re = self._compile(self.exclude)
+        self._advocacy_re = self._compile(self.advocacy)
+        self._frames_re = self._compile(self.frames)
 
     # -- sentence tests -------------------------------------------------------
     def _content(self, sent) -> list[Token]:
@@ -105,12 +109,21 @@ class RecommendationTagger:
         return lowered[0] in self.question_verbs and len(lowered) > 1 and lowered[1] in self.subject_pronouns | {"je"}
 
     @staticmethod
-    def _find(words: list[str], phrase: list[str]) -> int:
-        n = len(phrase)
-        for i in range(len(words) - n + 1):
-            if words[i:i + n] == phrase:
-                return i
-        return -1
+    def _compile(phrases: list[list[str]]):
+        if not phrases:
+            return None
+        alts = sorted((" ".join(p) for p in phrases), key=len, reverse=True)
+        return re.compile(r"(?<= )(?:" + "|".join(re.escape(a) for a in alts) + r")(?= )")
+
+    @staticmethod
+    def _search(pattern, joined: str) -> tuple[int, int] | None:
+        """(first word index, number of words) of the first phrase in ' w1 w2 ... '."""
+        if pattern is None:
+            return None
+        m = pattern.search(joined)
+        if m is None:
+            return None
+        return joined.count(" ", 0, m.start()) - 1, m.group(0).count(" ") + 1
 
     def trigger(self, doc: Doc, unit) -> tuple[int, int, str] | None:
         sent = doc[unit[0]:unit[1]]
@@ -118,8 +131,9 @@ class RecommendationTagger:
         if not content:
             return None
         words = [t.lower_ for t in sent]
+        joined = " " + " ".join(words) + " "
         cwords = [t.lower_ for t in content]
-        if self.is_question(content) or any(self._find(words, p) >= 0 for p in self.exclude):
+        if self.is_question(content) or self._search(self._exclude_re, joined) is not None:
             return None
         for p in self.imperative_frames:
             if cwords[:len(p)] == p:
@@ -132,11 +146,11 @@ class RecommendationTagger:
         for tok in sent:
             if tok.lower_ in self.modals and not self._in_relative_clause(tok, unit):
                 return tok.i, tok.i + 1, f"modal:{tok.lower_}"
-        for kind, phrases in (("advocacy", self.advocacy), ("frame", self.frames)):
-            for p in phrases:
-                j = self._find(words, p)
-                if j >= 0:
-                    return unit[0] + j, unit[0] + j + len(p), f"{kind}:" + " ".join(p)
+        for kind, pattern in (("advocacy", self._advocacy_re), ("frame", self._frames_re)):
+            found = self._search(pattern, joined)
+            if found is not None:
+                j, n = found
+                return unit[0] + j, unit[0] + j + n, f"{kind}:" + " ".join(words[j:j + n])
         pred = self._predicative(sent)
         if pred is not None:
             return pred.i, pred.i + 1, f"frame:{pred.lower_}"

@@ -7,6 +7,8 @@ Written to ``doc._.miner_sents`` (token ranges) and ``doc._.miner_sent_of``.
 """
 from __future__ import annotations
 
+import numpy as np
+from spacy.attrs import IS_SPACE, ORTH, SENT_START
 from spacy.tokens import Doc
 
 _ENDS = {".", "?", "!"}
@@ -17,26 +19,30 @@ def sentence_units(doc: Doc) -> list[tuple[int, int]]:
     n = len(doc)
     if n == 0:
         return []
+    attrs = doc.to_array([SENT_START, IS_SPACE, ORTH])
+    is_space = attrs[:, 1]
     starts = {0}
     if doc.has_annotation("SENT_START"):
-        starts.update(s.start for s in doc.sents)
+        starts.update(int(i) for i in np.flatnonzero(attrs[:, 0] == 1))
     else:
-        for tok in doc[:-1]:
-            if tok.text in _ENDS:
-                nxt = doc[tok.i + 1]
-                if nxt.is_space or nxt.is_title or nxt.is_digit or nxt.text in _BULLETS or nxt.is_quote:
-                    starts.add(tok.i + 1)
-    for tok in doc:
-        if tok.is_space and "\n" in tok.text:
-            starts.add(tok.i + 1)
-        elif tok.text in _BULLETS and tok.text not in ("-", "–") and tok.i > 0:
-            starts.add(tok.i)
+        ends = {doc.vocab.strings[e] for e in _ENDS}
+        for i in np.flatnonzero(np.isin(attrs[:-1, 2], list(ends))):
+            nxt = doc[int(i) + 1]
+            if nxt.is_space or nxt.is_title or nxt.is_digit or nxt.text in _BULLETS or nxt.is_quote:
+                starts.add(int(i) + 1)
+    for i in np.flatnonzero(is_space):
+        if "\n" in doc[int(i)].text:
+            starts.add(int(i) + 1)
+    bullets = [doc.vocab.strings[b] for b in _BULLETS if b not in ("-", "–")]
+    for i in np.flatnonzero(np.isin(attrs[:, 2], bullets)):
+        if i > 0:
+            starts.add(int(i))
     bounds = sorted(s for s in starts if s < n) + [n]
     units = []
     for a, b in zip(bounds, bounds[1:]):
-        while a < b and doc[a].is_space:
+        while a < b and is_space[a]:
             a += 1
-        while b > a and doc[b - 1].is_space:
+        while b > a and is_space[b - 1]:
             b -= 1
         if a < b:
             units.append((a, b))
@@ -45,12 +51,11 @@ def sentence_units(doc: Doc) -> list[tuple[int, int]]:
 
 def set_sentences(doc: Doc) -> Doc:
     units = sentence_units(doc)
-    sent_of = [0] * len(doc)
-    j = 0
-    for i in range(len(doc)):
-        while j + 1 < len(units) and i >= units[j + 1][0]:
-            j += 1
-        sent_of[i] = j
+    if units:
+        starts = np.array([u[0] for u in units])
+        sent_of = np.maximum(np.searchsorted(starts, np.arange(len(doc)), side="right") - 1, 0).tolist()
+    else:
+        sent_of = [0] * len(doc)
     doc._.miner_sents = units
     doc._.miner_sent_of = sent_of
     return doc
