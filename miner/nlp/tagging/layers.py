@@ -46,8 +46,10 @@ def _sentence_has_stem(doc: Doc, unit: tuple[int, int], stems: list[str]) -> boo
 
 
 def _weak_ok(doc, taxonomy: Taxonomy, unit, hit: Hit, has_context: bool) -> bool:
+    """A weak cue needs its label's own context words when the taxonomy gives them, else any exclusion cue."""
     cue = taxonomy.cue(hit.layer, hit.label)
-    return has_context or _sentence_has_stem(doc, unit, cue.get("context_words") if cue else [])
+    words = cue.get("context_words") if cue else []
+    return _sentence_has_stem(doc, unit, words) if words else has_context
 
 
 def tag_grounds(doc: Doc, taxonomy: Taxonomy) -> None:
@@ -86,17 +88,20 @@ def tag_grounds(doc: Doc, taxonomy: Taxonomy) -> None:
     _inherit_dominant_ground(doc, taxonomy, by_sent, tagged)
 
 
-_NAME_LINKS = {"en", "tegen", "van", "voor", "de", "het", "&"}
+_NAME_LINKS = {"en", "tegen", "van", "voor", "de", "&"}
 
 
 def _in_proper_name(doc, i: int, sent_start: int) -> bool:
-    """'Nationaal Coördinator tegen Discriminatie en Racisme' names a body; its words are no ground."""
+    """'Nationaal Coördinator tegen Discriminatie en Racisme', 'Instituut voor Strafrecht': a body's name,
+    so its words are no ground or mechanism. A name's first word ('het Meldpunt ...') still counts."""
     if i <= sent_start or not doc[i].is_title:
         return False
-    j = i - 1
-    while j > sent_start and doc[j].lower_ in _NAME_LINKS:
-        j -= 1
-    return doc[j].is_title and j >= sent_start and (j > sent_start or doc[j + 1].lower_ in _NAME_LINKS)
+    j, links = i - 1, 0
+    while j > sent_start and doc[j].lower_ in _NAME_LINKS and links < 2:
+        j, links = j - 1, links + 1
+    if not doc[j].is_title or doc[j].lower_ in _NAME_LINKS:
+        return False
+    return j > sent_start or links > 0
 
 
 def _opens_with_frame(doc, unit, frames) -> bool:
@@ -115,7 +120,8 @@ def _inherit_dominant_ground(doc, taxonomy, by_sent, tagged) -> None:
     for i, hs in by_sent.items():
         if tagged.get(i):
             continue
-        core = [h for h in hs if h.layer == "context" and h.label == "discrimination"]
+        core = [h for h in hs if h.layer == "context" and h.label == "discrimination"
+                and not _in_proper_name(doc, h.start, doc._.miner_sents[i][0])]
         if core:
             c = core[0]
             add(doc, Annotation("ground", label, c.start, c.end, i,
@@ -135,7 +141,7 @@ def tag_lexical_layer(doc: Doc, taxonomy: Taxonomy, layer: str, component: str, 
     names = [(a.start, a.end) for a in doc._.miner_annotations or [] if a.layer == "organisation"]
     for i, hs in hits_by_sentence(doc).items():
         # "Welzijn" in "Ministerie van Volksgezondheid, Welzijn en Sport" is a name, not a setting
-        layer_hits = [h for h in hs if h.layer == layer and
+        layer_hits = [h for h in hs if h.layer == layer and not _in_proper_name(doc, h.start, units[i][0]) and
                       (layer == "mechanism" or not any(a < h.end and h.start < b for a, b in names))]
         if not layer_hits:
             continue
