@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from spacy.tokens import Doc
 
 from miner.nlp.tagging.annotation import Annotation, add
-from miner.nlp.tagging.lexicon import GROUP, STRONG, WEAK, Hit
+from miner.nlp.tagging.lexicon import BASIC, GROUP, STRONG, WEAK, Hit
 from miner.nlp.tagging.taxonomy import Taxonomy
 
 CONTEXT = ("discrimination", "exclusion")
@@ -59,6 +59,10 @@ def tag_grounds(doc: Doc, taxonomy: Taxonomy) -> None:
     units = doc._.miner_sents
     by_sent = hits_by_sentence(doc)
     tagged: dict[int, set[str]] = defaultdict(set)
+    # a document that keeps speaking of discrimination is context for every basis it names
+    core_sentences = sum(1 for hs in by_sent.values()
+                         if any(h.layer == "context" and h.label == "discrimination" for h in hs))
+    doc_context = 0 < settings["document_context_min"] <= core_sentences
     for i, unit in enumerate(units):
         hs = by_sent.get(i, [])
         grounds = merge_overlapping([h for h in hs if h.layer == "ground"])
@@ -81,6 +85,8 @@ def tag_grounds(doc: Doc, taxonomy: Taxonomy) -> None:
                 why = f"context:{near[0].pattern}"
             elif framed and prev_context and g.kind != WEAK:
                 why = "basis_frame+previous_sentence"
+            elif doc_context and g.kind == BASIC:
+                why = "document_context"
             else:
                 continue
             add(doc, Annotation("ground", g.label, g.start, g.end, i, f"miner_ground:{why}|{g.source}"))

@@ -29,6 +29,7 @@ SETTINGS = {  # key: (type, default)
     "ground_basis_frames": (list, ["vanwege", "op basis van", "op grond van", "ongeacht"]),
     "dominant_ground_share": (float, 0.75),
     "dominant_min": (int, 3),
+    "document_context_min": (int, 0),
     "flag_window": (int, 6),
 }
 RECOMMENDATION_KEYS = ("modal_words", "past_words", "frames", "predicative_words", "advocacy", "imperative_frames",
