@@ -117,7 +117,7 @@ def _opens_with_frame(doc, unit, frames) -> bool:
 
 def _inherit_dominant_ground(doc, taxonomy, by_sent, tagged) -> None:
     counts = Counter(label for labels in tagged.values() for label in labels)
-    if not counts:
+    if not counts or taxonomy.settings["dominant_min"] <= 0:
         return
     label, n = counts.most_common(1)[0]
     total = sum(counts.values())
@@ -135,8 +135,10 @@ def _inherit_dominant_ground(doc, taxonomy, by_sent, tagged) -> None:
 
 
 def doc_on_topic(doc: Doc) -> bool:
-    return any(h.layer == "context" for h in doc._.miner_hits or []) or any(
-        h.layer == "ground" and h.kind == STRONG for h in doc._.miner_hits or [])
+    """Speaks of discrimination/exclusion/diversity at all, or names grounds more than once."""
+    hits = doc._.miner_hits or []
+    return any(h.layer == "context" or (h.layer == "ground" and h.kind == STRONG) for h in hits) or \
+        sum(1 for h in hits if h.layer == "ground" and h.kind in (BASIC, GROUP)) >= 2
 
 
 def tag_lexical_layer(doc: Doc, taxonomy: Taxonomy, layer: str, component: str, require_topic: bool) -> None:

@@ -79,7 +79,12 @@ class RecommendationTagger:
         self.clutter = [c.split() for c in r["clutter_imperatives"]]
         self.audience_cues = set(r["audience_cues"])
         self.frames = [p.split() for p in r["frames"]]
-        self.predicative = set(r["predicative_words"])
+        self.predicative = tuple(r["predicative_words"])
+        self.needs_te = set(r["modals_needing_te"])
+        self.separable: dict[str, str] = {}
+        for item in r["separable_advocacy"]:
+            verb, _, particle = item.partition(":")
+            self.separable[verb] = particle
         self.advocacy = [p.split() for p in r["advocacy"]]
         self.imperative_frames = [p.split() for p in r["imperative_frames"]]
         self.exclude = [p.split() for p in r["exclude_phrases"]]
@@ -143,18 +148,36 @@ class RecommendationTagger:
             return imp.i, imp.i + 1, f"imperative:{imp.lower_}"
         if any(w in self.past for w in words):
             return None
-        for tok in sent:
-            if tok.lower_ in self.modals and not self._in_relative_clause(tok, unit):
+        for k, tok in enumerate(sent):
+            if tok.lower_ in self.modals and not self._in_relative_clause(tok, unit) \
+                    and not self._in_conditional(sent, k) \
+                    and (tok.lower_ not in self.needs_te or "te" in words[k + 1:k + 8]):
                 return tok.i, tok.i + 1, f"modal:{tok.lower_}"
         for kind, pattern in (("advocacy", self._advocacy_re), ("frame", self._frames_re)):
             found = self._search(pattern, joined)
             if found is not None:
                 j, n = found
+                if kind == "advocacy" and self._in_relative_clause(sent[j], unit):
+                    continue
                 return unit[0] + j, unit[0] + j + n, f"{kind}:" + " ".join(words[j:j + n])
+        for k, w in enumerate(words):
+            particle = self.separable.get(w)
+            if particle and particle in words[k + 1:] and not self._in_relative_clause(sent[k], unit):
+                return sent[k].i, sent[k].i + 1, f"advocacy:{w} ... {particle}"
         pred = self._predicative(sent)
         if pred is not None:
             return pred.i, pred.i + 1, f"frame:{pred.lower_}"
         return None
+
+    @staticmethod
+    def _in_conditional(sent, k: int) -> bool:
+        """'Als we dergelijke krantenkoppen moeten geloven, ...': a condition, not advice."""
+        for j in range(k - 1, -1, -1):
+            if sent[j].text in (",", ";", ":"):
+                return False
+            if sent[j].lower_ in ("als", "indien", "wanneer", "zodra", "tenzij"):
+                return j > 0 or k - j < 12
+        return False
 
     @staticmethod
     def _in_relative_clause(tok: Token, unit) -> bool:
@@ -181,7 +204,9 @@ class RecommendationTagger:
         if not lemmas & {"is", "zijn", "blijft", "wordt"} or lemmas & {"hebben", "heeft", "hebt", "heb"}:
             return None
         for i, tok in enumerate(sent):
-            if tok.lower_ in self.predicative and not self._in_indirect_question(sent, i):
+            if tok.lower_.startswith(self.predicative) and not self._in_indirect_question(sent, i):
+                if i > 0 and sent[i - 1].lower_ in ("niet", "geen", "nooit"):
+                    continue
                 nxt = sent[i + 1] if i + 1 < len(sent) else None
                 if nxt is None or nxt.is_punct or nxt.lower_ in ("om", "dat", "te", "voor", "is", "zijn", "en"):
                     return tok

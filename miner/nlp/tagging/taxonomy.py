@@ -32,7 +32,8 @@ SETTINGS = {  # key: (type, default)
     "document_context_min": (int, 0),
     "flag_window": (int, 6),
 }
-RECOMMENDATION_KEYS = ("modal_words", "past_words", "frames", "predicative_words", "advocacy", "imperative_frames",
+RECOMMENDATION_KEYS = ("modal_words", "past_words", "frames", "predicative_words", "modals_needing_te",
+                       "separable_advocacy", "advocacy", "imperative_frames",
                        "subject_pronouns", "question_words", "question_verbs", "exclude_phrases",
                        "clutter_imperatives", "audience_cues")
 STATISTIC_KEYS = ("units", "count_nouns", "number_words", "share_phrases")
