@@ -68,9 +68,11 @@ def tag_grounds(doc: Doc, taxonomy: Taxonomy) -> None:
         grounds = merge_overlapping([h for h in hs if h.layer == "ground"])
         if not grounds:
             continue
-        specific = {h.label for h in grounds if h.kind != GROUP}
-        # a group noun gives way to a more specific ground ("vrouwen met een hoofddoek": religie)
-        grounds = [h for h in grounds if h.kind != GROUP or not (specific - {h.label})]
+        specific = [h for h in grounds if h.kind != GROUP]
+        # a group noun gives way to a more specific ground that modifies it ("vrouwen met een
+        # hoofddoek", "islamitische vrouwen": religie); in a list ("lhbti+ personen en vrouwen") both count
+        grounds = [h for h in grounds if h.kind != GROUP or not any(
+            o.label != h.label and _modifies(doc, o, h) for o in specific)]
         context = [h for h in hs if h.layer == "context" and h.label in CONTEXT]
         prev_context = i > 0 and any(h.layer == "context" and h.label in CONTEXT for h in by_sent.get(i - 1, []))
         framed = _opens_with_frame(doc, unit, frames)
@@ -92,6 +94,19 @@ def tag_grounds(doc: Doc, taxonomy: Taxonomy) -> None:
             add(doc, Annotation("ground", g.label, g.start, g.end, i, f"miner_ground:{why}|{g.source}"))
             tagged[i].add(g.label)
     _inherit_dominant_ground(doc, taxonomy, by_sent, tagged)
+
+
+def _modifies(doc, other: Hit, group: Hit) -> bool:
+    """Does the ground `other` modify the group noun: same word ("moslima's"), right before it
+    ("islamitische vrouwen"), or after it through met/die/zonder ("vrouwen met een hoofddoek")?"""
+    if other.start < group.end and group.start < other.end:
+        return True
+    if 0 <= group.start - other.end <= 1:
+        return True
+    between = [t.lower_ for t in doc[group.end:other.start]]
+    if 0 <= other.start - group.end <= 6 and between and between[0] in ("met", "die", "zonder", "uit", "van"):
+        return not any(w in (",", "en", "of", ";") for w in between)
+    return False
 
 
 _NAME_LINKS = {"en", "tegen", "van", "voor", "de", "&"}

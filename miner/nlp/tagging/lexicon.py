@@ -87,8 +87,11 @@ class Lexicon:
         if found is not None:
             return found
         out = []
-        for form in {lower, lemma}:
+        joined = lower.replace("-", "") if "-" in lower else None   # migratie-achtergrond = migratieachtergrond
+        for form in {lower, lemma, joined} - {None}:
             out.extend(self._words.get(form, ()))
+        if joined:
+            out.extend(h for h in self.token_hits(joined, joined) if h not in out)
         n = len(lower)
         for length in self._stem_lengths:
             if length > n:
