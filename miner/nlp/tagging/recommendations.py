@@ -30,6 +30,7 @@ UNDETERMINED = "onbepaald"
 
 _LEMMA_TABLE = None
 _VERB_LEMMAS: set[str] = set()
+_ALL_LEMMAS: set[str] = set()
 
 
 def _lemma_tables():
@@ -37,12 +38,13 @@ def _lemma_tables():
 
     Tells a verb stem ("Maak", "Faciliteer") from other capitalised words at the start of a sentence.
     """
-    global _LEMMA_TABLE, _VERB_LEMMAS
+    global _LEMMA_TABLE, _VERB_LEMMAS, _ALL_LEMMAS
     if _LEMMA_TABLE is None:
         try:
             from spacy.lookups import load_lookups
             _LEMMA_TABLE = load_lookups("nl", ["lemma_lookup"]).get_table("lemma_lookup")
-            _VERB_LEMMAS = {v for v in _LEMMA_TABLE.values() if isinstance(v, str) and v.endswith("en")}
+            _ALL_LEMMAS = {v for v in _LEMMA_TABLE.values() if isinstance(v, str)}
+            _VERB_LEMMAS = {v for v in _ALL_LEMMAS if v.endswith("en")}
         except (ValueError, ImportError, OSError):
             _LEMMA_TABLE = {}
     return _LEMMA_TABLE, _VERB_LEMMAS
@@ -260,7 +262,9 @@ class RecommendationTagger:
         known = table.get(stem) if table else None
         if isinstance(known, str) and known.endswith("en") and known != stem:
             return first  # the lemma table knows this form as a verb form
-        if first.pos_ and first.pos_ not in ("VERB", "AUX", "PROPN", "X"):
+        if first.pos_ == "NOUN" and stem in _ALL_LEMMAS:
+            return None  # a real noun ("Aanpak", "Gebruik"), not a verb stem read as one
+        if first.pos_ and first.pos_ not in ("VERB", "AUX", "PROPN", "X", "NOUN"):
             return None
         if any(c in lemmas for c in _infinitives(stem)):
             return first
@@ -291,6 +295,14 @@ class RecommendationTagger:
                 found = actors_in(self._subject_core(subj))
                 if found:
                     return found
+            if kind.startswith("frame"):
+                # "Het helpt als een vrijwilligersorganisatie ...": the actor opens the clause after the frame
+                for t in doc[trig[1]:unit[1]]:
+                    if t.lower_ in ("dat", "als", "wanneer"):
+                        found = actors_in(set(range(t.i + 1, min(t.i + 5, unit[1]))))
+                        if found:
+                            return found[:1]
+                        break
             return [UNDETERMINED]
         # no parse: the nearest actor before the trigger in the sentence, else right after it
         before = [h for h in actor_hits if unit[0] <= h.start < trig[0]]

@@ -12,6 +12,7 @@ from spacy.attrs import IS_SPACE, ORTH, SENT_START
 from spacy.tokens import Doc
 
 _ENDS = {".", "?", "!"}
+_CLOSING = {":", ";", "…", '"', "'", "”", "’", ")", "»"}
 _BULLETS = {"•", "●", "▪", "◦", "–", "·", "-", "*"}
 
 
@@ -22,14 +23,21 @@ def sentence_units(doc: Doc) -> list[tuple[int, int]]:
     attrs = doc.to_array([SENT_START, IS_SPACE, ORTH])
     is_space = attrs[:, 1]
     starts = {0}
+    ends = [doc.vocab.strings[e] for e in _ENDS]
+    closing = [doc.vocab.strings[e] for e in _CLOSING]
     if doc.has_annotation("SENT_START"):
-        starts.update(int(i) for i in np.flatnonzero(attrs[:, 0] == 1))
-    else:
-        ends = {doc.vocab.strings[e] for e in _ENDS}
-        for i in np.flatnonzero(np.isin(attrs[:-1, 2], list(ends))):
-            nxt = doc[int(i) + 1]
-            if nxt.is_space or nxt.is_title or nxt.is_digit or nxt.text in _BULLETS or nxt.is_quote:
-                starts.add(int(i) + 1)
+        # a parser boundary counts after sentence punctuation only: taggers trained on
+        # newspaper text cut "Zorg ervoor dat ..." after "Zorg" (read as a heading)
+        for i in np.flatnonzero(attrs[:, 0] == 1):
+            j = int(i) - 1
+            while j > 0 and is_space[j] and "\n" not in doc[j].text:
+                j -= 1
+            if j >= 0 and (attrs[j, 2] in ends or attrs[j, 2] in closing or (is_space[j] and "\n" in doc[j].text)):
+                starts.add(int(i))
+    for i in np.flatnonzero(np.isin(attrs[:-1, 2], ends)):
+        nxt = doc[int(i) + 1]
+        if nxt.is_space or nxt.is_title or nxt.is_digit or nxt.text in _BULLETS or nxt.is_quote:
+            starts.add(int(i) + 1)
     for i in np.flatnonzero(is_space):
         if "\n" in doc[int(i)].text:
             starts.add(int(i) + 1)
