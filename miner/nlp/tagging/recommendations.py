@@ -93,6 +93,7 @@ class RecommendationTagger:
         self._exclude_re = self._compile(self.exclude)
         self._advocacy_re = self._compile(self.advocacy)
         self._frames_re = self._compile(self.frames)
+        self._advice_re = self._compile([p.split() for p in r["advice"]])
 
     # -- sentence tests -------------------------------------------------------
     def _content(self, sent) -> list[Token]:
@@ -162,6 +163,11 @@ class RecommendationTagger:
                 if kind == "advocacy" and self._in_relative_clause(sent[j], unit):
                     continue
                 return unit[0] + j, unit[0] + j + n, f"{kind}:" + " ".join(words[j:j + n])
+        found = self._search(self._advice_re, joined)
+        if found is not None and not {"niet", "geen", "nooit"} & set(words):
+            j, n = found
+            if not self._in_relative_clause(sent[j], unit) and not self._in_conditional(sent, j):
+                return unit[0] + j, unit[0] + j + n, "advice:" + " ".join(words[j:j + n])
         for k, w in enumerate(words):
             particle = self.separable.get(w)
             if particle and particle in words[k + 1:] and not self._in_relative_clause(sent[k], unit):
@@ -241,6 +247,9 @@ class RecommendationTagger:
         nxt = content[1]
         if nxt.lower_ in self.subject_pronouns or nxt.is_punct or first.lower_ in self.question_verbs:
             return None
+        cw = [t.lower_ for t in content]
+        if any(cw[k] == "," and cw[k + 1] == "dan" for k in range(len(cw) - 1)):
+            return None  # "Blijkt de rollator stuk, dan ...": a verb-first condition
         if nxt.is_title and nxt.pos_ == "PROPN":
             return None  # a name: "Van Gennip schrijft ..."
         if first.has_morph() and "Imp" in first.morph.get("Mood"):

@@ -33,7 +33,7 @@ SETTINGS = {  # key: (type, default)
     "flag_window": (int, 6),
 }
 RECOMMENDATION_KEYS = ("modal_words", "past_words", "frames", "predicative_words", "modals_needing_te",
-                       "separable_advocacy", "advocacy", "imperative_frames",
+                       "separable_advocacy", "advocacy", "advice", "imperative_frames",
                        "subject_pronouns", "question_words", "question_verbs", "exclude_phrases",
                        "clutter_imperatives", "audience_cues")
 STATISTIC_KEYS = ("units", "count_nouns", "number_words", "share_phrases")
