@@ -26,6 +26,7 @@ from miner.nlp.tagging.taxonomy import Taxonomy
 _SKIP_START = {"•", "●", "▪", "-", "–", "*", "(", ")", "'", '"', "‘", "’", "“", "”", ":", "."}
 _SECOND_PERSON = {"je", "jij", "u", "jullie", "we", "wij"}
 UNDETERMINED = "onbepaald"
+_ORG_NOUNS = {"organisatie", "vereniging", "initiatief", "club", "team", "instelling", "stichting"}
 
 
 _LEMMA_TABLE = None
@@ -306,7 +307,7 @@ class RecommendationTagger:
                     return found
             if kind.startswith("frame"):
                 # "Het helpt als een vrijwilligersorganisatie ...": the actor opens the clause after the frame
-                for t in doc[trig[1]:unit[1]]:
+                for t in doc[trig[0]:unit[1]]:
                     if t.lower_ in ("dat", "als", "wanneer"):
                         found = actors_in(set(range(t.i + 1, min(t.i + 5, unit[1]))))
                         if found:
@@ -357,7 +358,16 @@ class RecommendationTagger:
             voor = next((t.i for t in doc[cue:b] if t.lower_ == "voor"), None)
             if voor is not None:
                 counts.update(h.label for h in by_sent.get(i, []) if h.layer == "actor" and h.start > voor)
-        return counts.most_common(1)[0][0] if counts else None
+        if counts:
+            return counts.most_common(1)[0][0]
+        # "uw organisatie", "je vereniging": the text addresses an organisation; the one it names most
+        words = [t.lower_ for t in doc]
+        if any(w in ("uw", "je", "jouw") and nxt in _ORG_NOUNS for w, nxt in zip(words, words[1:])):
+            named = Counter(h.label for hs in by_sent.values() for h in hs if h.layer == "actor")
+            if named:
+                label, n = named.most_common(1)[0]
+                return label if n >= 2 else None
+        return None
 
     def __call__(self, doc: Doc, component: str) -> None:
         by_sent = hits_by_sentence(doc)
