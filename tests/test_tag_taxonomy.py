@@ -111,3 +111,14 @@ def test_a_researcher_adds_a_synonym_without_code(tmp_path, blank_dir):
     nlp = build(cfg_builtin)   # the same cached pipeline gets its components replaced
     recs = to_records(nlp("Tegen discriminatie helpt een stiltewandeling met collega's."))
     assert [r["label"] for r in recs if r["layer"] == "mechanism"] == []
+
+
+def test_tagging_does_not_change_the_pipeline_other_stages_load(tmp_path, blank_dir):
+    from miner import config
+    from miner.nlp.loader import load_pipeline
+    from miner.nlp.tagging import COMPONENTS
+    from miner.nlp.tagging.pipeline import build
+    cfg = config.from_dict({"nlp": {"pipeline": str(blank_dir)}}, tmp_path)
+    tagger = build(cfg)
+    assert set(COMPONENTS) <= set(tagger.pipe_names)
+    assert not set(COMPONENTS) & set(load_pipeline(cfg).pipe_names)

@@ -1,8 +1,8 @@
 """The tagging pipeline: the configured Dutch pipeline plus the miner components.
 
-``build(cfg)`` loads the pipeline through ``miner.nlp.loader.load_pipeline`` and
-appends the components (once per taxonomy version; a changed taxonomy file
-replaces them). ``tag(nlp, texts)`` streams documents through ``nlp.pipe``.
+``build(cfg)`` loads the pipeline through ``miner.nlp.loader.load_pipeline`` (its own
+cached instance) and appends the components (once per taxonomy version; a changed
+taxonomy file replaces them). ``tag(nlp, texts)`` streams documents through ``nlp.pipe``.
 """
 from __future__ import annotations
 
@@ -35,9 +35,14 @@ def add_components(nlp, taxonomy: Taxonomy):
     return nlp
 
 
+# Passed as `exclude` (no such component exists): the loader caches per exclude tuple, so the
+# tagger gets its own instance and the pipeline other stages load stays without our components.
+OWN_INSTANCE = ("miner_tagging",)
+
+
 def build(cfg, taxonomy: Taxonomy | None = None):
     from miner.nlp.loader import load_pipeline
-    nlp = load_pipeline(cfg)
+    nlp = load_pipeline(cfg, exclude=OWN_INSTANCE)
     return add_components(nlp, taxonomy or taxonomy_for(cfg))
 
 
