@@ -89,7 +89,7 @@ def test_statistics_with_what_they_measure(blank_nlp):
 
 
 def test_hedge_and_negation_flags(blank_nlp):
-    recs = records(blank_nlp, "Dit gaat over discriminatie. Een eenmalige training is niet bewezen effectief. "
+    recs = records(blank_nlp, "Dit gaat over discriminatie. Een eenmalige training over vooroordelen is niet bewezen effectief. "
                               "Racisme komt vermoedelijk vaker voor. Er is geen sprake van racisme.")
     training = [r for r in recs if r["label"] == "training"][0]
     assert training["hedge"] and training["negated"]

@@ -18,7 +18,7 @@ BUILTIN_PATH = Path(__file__).resolve().parent.parent / "taxonomy.toml"
 TAGGER_VERSION = "1"
 
 CUE_KEYS = ("words", "stems", "infixes", "phrases",
-            "weak_words", "weak_stems", "weak_phrases", "context_words",
+            "weak_words", "weak_stems", "weak_infixes", "weak_phrases", "context_words",
             "strong_words", "strong_stems", "strong_phrases", "compound_parts", "group_words",
             "exclude_words", "exclude_stems", "exclude_infixes", "exclude_phrases")
 CUE_LAYERS = ("context", "ground", "mechanism", "actor", "setting", "target_group", "evidence_type")
@@ -159,7 +159,8 @@ def _validate(raw: dict, path: Path, sha: str) -> Taxonomy:
                 if key not in CUE_KEYS:
                     err(f"{where}.{key}", f"unknown key (known: {', '.join(CUE_KEYS)})")
                 lists[key] = _strings(value, f"{where}.{key}", err)
-            if not any(lists.get(k) for k in ("words", "stems", "infixes", "phrases", "weak_words", "weak_stems", "group_words",
+            if not any(lists.get(k) for k in ("words", "stems", "infixes", "phrases", "weak_words", "weak_stems",
+                                              "weak_infixes", "group_words",
                                               "weak_phrases", "strong_words", "strong_stems", "strong_phrases")):
                 err(where, "has no cues (give words, stems, infixes or phrases)")
             cues.append(CueList(layer, label, _normalise(lists), min_hits))
