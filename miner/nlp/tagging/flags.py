@@ -54,8 +54,12 @@ class FlagTagger:
             a.negated = self._negated(doc, a, s, neg_spans, parsed)
 
     def _negated(self, doc, a, sent_start: int, neg_spans, parsed: bool) -> bool:
-        if any(ns < a.end + 2 and a.start - 2 < ne for ns, ne in neg_spans):
-            return True
+        # "X is niet bewezen effectief": a negation phrase in the same clause, within the window
+        for ns, ne in neg_spans:
+            if ns < a.end + self.window and a.start - self.window < ne:
+                lo, hi = (a.end, ns) if ns >= a.end else (ne, a.start)
+                if not any(doc[k].lower_ in _CLAUSE_BREAKS for k in range(lo, hi)):
+                    return True
         i = a.start - 1
         while i >= max(sent_start, a.start - self.window):
             tok = doc[i]
