@@ -26,6 +26,7 @@ from miner.nlp.tagging.taxonomy import Taxonomy
 _SKIP_START = {"•", "●", "▪", "-", "–", "*", "(", ")", "'", '"', "‘", "’", "“", "”", ":", "."}
 _SECOND_PERSON = {"je", "jij", "u", "jullie", "we", "wij"}
 UNDETERMINED = "onbepaald"
+_RELATIVE = {"die", "welke", "waarvoor", "waarbij", "waarin", "waarop", "waarmee", "waardoor"}
 _ORG_NOUNS = {"organisatie", "vereniging", "initiatief", "club", "team", "instelling", "stichting"}
 
 
@@ -192,12 +193,10 @@ class RecommendationTagger:
     def _in_relative_clause(tok: Token, unit) -> bool:
         """'een wet die dwang makkelijker moet maken' describes the wet: no advice."""
         i = tok.i - 1
-        while i >= unit[0] and tok.doc[i].text not in (",", ";", ":"):
-            if tok.doc[i].lower_ in ("die", "welke") and i > unit[0] and tok.doc[i - 1].text == ",":
-                return True
+        while i >= unit[0] and tok.doc[i].text not in (",", ";", ":", "(", "–"):
+            if tok.doc[i].lower_ in _RELATIVE and i > unit[0]:
+                return True  # "regels die ... moeten": the modal describes the rules
             i -= 1
-        if i >= unit[0] and i + 1 < tok.i and tok.doc[i + 1].lower_ in ("die", "welke"):
-            return True
         if not tok.doc.has_annotation("DEP"):
             return False
         node, steps = tok, 0
@@ -227,7 +226,7 @@ class RecommendationTagger:
         for j in range(i - 1, -1, -1):
             if sent[j].text in (",", ";", ":"):
                 return False
-            if sent[j].lower_ in ("of", "hoeverre", "waar", "welke", "hoe", "wat"):
+            if sent[j].lower_ in ("of", "hoeverre", "waar", "welke", "hoe", "wat") or sent[j].lower_ in _RELATIVE:
                 return True
         return False
 
