@@ -46,6 +46,7 @@ class Lexicon:
         self.phrase_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.matcher = Matcher(nlp.vocab)
         self._phrase_keys: dict[int, tuple] = {}
+        self._star_phrases: dict[int, list] = {}
         tokenizer = nlp.tokenizer
         for cue in taxonomy.cues:
             if layers and cue.layer not in layers:
@@ -74,9 +75,15 @@ class Lexicon:
         if not words:
             return
         self._phrase_keys[tokenizer.vocab.strings.add(key)] = (layer, label, kind, phrase)
-        if phrase.endswith("*"):
-            pattern = [{"LOWER": w} for w in words[:-1]]
-            pattern.append({"LOWER": {"REGEX": "^" + _re_escape(words[-1])}})
+        if phrase.endswith("*") and len(words) == 1:
+            self._stems.setdefault(words[0], []).append((layer, label, kind, words[0] + "-"))
+        elif phrase.endswith("*") and "*" not in phrase[:-1]:
+            # exact words then a stem: indexed by the first word, checked in Python (cheaper than REGEX)
+            first = tokenizer.vocab.strings.add(words[0])
+            self._star_phrases.setdefault(first, []).append((words[1:], (layer, label, kind, phrase)))
+        elif "*" in phrase:
+            pattern = [{"LOWER": {"REGEX": "^" + _re_escape(w[:-1])}} if w.endswith("*") else {"LOWER": w}
+                       for w in phrase.split()]
             self.matcher.add(key, [pattern])
         else:
             self.phrase_matcher.add(key, [tokenizer(phrase)])
@@ -133,6 +140,11 @@ class Lexicon:
                 found = by_hash[key] = self.token_hits(low, lem or low)
             for layer, label, kind, pattern in found:
                 hits.append(Hit(i, i + 1, layer, label, kind, pattern))
+            for rest, entry in self._star_phrases.get(key[0], ()):
+                end = i + 1 + len(rest)
+                if end <= len(doc) and all(doc[i + 1 + k].lower_ == w for k, w in enumerate(rest[:-1])) \
+                        and doc[end - 1].lower_.startswith(rest[-1]):
+                    hits.append(Hit(i, end, *entry))
         for match_id, start, end in list(self.phrase_matcher(doc)) + list(self.matcher(doc)):
             layer, label, kind, phrase = self._phrase_keys[match_id]
             hits.append(Hit(start, end, layer, label, kind, phrase))
