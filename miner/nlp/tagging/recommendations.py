@@ -135,12 +135,12 @@ class RecommendationTagger:
             return None
         return joined.count(" ", 0, m.start()) - 1, m.group(0).count(" ") + 1
 
-    def trigger(self, doc: Doc, unit) -> tuple[int, int, str] | None:
+    def trigger(self, doc: Doc, unit, lowers: list[str] | None = None) -> tuple[int, int, str] | None:
         sent = doc[unit[0]:unit[1]]
         content = self._content(sent)
         if not content:
             return None
-        words = [t.lower_ for t in sent]
+        words = lowers[unit[0]:unit[1]] if lowers is not None else [t.lower_ for t in sent]
         joined = " " + " ".join(words) + " "
         cwords = [t.lower_ for t in content]
         if self.is_question(content) or self._search(self._exclude_re, joined) is not None:
@@ -372,8 +372,9 @@ class RecommendationTagger:
         by_sent = hits_by_sentence(doc)
         audience = None
         audience_done = False
+        lowers = [t.lower_ for t in doc]
         for i, unit in enumerate(doc._.miner_sents):
-            found = self.trigger(doc, unit)
+            found = self.trigger(doc, unit, lowers)
             if found is None:
                 continue
             start, end, kind = found
