@@ -124,3 +124,20 @@ def test_refresh_stage_tags_new_and_changed_only_and_tag_all_retags(project):
     hits = conn.execute("SELECT COUNT(*) FROM annotations_fts WHERE annotations_fts MATCH 'racisme'").fetchone()[0]
     assert hits >= 1
     conn.close()
+
+
+def test_tag_pdf_reports_the_page(project):
+    fpdf = pytest.importorskip("fpdf")
+    pdf = fpdf.FPDF()
+    pdf.set_font("Helvetica", size=12)
+    pdf.add_page()
+    pdf.multi_cell(0, 8, "Inleiding over het buurtwerk in de stad.")
+    pdf.add_page()
+    pdf.multi_cell(0, 8, "In de wijk komt racisme voor. Gemeenten moeten een meldpunt inrichten.")
+    pdf.output(str(project / "r.pdf"))
+    r = run("tag", "r.pdf", "--json")
+    assert r.exit_code == 0, r.output
+    rows = [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
+    ground = [row for row in rows if row["layer"] == "ground"]
+    assert ground and all(row["page"] == 2 for row in ground)
+    assert {row["page"] for row in rows if row["layer"] == "recommendation"} == {2}
