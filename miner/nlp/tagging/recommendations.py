@@ -216,7 +216,7 @@ class RecommendationTagger:
                 if i > 0 and sent[i - 1].lower_ in ("niet", "geen", "nooit"):
                     continue
                 nxt = sent[i + 1] if i + 1 < len(sent) else None
-                if nxt is None or nxt.is_punct or nxt.lower_ in ("om", "dat", "te", "voor", "is", "zijn", "en"):
+                if nxt is None or nxt.is_punct or nxt.lower_ in ("om", "dat", "te", "voor", "is", "zijn", "en", "dan"):
                     return tok
         return None
 
