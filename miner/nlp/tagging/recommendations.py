@@ -301,6 +301,8 @@ class RecommendationTagger:
             for subj in self._subjects(doc, unit, trig[0]):
                 if subj.lower_ in _SECOND_PERSON:
                     return [audience] if audience else [UNDETERMINED]
+                if subj.lower_ in _ORG_NOUNS and any(c.lower_ in ("uw", "je", "jouw") for c in subj.children):
+                    return [audience] if audience else [UNDETERMINED]  # "uw organisatie": the reader's
                 found = actors_in(self._subject_core(subj))
                 if found:
                     return found
