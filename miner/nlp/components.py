@@ -143,3 +143,34 @@ class LemmaFallback:
 @Language.factory("miner_lemma_fallback")
 def create_lemma_fallback(nlp: Language, name: str):
     return LemmaFallback(nlp, name)
+
+
+
+BULLETS = frozenset("•▪●◦‣■□➢➤►")
+LINE_START_BULLETS = frozenset("-–*")
+
+
+@Language.component("miner_policy_sentences")
+def mark_policy_sentence_starts(doc):
+    """Sentence starts the parser then respects: an enumeration bullet ("•", or "-" at the start
+    of a line) and the first word after a blank line (titles and headings have no full stop).
+    Footnote numbers glued to a sentence's final punctuation ("toe?1, 2") stay in that sentence;
+    a capitalised word right after them starts the next one."""
+    in_footnote = False
+    for token in doc[1:]:
+        if token.is_space:
+            continue
+        previous = doc[token.i - 1]
+        glued_footnote = token.like_num and not previous.whitespace_ and previous.text in (".", "?", "!")
+        continued_footnote = in_footnote and (token.text == "," or (token.like_num and previous.text == ","))
+        if glued_footnote or continued_footnote:
+            token.is_sent_start = False
+            in_footnote = True
+            continue
+        line_start = previous.is_space and "\n" in previous.text
+        if (in_footnote and token.is_title) or token.text in BULLETS \
+                or (line_start and token.text in LINE_START_BULLETS) \
+                or (previous.is_space and previous.text.count("\n") >= 2):
+            token.is_sent_start = True
+        in_footnote = False
+    return doc

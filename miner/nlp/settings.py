@@ -1,7 +1,11 @@
 """Config section ``[nlp]``: the Dutch spaCy pipeline."""
-from miner.config import Field
+from miner.config import Field, non_negative
 
 SECTION = "nlp"
 SCHEMA = {
     "pipeline": Field(str, "auto", "'auto' (installed nl_core_news_sm, else the shipped models/nl_miner), a package name, or a path."),
+    "ud_dir": Field(str, "../shared/data/ud_dutch", "Folder with the UD Dutch treebanks: training data of `miner nlp train` and "
+                    "the default test set of `miner nlp eval` (alpino-v2.16-test.conllu).", is_path=True),
+    "train_max_steps": Field(int, 0, "Training steps for `miner nlp train`; 0 = the recipe's value (early stopping decides).",
+                             check=non_negative),
 }

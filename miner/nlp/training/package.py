@@ -29,7 +29,8 @@ The lemma fallback table comes from spacy-lookups-data (nl_lemma_lookup, MIT lic
 Explosion AI) and miner's own domain list (miner/nlp/resources/domain_lemmas.tsv).
 
 Components: tok2vec, tagger (Alpino XPOS), morphologizer (UPOS + features),
-trainable_lemmatizer (edit trees), miner_lemma_fallback, parser (also sets sentence boundaries).
+trainable_lemmatizer (edit trees), miner_lemma_fallback, miner_policy_sentences (bullets,
+blank lines, glued footnote numbers), parser (sets all other sentence boundaries).
 Loading needs `miner.nlp.components` imported first (miner.nlp.loader does this).
 Scores: see README.md of the repository, section "Dutch NLP pipeline".
 """
@@ -56,6 +57,7 @@ def package(best_dir: Path, output_dir: Path, train_corpus: Path, sources: dict 
     fallback = nlp.add_pipe("miner_lemma_fallback", after="trainable_lemmatizer")
     fallback.initialize(lookup=dutch_lookup_table(), known_forms=training_forms(train_corpus),
                         domain=read_domain_lemmas())
+    nlp.add_pipe("miner_policy_sentences", before="parser")
     nlp.config["nlp"]["tokenizer"] = {"@tokenizers": "miner.policy_tokenizer.v1"}
     nlp.meta.update({"name": "miner", "version": "1.0.0", "license": "CC BY-SA 4.0",
                      "description": "Dutch CPU pipeline trained on UD Dutch Alpino + LassySmall for miner",

@@ -84,10 +84,45 @@ def read_trees(path: Path):
     return document
 
 
-def modernise(root) -> None:
+def _case_word(node) -> str | None:
+    marks = [c.lemma.lower() for c in node.children if c.deprel == "case"]
+    return marks[0] if marks else None
+
+
+class OblArgLexicon:
+    """Which (verb, preposition) pairs the current treebanks label ``obl:arg`` ("wachten op").
+
+    The 2017 trees only know ``obl``; relabelling the pairs the current annotation makes
+    arguments keeps the two data sets from contradicting each other.
+    """
+
+    def __init__(self, min_count: int = 2, min_share: float = 0.5):
+        from collections import Counter
+        self.arg = Counter()
+        self.total = Counter()
+        self.min_count, self.min_share = min_count, min_share
+
+    def observe(self, root) -> None:
+        for node in root.descendants:
+            if node.deprel in ("obl", "obl:arg"):
+                pair = (node.parent.lemma.replace("_", "").lower(), _case_word(node))
+                self.total[pair] += 1
+                self.arg[pair] += node.deprel == "obl:arg"
+
+    def is_argument(self, node) -> bool:
+        pair = (node.parent.lemma.replace("_", "").lower(), _case_word(node))
+        return self.arg[pair] >= self.min_count and self.arg[pair] >= self.min_share * self.total[pair]
+
+
+def modernise(root, lexicon: OblArgLexicon | None = None) -> None:
     """Bring one 2017 tree to the 2025 conventions (in place)."""
     nodes = root.descendants
     for node in nodes:
+        if node.deprel == "obl":
+            if _case_word(node) == "door" and any(c.deprel == "aux:pass" for c in node.parent.children):
+                node.deprel = "obl:agent"
+            elif lexicon is not None and lexicon.is_argument(node):
+                node.deprel = "obl:arg"
         if node.deprel == "flat:name":
             node.deprel = "flat"
         if node.deprel == "cc" and node.parent.ord < node.ord:
@@ -123,12 +158,16 @@ def to_sentence(root, xpos_missing: bool) -> Sentence:
     )
 
 
-def load_sentences(path: Path, old_conventions: bool = False, xpos_missing: bool = False) -> list[Sentence]:
+def load_sentences(path: Path, old_conventions: bool = False, xpos_missing: bool = False,
+                   lexicon: OblArgLexicon | None = None) -> list[Sentence]:
+    """Sentences of a CoNLL-U file; old files are modernised, current ones feed ``lexicon``."""
     sentences = []
     for bundle in read_trees(path).bundles:
         root = bundle.get_tree()
         if old_conventions:
-            modernise(root)
+            modernise(root, lexicon)
+        elif lexicon is not None:
+            lexicon.observe(root)
         sentences.append(to_sentence(root, xpos_missing))
     return sentences
 
@@ -179,11 +218,12 @@ def prepare(ud_dir: Path, out_dir: Path, per_doc: int = 10, seed: int = 0, progr
     dev: list[Sentence] = []
     dropped_test = dropped_old = 0
     per_source = {}
+    lexicon = OblArgLexicon()  # current files come first in SOURCES, so it is complete before old ones
     for source in SOURCES:
         path = ud_dir / source.filename
         if not path.exists():
             raise FileNotFoundError(f"{path} is missing (expected UD Dutch treebank)")
-        sentences = load_sentences(path, source.old_conventions, source.xpos_missing)
+        sentences = load_sentences(path, source.old_conventions, source.xpos_missing, lexicon)
         kept = []
         for sent in sentences:
             if sent.key in test_keys:
