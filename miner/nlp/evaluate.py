@@ -44,7 +44,10 @@ def evaluate(nlp, conllu: Path, progress: bool = False) -> Scores:
     from spacy.training import Example
     if not conllu.exists():
         raise FileNotFoundError(f"{conllu} does not exist")
-    references, n_sentences = gold_docs(nlp, conllu)
+    try:
+        references, n_sentences = gold_docs(nlp, conllu)
+    except (ValueError, IndexError, KeyError) as exc:
+        raise ValueError(f"not a readable CoNLL-U file ({exc})") from None
     if not references:
         raise ValueError(f"{conllu} contains no sentences")
     texts = [doc.text for doc in references]

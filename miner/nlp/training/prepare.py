@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import random
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -172,6 +173,12 @@ def load_sentences(path: Path, old_conventions: bool = False, xpos_missing: bool
     return sentences
 
 
+@lru_cache(maxsize=1)
+def blank_dutch():
+    import spacy
+    return spacy.blank("nl")
+
+
 def to_docs(vocab, sentences: list[Sentence], per_doc: int):
     from spacy.tokens import Doc
     docs = []
@@ -206,7 +213,6 @@ class PreparedData:
 
 def prepare(ud_dir: Path, out_dir: Path, per_doc: int = 10, seed: int = 0, progress=None) -> PreparedData:
     """Write ``train.spacy`` and ``dev.spacy`` into ``out_dir`` from the treebanks in ``ud_dir``."""
-    import spacy
     from spacy.tokens import DocBin
 
     test_path = ud_dir / TEST_FILE
@@ -244,7 +250,7 @@ def prepare(ud_dir: Path, out_dir: Path, per_doc: int = 10, seed: int = 0, progr
     # Shuffle groups of sentences (not single sentences) so documents stay coherent.
     groups = [train[i:i + per_doc] for i in range(0, len(train), per_doc)]
     random.Random(seed).shuffle(groups)
-    nlp = spacy.blank("nl")
+    nlp = blank_dutch()
     out_dir.mkdir(parents=True, exist_ok=True)
     train_docs = [doc for group in groups for doc in to_docs(nlp.vocab, group, per_doc)]
     dev_docs = to_docs(nlp.vocab, dev, per_doc)
@@ -255,9 +261,8 @@ def prepare(ud_dir: Path, out_dir: Path, per_doc: int = 10, seed: int = 0, progr
 
 def conllu_to_docbin(path: Path, out_path: Path, per_doc: int = 10) -> int:
     """Convert an evaluation CoNLL-U file with the same lemma and label handling as training."""
-    import spacy
     from spacy.tokens import DocBin
-    docs = to_docs(spacy.blank("nl").vocab, load_sentences(path), per_doc)
+    docs = to_docs(blank_dutch().vocab, load_sentences(path), per_doc)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     DocBin(docs=docs).to_disk(out_path)
     return len(docs)
