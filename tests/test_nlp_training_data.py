@@ -122,3 +122,31 @@ def test_self_attached_tokens_are_skipped(tmp_path):
     path = tmp_path / "x.conllu"
     path.write_text(conllu(("b1", broken), ("b2", TEST_ONLY)), encoding="utf-8")
     assert [s.words for s in prep.load_sentences(path)] == [["Dit", "blijft", "geheim", "."]]
+
+
+def test_continuation_recipe_sources_every_component(tmp_path):
+    from thinc.api import Config
+    from miner.nlp.training.train import RECIPE, continuation_recipe
+    out = continuation_recipe(RECIPE, tmp_path / "trained", tmp_path / "continue.cfg")
+    config = Config().from_disk(out, interpolate=False)
+    assert config["nlp"]["pipeline"] == ["tok2vec", "tagger", "morphologizer", "trainable_lemmatizer", "parser"]
+    assert all(config["components"][c] == {"source": str((tmp_path / "trained").resolve())}
+               for c in config["nlp"]["pipeline"])
+    assert config["initialize"]["after_init"] == {"@callbacks": "miner.rebuild_lemmatizer_labels.v1"}
+
+
+def test_reloaded_lemmatizer_gets_its_labels_back(tmp_path):
+    import spacy
+    from spacy.training import Example
+    from miner.nlp.training.callbacks import rebuild_lemmatizer_labels
+    nlp = spacy.blank("nl")
+    nlp.add_pipe("trainable_lemmatizer", config={"min_tree_freq": 1})
+    examples = [Example.from_dict(nlp.make_doc("gemeenten melden"), {"lemmas": ["gemeente", "melden"]}),
+                Example.from_dict(nlp.make_doc("werkers hielpen"), {"lemmas": ["werker", "helpen"]})]
+    nlp.initialize(lambda: examples)
+    nlp.to_disk(tmp_path / "p")
+    reloaded = spacy.load(tmp_path / "p")
+    lemmatizer = reloaded.get_pipe("trainable_lemmatizer")
+    assert len(lemmatizer.labels) >= 2
+    rebuild_lemmatizer_labels()(reloaded)
+    assert sorted(lemmatizer.tree2label.values()) == list(range(len(lemmatizer.labels)))

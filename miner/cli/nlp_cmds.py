@@ -37,8 +37,10 @@ def nlp():
               help="Where the pipeline is written (default: <models_dir>/nl_miner).")
 @click.option("--max-steps", type=click.IntRange(min=0), default=None,
               help="Training steps (default: nlp.train_max_steps; 0 = the recipe's early stopping).")
+@click.option("--init-from", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Continue training from this trained pipeline folder instead of from scratch.")
 @config_option
-def train(ud_dir, output, max_steps, cfg):
+def train(ud_dir, output, max_steps, init_from, cfg):
     """Prepare the UD Dutch data, run `spacy train` and package the result.
 
     Keeps alpino-v2.16-test out of training, deduplicates against it, brings the 2017 trees
@@ -52,7 +54,7 @@ def train(ud_dir, output, max_steps, cfg):
         raise UserError(f"{ud_dir}: no UD Dutch treebanks there ({TEST_SET} missing); set nlp.ud_dir or pass --ud-dir")
     steps = cfg["nlp"]["train_max_steps"] if max_steps is None else max_steps
     try:
-        data, path = run_training(ud_dir, output, max_steps=steps, echo=echo_err)
+        data, path = run_training(ud_dir, output, max_steps=steps, init_from=init_from, echo=echo_err)
     except (TrainingFailed, FileNotFoundError) as exc:
         raise UserError(str(exc)) from None
     click.echo(f"trained on {data.train_sentences} sentences (dev {data.dev_sentences}); pipeline written to {path}. "

@@ -87,12 +87,15 @@ OPEN_CLASSES = {"NOUN", "VERB", "ADJ", "ADV", "AUX"}
 class LemmaFallback:
     """Second opinion on lemmas after the trained lemmatizer.
 
-    Order: the domain list wins; then, for open-class words whose form never occurred in
-    training (where the edit-tree lemmatizer only guesses), the lookup table if it knows the word.
+    The domain list always wins. For open-class words the lookup table is used either whenever
+    it knows the word (``prefer_lookup``) or only for forms that never occurred in training
+    (where the edit-tree lemmatizer can only guess). `miner nlp train` picks the mode that
+    scores better on the dev portion.
     """
 
-    def __init__(self, nlp: Language, name: str):
+    def __init__(self, nlp: Language, name: str, prefer_lookup: bool = True):
         self.name = name
+        self.prefer_lookup = prefer_lookup
         self.domain: dict[str, str] = {}
         self.lookup: dict[str, str] = {}
         self.known_forms: set[str] = set()
@@ -106,7 +109,7 @@ class LemmaFallback:
         lower = token.lower_
         if lower in self.domain:
             return self.domain[lower]
-        if token.pos_ in OPEN_CLASSES and lower not in self.known_forms:
+        if token.pos_ in OPEN_CLASSES and (self.prefer_lookup or lower not in self.known_forms):
             return self.lookup.get(token.text) or self.lookup.get(lower)
         return None
 
@@ -140,9 +143,9 @@ class LemmaFallback:
         return self
 
 
-@Language.factory("miner_lemma_fallback")
-def create_lemma_fallback(nlp: Language, name: str):
-    return LemmaFallback(nlp, name)
+@Language.factory("miner_lemma_fallback", default_config={"prefer_lookup": True})
+def create_lemma_fallback(nlp: Language, name: str, prefer_lookup: bool):
+    return LemmaFallback(nlp, name, prefer_lookup)
 
 
 

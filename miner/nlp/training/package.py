@@ -50,6 +50,26 @@ def training_forms(train_corpus: Path) -> set[str]:
     return {token.lower_ for doc in DocBin().from_disk(train_corpus).get_docs(vocab) for token in doc}
 
 
+def dev_lemma_accuracy(nlp, dev_corpus: Path) -> float:
+    from spacy.scorer import Scorer
+    from spacy.tokens import DocBin
+    from spacy.training import Example
+    references = list(DocBin().from_disk(dev_corpus).get_docs(nlp.vocab))
+    examples = [Example(pred, ref) for pred, ref in zip(nlp.pipe([r.text for r in references]), references)]
+    return Scorer.score_token_attr(examples, "lemma")["lemma_acc"]
+
+
+def choose_fallback_mode(nlp, dev_corpus: Path) -> dict[str, float]:
+    """Measure both lookup modes on the dev portion and keep the better one."""
+    fallback = nlp.get_pipe("miner_lemma_fallback")
+    scores = {}
+    for prefer in (False, True):
+        fallback.prefer_lookup = prefer
+        scores["prefer_lookup" if prefer else "unseen_only"] = dev_lemma_accuracy(nlp, dev_corpus)
+    fallback.prefer_lookup = scores["prefer_lookup"] >= scores["unseen_only"]
+    return scores
+
+
 def package(best_dir: Path, output_dir: Path, train_corpus: Path, sources: dict | None = None) -> Path:
     import spacy
     nlp = spacy.load(best_dir)
@@ -57,6 +77,8 @@ def package(best_dir: Path, output_dir: Path, train_corpus: Path, sources: dict 
     fallback = nlp.add_pipe("miner_lemma_fallback", after="trainable_lemmatizer")
     fallback.initialize(lookup=dutch_lookup_table(), known_forms=training_forms(train_corpus),
                         domain=read_domain_lemmas())
+    dev_scores = choose_fallback_mode(nlp, train_corpus.with_name("dev.spacy"))
+    nlp.config["components"]["miner_lemma_fallback"]["prefer_lookup"] = fallback.prefer_lookup
     nlp.add_pipe("miner_policy_sentences", before="parser")
     nlp.config["nlp"]["tokenizer"] = {"@tokenizers": "miner.policy_tokenizer.v1"}
     nlp.meta.update({"name": "miner", "version": "1.0.0", "license": "CC BY-SA 4.0",
@@ -64,6 +86,7 @@ def package(best_dir: Path, output_dir: Path, train_corpus: Path, sources: dict 
                      "sources": [{"name": "UD_Dutch-Alpino", "license": "CC BY-SA 4.0"},
                                  {"name": "UD_Dutch-LassySmall", "license": "CC BY-SA 4.0"},
                                  {"name": "spacy-lookups-data nl_lemma_lookup", "license": "MIT"}]})
+    nlp.meta["lemma_fallback_dev_accuracy"] = dev_scores
     if sources:
         nlp.meta["training_data"] = sources
     staging = output_dir.with_name(output_dir.name + ".tmp")
