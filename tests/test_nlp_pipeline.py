@@ -29,7 +29,8 @@ def sentences(doc):
 
 def test_shipped_pipeline_has_all_components(nlp, shipped_cfg):
     assert nlp.pipe_names == ["tok2vec", "tagger", "morphologizer", "trainable_lemmatizer",
-                              "miner_lemma_fallback", "miner_policy_sentences", "parser"]
+                              "miner_lemma_fallback", "miner_policy_sentences", "parser",
+                              "miner_particle_lemmas"]
     assert "nl_miner" in describe_pipeline(shipped_cfg)
     assert nlp.meta["license"] == "CC BY-SA 4.0"
     assert (ROOT / "models" / "nl_miner" / "README.md").read_text(encoding="utf-8").count("CC BY-SA 4.0") >= 1
@@ -112,3 +113,35 @@ def test_pos_and_dependencies_are_set(nlp):
     assert [t.pos_ for t in doc][:3] == ["DET", "NOUN", "VERB"]
     assert doc[2].dep_ == "ROOT" and doc[1].head.i == 2 and doc[1].dep_ == "nsubj"
     assert all(t.tag_ for t in doc)
+
+
+def test_separated_particle_joins_the_verb_lemma(nlp):
+    from spacy.tokens import Doc
+    words = ["De", "gemeente", "zette", "er", "geld", "in", "en", "bracht", "het", "tot", "stand"]
+    doc = Doc(nlp.vocab, words=words, pos=["DET", "NOUN", "VERB", "ADV", "NOUN", "ADP", "CCONJ", "VERB", "PRON",
+                                           "ADP", "NOUN"],
+              lemmas=["de", "gemeente", "zetten", "er", "geld", "in", "en", "brengen", "het", "tot", "stand"],
+              heads=[1, 2, 2, 2, 2, 2, 7, 2, 7, 7, 7],
+              deps=["det", "nsubj", "ROOT", "advmod", "obj", "compound:prt", "cc", "conj", "obj", "compound:prt",
+                    "obl"])
+    doc = nlp.get_pipe("miner_particle_lemmas")(doc)
+    assert doc[2].lemma_ == "inzetten"
+    assert doc[7].lemma_ == "brengen"   # "tot stand brengen": UD keeps "tot" out of the lemma
+    assert doc[5].lemma_ == "in"
+
+
+def test_names_keep_their_capitals_and_lookup_fills_unseen_words(nlp):
+    from spacy.tokens import Doc
+    fallback = nlp.get_pipe("miner_lemma_fallback")
+    mode = fallback.prefer_lookup
+    try:
+        for prefer_lookup in (True, False):
+            fallback.prefer_lookup = prefer_lookup
+            doc = Doc(nlp.vocab, words=["Heerenveen", "verloor", "klimaatbestendig"], pos=["PROPN", "VERB", "ADJ"],
+                      lemmas=["heerenveen", "verloor", "klimaatbestendig"])
+            doc = fallback(doc)
+            assert doc[0].lemma_ == "Heerenveen"
+            assert doc[1].lemma_ == ("verliezen" if prefer_lookup or "verloor" not in fallback.known_forms
+                                     else "verloor")
+    finally:
+        fallback.prefer_lookup = mode

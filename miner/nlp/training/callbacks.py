@@ -8,7 +8,7 @@ def rebuild_lemmatizer_labels():
     from disk, so a sourced lemmatizer trains every token towards label 0 and collapses.
     Rebuilding the map after initialisation makes continued training work."""
     def rebuild(nlp):
-        for _name, pipe in nlp.pipeline:
+        for _name, pipe in nlp.components:  # includes pipes disabled while initialising
             if hasattr(pipe, "tree2label") and not pipe.tree2label:
                 for label, tree in enumerate(pipe.labels):
                     pipe.tree2label[tree] = label

@@ -30,7 +30,8 @@ Explosion AI) and miner's own domain list (miner/nlp/resources/domain_lemmas.tsv
 
 Components: tok2vec, tagger (Alpino XPOS), morphologizer (UPOS + features),
 trainable_lemmatizer (edit trees), miner_lemma_fallback, miner_policy_sentences (bullets,
-blank lines, glued footnote numbers), parser (sets all other sentence boundaries).
+blank lines, glued footnote numbers), parser (sets all other sentence boundaries),
+miner_particle_lemmas (separated particles join the verb lemma: "zette ... in" → inzetten).
 Loading needs `miner.nlp.components` imported first (miner.nlp.loader does this).
 Scores: see README.md of the repository, section "Dutch NLP pipeline".
 """
@@ -77,10 +78,11 @@ def package(best_dir: Path, output_dir: Path, train_corpus: Path, sources: dict 
     fallback = nlp.add_pipe("miner_lemma_fallback", after="trainable_lemmatizer")
     fallback.initialize(lookup=dutch_lookup_table(), known_forms=training_forms(train_corpus),
                         domain=read_domain_lemmas())
+    nlp.add_pipe("miner_policy_sentences", before="parser")
+    nlp.add_pipe("miner_particle_lemmas", after="parser")
+    nlp.config["nlp"]["tokenizer"] = {"@tokenizers": "miner.policy_tokenizer.v1"}
     dev_scores = choose_fallback_mode(nlp, train_corpus.with_name("dev.spacy"))
     nlp.config["components"]["miner_lemma_fallback"]["prefer_lookup"] = fallback.prefer_lookup
-    nlp.add_pipe("miner_policy_sentences", before="parser")
-    nlp.config["nlp"]["tokenizer"] = {"@tokenizers": "miner.policy_tokenizer.v1"}
     nlp.meta.update({"name": "miner", "version": "1.0.0", "license": "CC BY-SA 4.0",
                      "description": "Dutch CPU pipeline trained on UD Dutch Alpino + LassySmall for miner",
                      "sources": [{"name": "UD_Dutch-Alpino", "license": "CC BY-SA 4.0"},
