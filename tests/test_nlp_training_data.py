@@ -42,6 +42,12 @@ OLD_WACHTEN = [("Zij", "zij", "PRON", "VNW", "_", 2, "nsubj"), ("wachten", "wach
                ("trein", "trein", "NOUN", "N", "_", 2, "obl"), ("Van", "Van", "PROPN", "N", "_", 2, "obl"),
                ("Dijk", "Dijk", "PROPN", "N", "_", 6, "flat:name"), (".", ".", "PUNCT", "LET", "_", 2, "punct")]
 
+# 2017 tags: ordinal as NUM/nummod, and a verb tagged AUX where the current files say VERB.
+OLD_ORDINAL = [("Wij", "wij", "PRON", "VNW", "_", 2, "nsubj"), ("wachten", "wachten", "AUX", "WW", "_", 0, "root"),
+               ("op", "op", "ADP", "VZ", "_", 6, "case"), ("de", "de", "DET", "LID", "_", 6, "det"),
+               ("tweede", "twee", "NUM", "TW", "_", 6, "nummod"), ("bus", "bus", "NOUN", "N", "_", 2, "obl"),
+               (".", ".", "PUNCT", "LET", "_", 2, "punct")]
+
 
 @pytest.fixture
 def ud_dir(tmp_path):
@@ -51,7 +57,8 @@ def ud_dir(tmp_path):
         "lassysmall-v2.16-dev.conllu": conllu(("l1", TEST_ONLY), ("l2", NIVEAU)),
         "lassysmall-v2.16-test.conllu": conllu(("l3", WACHTEN)),
         "alpino-2017-train.conllu": conllu(("o1", OLD_COORD), ("o2", OLD_PASSIVE), ("o3", WACHTEN)),
-        "lassysmall-v2.0-train.conllu": conllu(("o4", OLD_BRACKETS), ("o5", OLD_REFLEXIVE), ("o6", OLD_WACHTEN)),
+        "lassysmall-v2.0-train.conllu": conllu(("o4", OLD_BRACKETS), ("o5", OLD_REFLEXIVE), ("o6", OLD_WACHTEN),
+                                               ("o7", OLD_ORDINAL)),
     }
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
@@ -77,7 +84,7 @@ def test_test_set_is_kept_out_and_old_duplicates_dropped(ud_dir, tmp_path):
     assert "Dit blijft geheim ." not in texts
     # alpino-dev counts twice (weight 2) minus its held-out dev share.
     assert result.per_source["alpino-v2.16-dev.conllu"]["dev"] == 1
-    assert result.train_sentences == 2 * 9 + 1 + 1 + 2 + 3
+    assert result.train_sentences == 2 * 9 + 1 + 1 + 2 + 4
 
 
 def test_lemma_markers_removed_and_old_lassysmall_tags_missing(ud_dir, tmp_path):
@@ -102,6 +109,10 @@ def test_old_trees_brought_to_current_conventions(ud_dir, tmp_path):
     assert wachten[4].dep_ == "obl:arg"       # the current data treats "wachten op" as an argument
     assert wachten[5].dep_ == "obl"           # no preposition: not in the lexicon
     assert wachten[6].dep_ == "flat"
+    ordinal = sentence_with(docs, "tweede")
+    assert (ordinal[4].pos_, ordinal[4].dep_) == ("ADJ", "amod")
+    assert ordinal[1].pos_ == "VERB"           # the current files always tag "wachten" VERB
+    assert ordinal[0].pos_ == "PRON" and ordinal[5].dep_ == "obl:arg"
 
 
 def test_sentences_grouped_into_documents_keep_their_boundaries(ud_dir, tmp_path):

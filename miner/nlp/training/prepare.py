@@ -90,21 +90,30 @@ def _case_word(node) -> str | None:
     return marks[0] if marks else None
 
 
-class OblArgLexicon:
-    """Which (verb, preposition) pairs the current treebanks label ``obl:arg`` ("wachten op").
+ORDINAL = re.compile(r"^(\d+(e|ste|de)|eerst|eerste|.+(de|ste))$")
 
-    The 2017 trees only know ``obl``; relabelling the pairs the current annotation makes
-    arguments keeps the two data sets from contradicting each other.
+
+class ConventionLexicon:
+    """What the current (2025) treebanks do, learned from them to correct the 2017 trees.
+
+    - which (verb, preposition) pairs are ``obl:arg`` ("wachten op"); the 2017 trees only know ``obl``;
+    - the UPOS of frequent words whose tag changed (modals "moet" AUX, "laten" VERB, "als" SCONJ,
+      ordinals ADJ ...): a word seen at least ``min_count`` times with one UPOS in ≥ ``upos_share``
+      of the cases gets that UPOS in the old trees too.
     """
 
-    def __init__(self, min_count: int = 2, min_share: float = 0.5):
-        from collections import Counter
+    def __init__(self, min_count: int = 2, min_share: float = 0.5, upos_min_count: int = 5,
+                 upos_share: float = 0.9):
+        from collections import Counter, defaultdict
         self.arg = Counter()
         self.total = Counter()
+        self.upos = defaultdict(Counter)
         self.min_count, self.min_share = min_count, min_share
+        self.upos_min_count, self.upos_share = upos_min_count, upos_share
 
     def observe(self, root) -> None:
         for node in root.descendants:
+            self.upos[node.form.lower()][node.upos] += 1
             if node.deprel in ("obl", "obl:arg"):
                 pair = (node.parent.lemma.replace("_", "").lower(), _case_word(node))
                 self.total[pair] += 1
@@ -114,8 +123,16 @@ class OblArgLexicon:
         pair = (node.parent.lemma.replace("_", "").lower(), _case_word(node))
         return self.arg[pair] >= self.min_count and self.arg[pair] >= self.min_share * self.total[pair]
 
+    def current_upos(self, form: str) -> str | None:
+        counts = self.upos.get(form.lower())
+        if not counts:
+            return None
+        upos, n = counts.most_common(1)[0]
+        total = sum(counts.values())
+        return upos if total >= self.upos_min_count and n >= self.upos_share * total else None
 
-def modernise(root, lexicon: OblArgLexicon | None = None) -> None:
+
+def modernise(root, lexicon: ConventionLexicon | None = None) -> None:
     """Bring one 2017 tree to the 2025 conventions (in place)."""
     nodes = root.descendants
     for node in nodes:
@@ -131,6 +148,14 @@ def modernise(root, lexicon: OblArgLexicon | None = None) -> None:
             if later:
                 node.parent = min(later, key=lambda c: c.ord)
         lower = node.form.lower()
+        if node.upos == "NUM" and ORDINAL.match(lower):
+            node.upos = "ADJ"
+            if node.deprel == "nummod":
+                node.deprel = "amod"
+        current = lexicon.current_upos(lower) if lexicon is not None else None
+        if current and current != node.upos and node.upos not in ("PROPN", "X", "PUNCT") \
+                and current not in ("PROPN", "X"):
+            node.upos = current
         if node.deprel == "det" and lower in POSSESSIVE_PERSON and node.upos in ("DET", "PRON"):
             node.upos = "PRON"
             node.deprel = "nmod:poss"
@@ -160,7 +185,7 @@ def to_sentence(root, xpos_missing: bool) -> Sentence:
 
 
 def load_sentences(path: Path, old_conventions: bool = False, xpos_missing: bool = False,
-                   lexicon: OblArgLexicon | None = None) -> list[Sentence]:
+                   lexicon: ConventionLexicon | None = None) -> list[Sentence]:
     """Sentences of a CoNLL-U file; old files are modernised, current ones feed ``lexicon``."""
     sentences = []
     for bundle in read_trees(path).bundles:
@@ -224,7 +249,7 @@ def prepare(ud_dir: Path, out_dir: Path, per_doc: int = 10, seed: int = 0, progr
     dev: list[Sentence] = []
     dropped_test = dropped_old = 0
     per_source = {}
-    lexicon = OblArgLexicon()  # current files come first in SOURCES, so it is complete before old ones
+    lexicon = ConventionLexicon()  # current files come first in SOURCES, so it is complete before old ones
     for source in SOURCES:
         path = ud_dir / source.filename
         if not path.exists():
