@@ -164,6 +164,7 @@ def mark_policy_sentence_starts(doc):
     in_footnote = False
     for token in doc[1:]:
         if token.is_space:
+            token.is_sent_start = False  # white space belongs to the sentence before it
             continue
         previous = doc[token.i - 1]
         glued_footnote = token.like_num and not previous.whitespace_ and previous.text in (".", "?", "!")
