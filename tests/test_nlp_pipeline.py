@@ -145,3 +145,10 @@ def test_names_keep_their_capitals_and_lookup_fills_unseen_words(nlp):
                                      else "verloor")
     finally:
         fallback.prefer_lookup = mode
+
+
+def test_registered_tokenizer_matches_the_shipped_one(nlp):
+    import spacy
+    fresh = spacy.blank("nl", config={"nlp": {"tokenizer": {"@tokenizers": "miner.policy_tokenizer.v1"}}})
+    text = "Zorg- en welzijnswerk o.b.v. (inter)culturele kennis: gestuurd4 aan 12,5% van de lhbti+ jongeren."
+    assert [t.text for t in fresh(text)] == [t.text for t in nlp.tokenizer(text)]

@@ -2,8 +2,10 @@
 
 Importing this module registers them; ``miner.nlp.loader`` imports it before loading.
 - ``miner.policy_tokenizer.v1``: the Dutch tokenizer adjusted for policy text.
-- ``miner_lemma_fallback``: corrects the trained lemmatizer with a domain lemma list and,
-  for words the training data never contained, the Dutch lookup table of spacy-lookups-data.
+- ``miner_lemma_fallback``: corrects the trained lemmatizer with a domain lemma list and the
+  Dutch lookup table of spacy-lookups-data.
+- ``miner_policy_sentences``: sentence starts of policy text the parser then respects.
+- ``miner_particle_lemmas``: separated verb particles join the verb's lemma (UD convention).
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ RESOURCES = Path(__file__).parent / "resources"
 
 # Abbreviations common in Dutch policy text that spaCy's Dutch exceptions lack.
 EXTRA_ABBREVIATIONS = ("z.g.a.n.", "o.b.v.", "o.l.v.", "m.u.v.", "t.b.v.", "i.o.m.", "p.p.", "vgl.",
-                       "incl.", "excl.", "o.m.", "m.i.", "i.h.a.", "i.c.m.", "t.z.t.", "z.s.m.", "Kamerstuk.")
+                       "incl.", "excl.", "o.m.", "m.i.", "i.h.a.", "i.c.m.", "t.z.t.", "z.s.m.")
 # spaCy's Dutch exceptions include abbreviations that are also ordinary words ("dat.", "al.",
 # "pas."): kept, they glue a sentence-final full stop to the word and break sentence splitting.
 WORD_LIKE_ABBREVIATIONS = ("dat", "al", "kon", "pas", "bel", "hand", "me", "top", "ver", "min", "pers",
@@ -49,14 +51,10 @@ def customise_tokenizer(nlp: Language) -> None:
 
 @spacy.registry.tokenizers("miner.policy_tokenizer.v1")
 def create_policy_tokenizer():
+    make_default = spacy.registry.tokenizers.get("spacy.Tokenizer.v1")()
+
     def make(nlp: Language):
-        from spacy.tokenizer import Tokenizer
-        defaults = nlp.Defaults
-        nlp.tokenizer = Tokenizer(nlp.vocab, rules=dict(defaults.tokenizer_exceptions),
-                                  url_match=defaults.url_match)
-        # Tokenizer needs the language's affix rules before customising them.
-        nlp.tokenizer.prefix_search = compile_prefix_regex(defaults.prefixes).search
-        nlp.tokenizer.suffix_search = compile_suffix_regex(defaults.suffixes).search
+        nlp.tokenizer = make_default(nlp)
         customise_tokenizer(nlp)
         return nlp.tokenizer
     return make
