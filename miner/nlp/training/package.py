@@ -37,6 +37,17 @@ Scores: see README.md of the repository, section "Dutch NLP pipeline".
 """
 
 
+LICENCE = """The files in this folder are a derived work of the Universal Dependencies treebanks
+UD_Dutch-Alpino and UD_Dutch-LassySmall (Gosse Bouma, Gertjan van Noord and the UD contributors),
+which are licensed under the Creative Commons Attribution-ShareAlike 4.0 International licence.
+This derived work is licensed under the same terms: CC BY-SA 4.0,
+https://creativecommons.org/licenses/by-sa/4.0/legalcode
+
+miner_lemma_fallback/lookup.json.gz is the Dutch lemma lookup table of spacy-lookups-data
+(MIT licence, Copyright (C) 2019-2023 ExplosionAI GmbH).
+"""
+
+
 def dutch_lookup_table() -> dict[str, str]:
     import spacy_lookups_data
     path = Path(spacy_lookups_data.__file__).parent / "data" / "nl_lemma_lookup.json.gz"
@@ -96,6 +107,7 @@ def package(best_dir: Path, output_dir: Path, train_corpus: Path, sources: dict 
         shutil.rmtree(staging)
     nlp.to_disk(staging)
     (staging / "README.md").write_text(LICENCE_NOTE, encoding="utf-8")
+    (staging / "LICENSE").write_text(LICENCE, encoding="utf-8")
     # Replace the shipped files but keep the (git-ignored) training folder inside it.
     output_dir.mkdir(parents=True, exist_ok=True)
     for old in output_dir.iterdir():
