@@ -55,6 +55,7 @@ def describe_pipeline(cfg) -> str:
 @lru_cache(maxsize=4)
 def _load(target: str, exclude: tuple[str, ...]):
     import spacy
+    import miner.nlp.components  # noqa: F401  registers the factories the shipped pipeline names
     return spacy.load(target, exclude=list(exclude))
 
 
