@@ -157,8 +157,8 @@ class Fetcher:
         self._gates: dict[str, _HostGate] = {}
         self._robots: dict[str, urllib.robotparser.RobotFileParser | str] = {}   # str: why not crawlable
         self._crawl_delay: dict[str, float] = {}
-        self._down: dict[str, str] = {}          # host → why it is unreachable this run
-        self._answered: set[str] = set()         # hosts that answered at least once this run
+        self._down: dict[str, str] = {}          # host:port → why it is unreachable this run
+        self._answered: set[str] = set()         # host:port servers that answered at least once this run
         self.stats: dict[str, Counter] = {}
 
     # ---- bookkeeping -------------------------------------------------------------------------
@@ -297,7 +297,7 @@ class Fetcher:
 
     def _request(self, url: str, source: str, previous) -> tuple[int, str, dict, bytes, datetime]:
         """One logical request with retries; returns (status, reason, headers, body, time)."""
-        host = host_of(url)
+        host = urlsplit(url).netloc.lower()   # reachability is per server (host and port), like the delay
         headers = {}
         if previous is not None and previous["warc_file"]:
             if previous["etag"]:
