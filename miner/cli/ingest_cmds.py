@@ -70,7 +70,7 @@ def extract(file, fmt, cfg):
     if fmt == "json":
         click.echo(json.dumps(ext.to_json(), ensure_ascii=False, indent=1))
     else:
-        click.echo(ext.text)
+        click.echo(ext.body_text())
     for w in ext.warnings:
         click.echo(f"warning: {w}", err=True)
     if ext.needs_ocr:

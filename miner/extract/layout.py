@@ -1,0 +1,229 @@
+"""Reading order on a page: columns found from where words are NOT, then lines.
+
+The page is cut into horizontal bands (runs of words that overlap vertically).
+Consecutive bands that share an empty vertical strip (a gutter) with text on
+both sides form a multi-column region; such a region is cut at its gutters and
+each column is ordered the same way (recursively, so a column may again hold
+columns).  A full-width title or paragraph crosses the gutter and therefore
+ends a column region: it is read before or after the columns, as on paper.
+A gutter only counts when at least ``MIN_COLUMN_LINES`` lines lie on each side;
+two justified lines whose wide spaces happen to line up are not columns.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from statistics import median
+
+from miner.extract.normalize import clean
+
+MIN_COLUMN_LINES = 3
+
+
+@dataclass(slots=True)
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool = False
+
+
+@dataclass(slots=True)
+class Line:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+    block: int            # column/region id on the page; lines of one block are read top to bottom
+    block_x0: float = 0.0
+    block_x1: float = 0.0
+    kind: str = "body"    # body, furniture (header/footer/page number), footnote
+
+
+def words_from_pdfplumber(raw: list[dict]) -> list[Word]:
+    out = []
+    for w in raw:
+        if not w.get("upright", True):
+            continue  # rotated margin text (stamps, vertical labels) is not body text
+        text = clean(w["text"])
+        if not text.strip():
+            continue
+        font = (w.get("fontname") or "").lower()
+        out.append(Word(text, w["x0"], w["x1"], w["top"], w["bottom"], float(w.get("size") or w["bottom"] - w["top"]),
+                        "bold" in font or "black" in font or "heavy" in font))
+    return out
+
+
+def _bands(words: list[Word]) -> list[list[Word]]:
+    """Split words into bands at horizontal whitespace (no word overlaps the cut)."""
+    bands, cur, bottom = [], [], None
+    for w in sorted(words, key=lambda w: w.top):
+        # a word starts a new band only if it lies clearly below everything so far
+        if cur and w.top >= bottom - 0.25 * min(w.size, cur[-1].size):
+            bands.append(cur)
+            cur, bottom = [], None
+        cur.append(w)
+        bottom = w.bottom if bottom is None else max(bottom, w.bottom)
+    if cur:
+        bands.append(cur)
+    return bands
+
+
+def _free(words: list[Word], x0: float, x1: float, min_gap: float) -> list[tuple[float, float]]:
+    """Intervals of [x0, x1] that no word covers, at least ``min_gap`` wide."""
+    spans = sorted((w.x0, w.x1) for w in words)
+    free, pos = [], x0
+    for a, b in spans:
+        if a - pos >= min_gap:
+            free.append((pos, a))
+        pos = max(pos, b)
+    if x1 - pos >= min_gap:
+        free.append((pos, x1))
+    return free
+
+
+def _intersect(a: list[tuple[float, float]], b: list[tuple[float, float]], min_gap: float):
+    out = []
+    for a0, a1 in a:
+        for b0, b1 in b:
+            lo, hi = max(a0, b0), min(a1, b1)
+            if hi - lo >= min_gap:
+                out.append((lo, hi))
+    return out
+
+
+def _gutters(free, words: list[Word]) -> list[tuple[float, float]]:
+    """Free intervals with text on both sides."""
+    lo = min(w.x0 for w in words)
+    hi = max(w.x1 for w in words)
+    return [(a, b) for a, b in free if a > lo + 0.5 and b < hi - 0.5]
+
+
+def _distinct_lines(words: list[Word]) -> int:
+    tops = sorted(w.top for w in words)
+    n, last = 0, None
+    for t in tops:
+        if last is None or t - last > 2:
+            n += 1
+        last = t
+    return n
+
+
+def _valid_columns(words: list[Word], gutters) -> bool:
+    cols = _split(words, gutters)
+    return len(cols) == len(gutters) + 1 and all(_distinct_lines(c) >= MIN_COLUMN_LINES for c in cols)
+
+
+def _split(words: list[Word], gutters) -> list[list[Word]]:
+    cols = [[] for _ in range(len(gutters) + 1)]
+    for w in words:
+        mid = (w.x0 + w.x1) / 2
+        k = sum(1 for a, b in gutters if mid > (a + b) / 2)
+        cols[k].append(w)
+    return [c for c in cols if c]
+
+
+def order_blocks(words: list[Word], depth: int = 0) -> list[list[Word]]:
+    """Words grouped into blocks (column pieces) in reading order."""
+    if not words:
+        return []
+    sizes = sorted(w.size for w in words)
+    min_gap = max(4.0, 0.9 * sizes[len(sizes) // 2])
+    x0 = min(w.x0 for w in words)
+    x1 = max(w.x1 for w in words)
+    out: list[list[Word]] = []
+    plain: list[Word] = []          # consecutive single-column bands form one block
+
+    def flush_plain():
+        if plain:
+            out.append(list(plain))
+            plain.clear()
+
+    def close(region, free):
+        gutters = _gutters(free, region) if free else []
+        if gutters and depth < 4 and _valid_columns(region, gutters):
+            flush_plain()
+            for col in _split(region, gutters):
+                if len(col) == len(region):
+                    out.append(col)
+                else:
+                    out.extend(order_blocks(col, depth + 1))
+        else:
+            plain.extend(region)
+
+    region, free = [], None
+    for band in _bands(words):
+        bfree = _free(band, x0, x1, min_gap)
+        if region:
+            common = _intersect(free, bfree, min_gap)
+            if _gutters(common, region + band):
+                region.extend(band)
+                free = common
+                continue
+            close(region, free)
+        region, free = list(band), bfree
+    if region:
+        close(region, free)
+    flush_plain()
+    return out
+
+
+def drop_note_marks(words: list[Word]) -> list[Word]:
+    """Remove footnote reference marks: small raised digits right after a normal word."""
+    marks = [w for w in words if _is_mark(w.text)]
+    if not marks:
+        return words
+    normal = sorted(w.size for w in words)[len(words) // 2]
+    drop = set()
+    for m in marks:
+        if m.size >= 0.8 * normal:
+            continue
+        for w in words:
+            if (w.size >= 0.9 * normal and -1 <= m.x0 - w.x1 < 3 and w.top - 1 <= m.bottom <= w.bottom - 0.15 * w.size):
+                drop.add(id(m))
+                break
+    return [w for w in words if id(w) not in drop] if drop else words
+
+
+def lines_of_block(words: list[Word], block: int) -> list[Line]:
+    """Words of one block as text lines, top to bottom."""
+    lines: list[Line] = []
+    bx0 = min(w.x0 for w in words)
+    bx1 = max(w.x1 for w in words)
+    rows: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (w.top, w.x0)):
+        if rows:
+            row = rows[-1]
+            r_top = min(x.top for x in row)
+            r_bottom = max(x.bottom for x in row)
+            overlap = min(r_bottom, w.bottom) - max(r_top, w.top)
+            if overlap > 0.4 * min(w.bottom - w.top, r_bottom - r_top):
+                row.append(w)
+                continue
+        rows.append([w])
+    for row in rows:
+        row.sort(key=lambda w: w.x0)
+        size = median(w.size for w in row)
+        kept = row
+        text = " ".join(w.text for w in kept)
+        bold = sum(len(w.text) for w in kept if w.bold) > 0.6 * sum(len(w.text) for w in kept)
+        lines.append(Line(text, kept[0].x0, max(w.x1 for w in kept), min(w.top for w in kept),
+                          max(w.bottom for w in kept), median(w.size for w in kept), bold, block, bx0, bx1))
+    return lines
+
+
+def _is_mark(text: str) -> bool:
+    return text.isdigit() or text in ("*", "**", "†", "‡") or (text[:-1].isdigit() and text[-1] in ",)")
+
+
+def page_lines(words: list[Word]) -> list[Line]:
+    words = drop_note_marks(words)
+    lines: list[Line] = []
+    for k, block in enumerate(order_blocks(words)):
+        lines.extend(lines_of_block(block, k))
+    return lines
