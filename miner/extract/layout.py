@@ -114,9 +114,15 @@ def _distinct_lines(words: list[Word]) -> int:
     return n
 
 
-def _valid_columns(words: list[Word], gutters) -> bool:
+def _valid_columns(words: list[Word], gutters, size: float) -> bool:
+    """Real columns hold several lines each and are wide enough for running text
+    (a column of bullets or list numbers next to the items is not a text column)."""
     cols = _split(words, gutters)
-    return len(cols) == len(gutters) + 1 and all(_distinct_lines(c) >= MIN_COLUMN_LINES for c in cols)
+    if len(cols) != len(gutters) + 1:
+        return False
+    min_width = max(8 * size, 0.12 * (max(w.x1 for w in words) - min(w.x0 for w in words)))
+    return all(_distinct_lines(c) >= MIN_COLUMN_LINES and max(w.x1 for w in c) - min(w.x0 for w in c) >= min_width
+               for c in cols)
 
 
 def _split(words: list[Word], gutters) -> list[list[Word]]:
@@ -133,7 +139,8 @@ def order_blocks(words: list[Word], depth: int = 0) -> list[list[Word]]:
     if not words:
         return []
     sizes = sorted(w.size for w in words)
-    min_gap = max(4.0, 0.9 * sizes[len(sizes) // 2])
+    size = sizes[len(sizes) // 2]
+    min_gap = max(4.0, 0.9 * size)
     x0 = min(w.x0 for w in words)
     x1 = max(w.x1 for w in words)
     out: list[list[Word]] = []
@@ -146,7 +153,7 @@ def order_blocks(words: list[Word], depth: int = 0) -> list[list[Word]]:
 
     def close(region, free):
         gutters = _gutters(free, region) if free else []
-        if gutters and depth < 4 and _valid_columns(region, gutters):
+        if gutters and depth < 4 and _valid_columns(region, gutters, size):
             flush_plain()
             for col in _split(region, gutters):
                 if len(col) == len(region):
