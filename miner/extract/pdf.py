@@ -42,6 +42,7 @@ class PageLayout:
     tables: list[list[list[str]]] = field(default_factory=list)
     ocr_text: str | None = None
     needs_ocr: bool = False
+    wants_ocr: bool = False       # scanned page whose OCR was left to the caller (see analyse_pages)
 
 
 @dataclass
@@ -117,11 +118,14 @@ def _inside(w: Word, box) -> bool:
     return x0 <= cx <= x1 and top <= cy <= bottom
 
 
-def _analyse_page(page, number: int, src, opts, warnings: list[str]) -> PageLayout:
+def _analyse_page(page, number: int, src, opts, warnings: list[str], defer_ocr: bool) -> PageLayout:
     pl = PageLayout(number, float(page.width), float(page.height))
     words = words_from_pdfplumber(page.extract_words(**WORD_SETTINGS))
     if sum(len(w.text) for w in words) < MIN_TEXT_CHARS and _big_image(page):
-        _ocr_into(pl, src, number, opts, warnings)
+        if defer_ocr and opts.ocr:
+            pl.wants_ocr = True
+            return pl
+        ocr_into(pl, src, opts, warnings)
         if pl.ocr_text is not None or not words:
             return pl
         pl.needs_ocr = False  # keep the little text there is
@@ -133,15 +137,17 @@ def _analyse_page(page, number: int, src, opts, warnings: list[str]) -> PageLayo
     return pl
 
 
-def _ocr_into(pl: PageLayout, src, number: int, opts, warnings: list[str]) -> None:
+def ocr_into(pl: PageLayout, src, opts, warnings: list[str]) -> None:
+    """OCR page ``pl.number`` of ``src`` into ``pl``; when OCR cannot run, mark it needs_ocr."""
     from miner.extract.ocr import OcrUnavailable, ocr_page
     if not opts.ocr:
         pl.needs_ocr = True
         _warn(warnings, "OCR is switched off (extract.ocr = false)")
         return
     try:
-        pl.ocr_text = ocr_page(str(src) if isinstance(src, Path) else src, number - 1, opts.ocr_language,
+        pl.ocr_text = ocr_page(str(src) if isinstance(src, Path) else src, pl.number - 1, opts.ocr_language,
                                opts.ocr_timeout_s)
+        pl.wants_ocr = False
     except OcrUnavailable as exc:
         pl.needs_ocr = True
         _warn(warnings, str(exc))
@@ -152,8 +158,11 @@ def _warn(warnings: list[str], msg: str) -> None:
         warnings.append(msg)
 
 
-def analyse_pages(src, opts, first: int = 1, last: int | None = None) -> PdfPart:
-    """Pages ``first``..``last`` (1-based, inclusive) as positioned lines and tables."""
+def analyse_pages(src, opts, first: int = 1, last: int | None = None, defer_ocr: bool = False) -> PdfPart:
+    """Pages ``first``..``last`` (1-based, inclusive) as positioned lines and tables.
+
+    With ``defer_ocr`` scanned pages come back with ``wants_ocr`` set instead of being
+    OCR'd here, so a process pool can OCR them page by page on all cores."""
     part = PdfPart(pages=[])
     with _open(src) as pdf:
         if first == 1:
@@ -163,7 +172,7 @@ def analyse_pages(src, opts, first: int = 1, last: int | None = None) -> PdfPart
         for number in range(first, last + 1):
             page = pdf.pages[number - 1]
             try:
-                part.pages.append(_analyse_page(page, number, src, opts, part.warnings))
+                part.pages.append(_analyse_page(page, number, src, opts, part.warnings, defer_ocr))
             except ExtractionError:
                 raise
             except Exception as exc:  # one broken page must not cost the document
@@ -288,7 +297,7 @@ def assemble(parts: list[PdfPart]) -> Extraction:
         for kind, text in paras:
             b.add(text, page=pg.number, kind=kind)
         infos.append(PageInfo(number=pg.number, start=min(start, b.length), end=b.length,
-                              ocr=pg.ocr_text is not None, needs_ocr=pg.needs_ocr))
+                              ocr=pg.ocr_text is not None, needs_ocr=pg.needs_ocr or pg.wants_ocr))
         tables.extend(Table(page=pg.number, rows=rows) for rows in pg.tables)
     text = b.text()
     title = info.get("title")
