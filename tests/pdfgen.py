@@ -279,6 +279,79 @@ def make_pdf(layout: Layout | None = None, paragraphs=PARAGRAPHS, title: str = T
     return bytes(out), gold_text(body, title)
 
 
+def _soft_hyphenate(text: str) -> str:
+    """Put soft hyphens at syllable-like points of long words (fpdf2 breaks lines there)."""
+    out = []
+    for word in text.split(" "):
+        if len(word) >= 9 and word.isalpha():
+            cuts = [i for i in range(3, len(word) - 3)
+                    if word[i - 1].lower() in VOWELS and word[i].lower() not in VOWELS and word[i + 1].lower() in VOWELS]
+            for i in reversed(cuts[::2]):
+                word = word[:i] + "\u00ad" + word[i:]
+        out.append(word)
+    return " ".join(out)
+
+
+class _NativeDoc(FPDF):
+    """fpdf2's own text flow (multi_cell / text_columns), header with the page number in it."""
+
+    def __init__(self, font: str):
+        super().__init__(format="A4")
+        self.font_family_name = font
+        self.set_margins(22, 24, 22)
+        self.set_auto_page_break(True, 22)
+        self.alias_nb_pages("{nb}")
+
+    def header(self):
+        self.set_font(self.font_family_name, "", 8)
+        self.set_y(10)
+        self.cell(0, 5, f"Gemeentelijk onderzoek inclusie | {self.page_no()}", align="R")
+        self.set_xy(self.l_margin, self.t_margin)
+
+    def footer(self):
+        self.set_y(-15)
+        self.set_font(self.font_family_name, "", 8)
+        self.cell(0, 5, f"Pagina {self.page_no()} van {{nb}}", align="C")
+
+
+def make_native_pdf(columns: int = 1, font: str = "Times", size: float = 10, paragraphs=PARAGRAPHS,
+                    title: str = TITLE, table: bool = False) -> tuple[bytes, str]:
+    """The same known text laid out by fpdf2 itself, hyphenated through soft hyphens."""
+    pdf = _NativeDoc(font)
+    pdf.add_page()
+    pdf.set_font(font, "B", size * 1.7)
+    pdf.multi_cell(0, size * 0.7, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    blocks = list(paragraphs)
+    if columns == 1:
+        for k, (kind, text) in enumerate(blocks):
+            if kind == "heading":
+                pdf.set_font(font, "B", size * 1.2)
+                pdf.multi_cell(0, size * 0.6, text, new_x="LMARGIN", new_y="NEXT")
+            else:
+                pdf.set_font(font, "", size)
+                pdf.multi_cell(0, size * 0.48, _soft_hyphenate(text), align="J", new_x="LMARGIN", new_y="NEXT")
+                pdf.ln(2)
+            if table and k == 5:
+                pdf.set_font(font, "", size)
+                with pdf.table(col_widths=(40, 30, 30, 30)) as t:
+                    for row in TABLE:
+                        r = t.row()
+                        for cell in row:
+                            r.cell(cell)
+                pdf.ln(3)
+    else:
+        with pdf.text_columns(ncols=columns, gutter=6, text_align="J") as cols:
+            for kind, text in blocks:
+                if kind == "heading":
+                    pdf.set_font(font, "B", size * 1.2)
+                    cols.write(text + "\n")
+                else:
+                    pdf.set_font(font, "", size)
+                    cols.write(_soft_hyphenate(text) + "\n\n")
+    return bytes(pdf.output()), gold_text(blocks, title)
+
+
 LAYOUTS = {
     "single": Layout(columns=1, footnote=True),
     "two_columns": Layout(columns=2, font_size=11.5, gutter_mm=7),
@@ -337,3 +410,19 @@ def word_f1(predicted: str, truth: str) -> float:
         return 0.0
     p, r = matched / len(a), matched / len(b)
     return 2 * p * r / (p + r)
+
+
+NATIVE_LAYOUTS = {
+    "fpdf2_single_times": dict(columns=1, font="Times", size=12),
+    "fpdf2_two_columns": dict(columns=2, font="Helvetica", size=9),
+    "fpdf2_three_columns": dict(columns=3, font="Times", size=9),
+    "fpdf2_table": dict(columns=1, font="Helvetica", size=10, table=True),
+}
+
+
+def all_layouts():
+    """(name, pdf bytes, true body text) for every generated layout."""
+    for name, layout in LAYOUTS.items():
+        yield (name, *make_pdf(layout))
+    for name, kw in NATIVE_LAYOUTS.items():
+        yield (name, *make_native_pdf(**kw))

@@ -21,8 +21,18 @@ _PAGE_NO = re.compile(
 _DIGITS = re.compile(r"\d+")
 
 
+# A header or footer that carries the page number: "Rapport 2025 | 3", "3 | Rapport", "... pagina 3 van 40".
+_WITH_PAGE_NO = re.compile(r"(?:(?:^|\s)(?:pagina|page|blz\.?)\s*\d{1,4}(?:\s*(?:van|of|/)\s*\d{1,4})?\s*$)|"
+                           r"(?:[|·•]\s*\d{1,4}\s*$)|(?:^\s*\d{1,4}\s*[|·•])", re.I)
+
+
 def is_page_number(text: str) -> bool:
     return bool(_PAGE_NO.match(text))
+
+
+def carries_page_number(text: str) -> bool:
+    """An edge line that is or contains the page number (furniture even on a one-page document)."""
+    return is_page_number(text) or bool(_WITH_PAGE_NO.search(text))
 
 
 def _key(text: str) -> str:
@@ -56,7 +66,7 @@ def mark_furniture(pages) -> None:
     n_pages = sum(1 for pg in pages if pg.lines)
     threshold = max(2, math.ceil(0.25 * n_pages))
     for number, edge, line in candidates:
-        if is_page_number(line.text) or len(seen[(edge, _key(line.text))]) >= threshold:
+        if carries_page_number(line.text) or len(seen[(edge, _key(line.text))]) >= threshold:
             line.kind = "furniture"
     # A header line and its page number may be one line ("Rapport X    12"); a key with
     # the number masked already matches across pages, so nothing more is needed here.

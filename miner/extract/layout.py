@@ -143,40 +143,36 @@ def order_blocks(words: list[Word], depth: int = 0) -> list[list[Word]]:
     min_gap = max(4.0, 0.9 * size)
     x0 = min(w.x0 for w in words)
     x1 = max(w.x1 for w in words)
+    bands = _bands(words)
+    frees = [_free(b, x0, x1, min_gap) for b in bands]
     out: list[list[Word]] = []
     plain: list[Word] = []          # consecutive single-column bands form one block
-
-    def flush_plain():
-        if plain:
-            out.append(list(plain))
-            plain.clear()
-
-    def close(region, free):
-        gutters = _gutters(free, region) if free else []
+    i = 0
+    while i < len(bands):
+        # Grow a region from band i while the bands keep a common gutter with text on both sides.
+        region, free, j = list(bands[i]), frees[i], i + 1
+        while j < len(bands):
+            common = _intersect(free, frees[j], min_gap)
+            if not _gutters(common, region + bands[j]):
+                break
+            region.extend(bands[j])
+            free = common
+            j += 1
+        gutters = _gutters(free, region) if j > i + 1 else []
         if gutters and depth < 4 and _valid_columns(region, gutters, size):
-            flush_plain()
+            if plain:
+                out.append(plain)
+                plain = []
             for col in _split(region, gutters):
-                if len(col) == len(region):
-                    out.append(col)
-                else:
-                    out.extend(order_blocks(col, depth + 1))
+                out.extend([col] if len(col) == len(region) else order_blocks(col, depth + 1))
+            i = j
         else:
-            plain.extend(region)
-
-    region, free = [], None
-    for band in _bands(words):
-        bfree = _free(band, x0, x1, min_gap)
-        if region:
-            common = _intersect(free, bfree, min_gap)
-            if _gutters(common, region + band):
-                region.extend(band)
-                free = common
-                continue
-            close(region, free)
-        region, free = list(band), bfree
-    if region:
-        close(region, free)
-    flush_plain()
+            # No real columns start here (e.g. a header whose white space lines up with a
+            # gutter by chance): read this band as running text and try again from the next.
+            plain.extend(bands[i])
+            i += 1
+    if plain:
+        out.append(plain)
     return out
 
 
