@@ -157,8 +157,7 @@ def f1_benchmark() -> list[dict]:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         (tmp / "config.toml").write_text("[extract]\nworkers = 1\n")
-        for name, layout in pdfgen.LAYOUTS.items():
-            data, gold = pdfgen.make_pdf(layout)
+        for name, data, gold in pdfgen.all_layouts():
             path = tmp / f"{name}.pdf"
             path.write_bytes(data)
             out = subprocess.run([sys.executable, "-m", "miner", "extract", str(path)], cwd=tmp, env=env,
@@ -173,7 +172,9 @@ def f1_benchmark() -> list[dict]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--pdfs", type=Path, default=ROOT.parent / "shared" / "pdfs", help="folder of real PDFs")
+    default_pdfs = next((p for p in (ROOT.parent / "shared" / "pdfs", Path("/work/shared/pdfs")) if p.is_dir()),
+                        ROOT.parent / "shared" / "pdfs")
+    ap.add_argument("--pdfs", type=Path, default=default_pdfs, help="folder of real PDFs (default ../shared/pdfs)")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes for both sides")
     ap.add_argument("--rounds", type=int, default=1, help="repeat the corpus runs; the fastest run counts")
     ap.add_argument("--skip-corpus", action="store_true", help="only the F1 part")

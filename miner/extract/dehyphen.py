@@ -123,7 +123,7 @@ def join_pair(before: str, after: str, doc_words: set[str] | frozenset = frozens
         return before
     if before.endswith(SOFT_HYPHEN):
         return before[:-1] + after
-    if before.endswith("-") and len(before) > 1 and before[-2].isalpha():
+    if before.endswith("-") and len(before) > 1 and before[-2].isalnum():
         left = before[:-1].rsplit(" ", 1)[-1]
         first = after.split(" ", 1)
         if keep_hyphen(_core(left) if left else left, first[0], first[1] if len(first) > 1 else "", doc_words):

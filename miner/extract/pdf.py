@@ -16,7 +16,6 @@ from statistics import median
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect, PDFEncryptionError
-from pdfminer.psparser import PSException
 
 from miner.extract.model import Extraction, ExtractionError, PageInfo, Table, TextBuilder
 from miner.extract.language import detect_language
@@ -53,15 +52,33 @@ class PdfPart:
     warnings: list[str] = field(default_factory=list)
 
 
+def _reason(exc: BaseException) -> str:
+    """The reason a PDF cannot be opened; pdfplumber wraps pdfminer's errors, so look inside."""
+    seen, todo = [], [exc]
+    while todo:
+        e = todo.pop()
+        if e is None or e in seen:
+            continue
+        seen.append(e)
+        if isinstance(e, (PDFPasswordIncorrect, PDFEncryptionError)):
+            return "encrypted PDF: it needs a password to open"
+        todo.extend([e.__cause__, e.__context__] + [a for a in e.args if isinstance(a, BaseException)])
+    inner = seen[-1] if len(seen) > 1 else exc
+    detail = str(inner).strip() or type(inner).__name__
+    return f"corrupt PDF: {detail}"
+
+
 def _open(src):
     try:
-        return pdfplumber.open(io.BytesIO(src) if isinstance(src, (bytes, bytearray)) else src)
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise ExtractionError("encrypted PDF: it needs a password to open") from None
-    except PSException as exc:
-        raise ExtractionError(f"corrupt PDF: {exc}") from None
+        pdf = pdfplumber.open(io.BytesIO(src) if isinstance(src, (bytes, bytearray)) else src)
     except Exception as exc:
-        raise ExtractionError(f"corrupt PDF: {type(exc).__name__}: {exc}") from None
+        raise ExtractionError(_reason(exc)) from None
+    try:
+        pdf.pages  # the page tree: broken trees fail here, not at open
+    except Exception as exc:
+        pdf.close()
+        raise ExtractionError(_reason(exc)) from None
+    return pdf
 
 
 def page_count(src) -> int:
