@@ -75,8 +75,7 @@ def extract(file, fmt, cfg):
         click.echo(f"warning: {w}", err=True)
     if ext.needs_ocr:
         n = sum(p.needs_ocr for p in ext.pages)
-        click.echo(f"warning: {n} page(s) have no text layer and were not OCR'd "
-                   "(install tesseract-ocr and tesseract-ocr-nld)", err=True)
+        click.echo(f"warning: {n} page(s) have no text layer and were not OCR'd (reason above)", err=True)
 
 
 @click.command()
