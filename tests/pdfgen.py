@@ -112,8 +112,8 @@ class _Doc(FPDF):
     def footer(self):
         if self.layout.footer:
             self.set_font("Helvetica", "", 8)
-            s = self.layout.footer.format(i=self.page_no(), n="{nb}")
-            self.text(self.w - 56 - self.get_string_width(s.replace("{nb}", "99")), self.h - 30, s)
+            self.set_xy(56, self.h - 40)
+            self.cell(self.w - 112, 12, self.layout.footer.format(i=self.page_no(), n="{nb}"), align="R")
 
 
 def _split_word(pdf: FPDF, word: str, room: float):

@@ -13,11 +13,11 @@ from collections import defaultdict
 
 from miner.extract.layout import Line
 
-EDGE_ROWS = 2          # rows looked at, at the top and at the bottom of each page
+EDGE_ROWS = 3          # rows looked at, at the top and at the bottom of each page
 EDGE_FRACTION = 0.16   # ... and only within this share of the page height
 _PAGE_NO = re.compile(
     r"^\s*(?:[-–—|]\s*)?(?:(?:pagina|page|blz\.?|bladzijde|p\.|pag\.?)\s*)?"
-    r"(?:\d{1,4}|[ivxlc]{1,7})(?:\s*(?:van|of|/|uit)\s*\d{1,4})?(?:\s*[-–—|])?\s*$", re.I)
+    r"(?:\d{1,3}|[ivxlc]{1,7})(?:\s*(?:van|of|/|uit)\s*\d{1,4})?(?:\s*[-–—|])?\s*$", re.I)
 _DIGITS = re.compile(r"\d+")
 
 

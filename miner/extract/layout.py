@@ -122,7 +122,37 @@ def _valid_columns(words: list[Word], gutters, size: float) -> bool:
         return False
     min_width = max(8 * size, 0.12 * (max(w.x1 for w in words) - min(w.x0 for w in words)))
     return all(_distinct_lines(c) >= MIN_COLUMN_LINES and max(w.x1 for w in c) - min(w.x0 for w in c) >= min_width
-               for c in cols)
+               for c in cols) and all(_gutter_stands_out(words, g) for g in gutters)
+
+
+def _rows(words: list[Word]) -> list[list[Word]]:
+    rows: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (round(w.top), w.x0)):
+        if rows and abs(rows[-1][0].top - w.top) <= 1.5:
+            rows[-1].append(w)
+        else:
+            rows.append([w])
+    return rows
+
+
+def _gutter_stands_out(words: list[Word], gutter: tuple[float, float]) -> bool:
+    """On lines that run across the gutter, the gap there must be wider than the word gaps
+    of the same line.  Justified lines have equal gaps, so wide spaces that happen to line
+    up over a few lines (common in monospaced or narrow justified text) are not a gutter."""
+    mid = (gutter[0] + gutter[1]) / 2
+    votes = yes = 0
+    for row in _rows(words):
+        row.sort(key=lambda w: w.x0)
+        left = [w for w in row if (w.x0 + w.x1) / 2 < mid]
+        right = [w for w in row if (w.x0 + w.x1) / 2 >= mid]
+        if len(left) < 2 or len(right) < 2:
+            continue
+        across = right[0].x0 - left[-1].x1
+        inner = [b.x0 - a.x1 for side in (left, right) for a, b in zip(side, side[1:])]
+        inner.sort()
+        votes += 1
+        yes += across > 1.25 * inner[len(inner) // 2]
+    return votes == 0 or yes >= 0.6 * votes
 
 
 def _split(words: list[Word], gutters) -> list[list[Word]]:
@@ -140,7 +170,7 @@ def order_blocks(words: list[Word], depth: int = 0) -> list[list[Word]]:
         return []
     sizes = sorted(w.size for w in words)
     size = sizes[len(sizes) // 2]
-    min_gap = max(4.0, 0.9 * size)
+    min_gap = max(4.0, 0.6 * size)
     x0 = min(w.x0 for w in words)
     x1 = max(w.x1 for w in words)
     bands = _bands(words)
