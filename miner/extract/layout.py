@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from statistics import median
 
-from miner.extract.normalize import clean
 
 MIN_COLUMN_LINES = 3
 
@@ -43,20 +42,6 @@ class Line:
     block_x0: float = 0.0
     block_x1: float = 0.0
     kind: str = "body"    # body, furniture (header/footer/page number), footnote
-
-
-def words_from_pdfplumber(raw: list[dict]) -> list[Word]:
-    out = []
-    for w in raw:
-        if not w.get("upright", True):
-            continue  # rotated margin text (stamps, vertical labels) is not body text
-        text = clean(w["text"])
-        if not text.strip():
-            continue
-        font = (w.get("fontname") or "").lower()
-        out.append(Word(text, w["x0"], w["x1"], w["top"], w["bottom"], float(w.get("size") or w["bottom"] - w["top"]),
-                        "bold" in font or "black" in font or "heavy" in font))
-    return out
 
 
 def _bands(words: list[Word]) -> list[list[Word]]:

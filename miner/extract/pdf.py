@@ -19,14 +19,11 @@ from pdfminer.pdfdocument import PDFPasswordIncorrect, PDFEncryptionError
 
 from miner.extract.model import Extraction, ExtractionError, PageInfo, Table, TextBuilder
 from miner.extract.language import detect_language
-from miner.extract.layout import Line, Word, page_lines, words_from_pdfplumber
+from miner.extract.chars import page_objects
+from miner.extract.layout import Line, Word, page_lines
 from miner.extract.normalize import clean
 from miner.extract import dehyphen, furniture
 
-# Gaps between words are judged relative to the font size: justified lines without
-# space characters can have word gaps under pdfplumber's fixed 3 pt default.
-WORD_SETTINGS = dict(x_tolerance=3, x_tolerance_ratio=0.15, y_tolerance=3, keep_blank_chars=False, use_text_flow=False,
-                     extra_attrs=["size", "fontname"])
 MIN_TEXT_CHARS = 20       # fewer characters than this on an image page: treat it as a scan
 _SENTENCE_END = re.compile(r"[.!?:;]['\"”’)]*$")
 _LIST_START = re.compile(r"^(?:[•·▪◦●■►–—-]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
@@ -110,15 +107,8 @@ def _info(pdf) -> dict:
     return {"title": text("Title"), "author": text("Author"), "created": date, "producer": text("Producer")}
 
 
-def _big_image(page) -> bool:
-    area = float(page.width * page.height) or 1.0
-    return any((im["x1"] - im["x0"]) * (im["bottom"] - im["top"]) > 0.3 * area for im in page.images)
-
-
 def _tables(page) -> tuple[list[list[list[str]]], list[tuple]]:
     """Ruled tables as rows of cell text, and their boxes (their words leave the body)."""
-    if len(page.rects) + len(page.lines) < 4:
-        return [], []
     rows_out, boxes = [], []
     for t in page.find_tables():
         rows = [[" ".join(clean(c or "").split()) for c in row] for row in t.extract()]
@@ -137,8 +127,9 @@ def _inside(w: Word, box) -> bool:
 
 def _analyse_page(page, number: int, src, opts, warnings: list[str], defer_ocr: bool) -> PageLayout:
     pl = PageLayout(number, float(page.width), float(page.height))
-    words = words_from_pdfplumber(page.extract_words(**WORD_SETTINGS))
-    if sum(len(w.text) for w in words) < MIN_TEXT_CHARS and _big_image(page):
+    objs = page_objects(page.layout, pl.width, pl.height)
+    words = objs.words
+    if sum(len(w.text) for w in words) < MIN_TEXT_CHARS and objs.image_area > 0.3:
         if defer_ocr and opts.ocr:
             pl.wants_ocr = True
             return pl
@@ -146,7 +137,7 @@ def _analyse_page(page, number: int, src, opts, warnings: list[str], defer_ocr: 
         if pl.ocr_text is not None or not words:
             return pl
         pl.needs_ocr = False  # keep the little text there is
-    tables, boxes = _tables(page) if words else ([], [])
+    tables, boxes = _tables(page) if words and objs.ruling >= 4 else ([], [])
     if boxes:
         words = [w for w in words if not any(_inside(w, b) for b in boxes)]
     pl.tables = tables
