@@ -50,7 +50,7 @@ def test_page_ranges_over_workers_equal_one_process(workdir, monkeypatch, tmp_pa
     other.mkdir()
     (other / "config.toml").write_text("[extract]\nworkers = 2\n", encoding="utf-8")
     monkeypatch.chdir(other)
-    monkeypatch.setattr(extraction, "PAGES_PER_TASK", 1)   # every page its own task
+    monkeypatch.setattr(extraction, "MIN_PAGES_PER_TASK", 1)   # every page its own task
     out = runner.invoke(main, ["add", str(folder)], catch_exceptions=False).output
     assert "extracted 4" in out
     assert _texts(other / "corpora" / "miner.sqlite") == single

@@ -61,7 +61,13 @@ def add(paths, cfg):
               help="text: the clean body text; json: pages with numbers, paragraphs, tables and metadata.")
 @config_option
 def extract(file, fmt, cfg):
-    """Print the clean text of FILE without touching the store."""
+    """Print the clean body text of FILE without touching the store.
+
+    Running headers, footers and page numbers are dropped, columns read in order,
+    line-end hyphenation repaired.  Tables and footnotes are not part of the body
+    text: --format json lists them per page (tables as rows, footnotes as
+    paragraphs of kind 'footnote').
+    """
     from miner.extract import ExtractOptions, ExtractionError, extract_file
     try:
         ext = extract_file(file, ExtractOptions.from_config(cfg))

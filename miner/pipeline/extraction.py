@@ -17,7 +17,13 @@ from tqdm import tqdm
 from miner.extract import ExtractOptions, ExtractionError, extract_file, pdf_page_count
 from miner.store import documents, files
 
-PAGES_PER_TASK = 12   # page range one worker extracts from a long PDF
+# Each page range reopens the PDF (fonts are parsed again), so ranges are as long as
+# they can be while a long document still spreads over every worker.
+MIN_PAGES_PER_TASK = 16
+
+
+def pages_per_task(pages: int, workers: int) -> int:
+    return max(MIN_PAGES_PER_TASK, -(-pages // (2 * workers)))
 
 
 @dataclass
@@ -132,12 +138,12 @@ def extract_pending(cfg, conn, doc_ids: list[int] | None = None, progress: bool 
         bar.close()
         return summary
     with ProcessPoolExecutor(max_workers=workers, max_tasks_per_child=50, initializer=_init_worker) as pool:
-        _run_pool(pool, jobs, opts, record)
+        _run_pool(pool, jobs, opts, record, workers)
     bar.close()
     return summary
 
 
-def _run_pool(pool, jobs: list[_Job], opts, record) -> None:
+def _run_pool(pool, jobs: list[_Job], opts, record, workers: int) -> None:
     """PDFs go as page ranges, their scanned pages then as single-page OCR tasks; other files whole."""
     from miner.extract.pdf import assemble
     futures = {}
@@ -148,9 +154,9 @@ def _run_pool(pool, jobs: list[_Job], opts, record) -> None:
 
     for job in sorted(jobs, key=lambda j: -j.pages):   # longest first: the last task to finish is short
         if job.pages:
-            for first in range(1, job.pages + 1, PAGES_PER_TASK):
-                submit(_work_pages, job, "pages", job.args[0], opts, first,
-                       min(job.pages, first + PAGES_PER_TASK - 1))
+            step = pages_per_task(job.pages, workers)
+            for first in range(1, job.pages + 1, step):
+                submit(_work_pages, job, "pages", job.args[0], opts, first, min(job.pages, first + step - 1))
         else:
             submit(_work, job, "whole", *job.args)
     while futures:
