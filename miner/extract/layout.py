@@ -214,24 +214,22 @@ def lines_of_block(words: list[Word], block: int) -> list[Line]:
     bx0 = min(w.x0 for w in words)
     bx1 = max(w.x1 for w in words)
     rows: list[list[Word]] = []
+    r_top = r_bottom = 0.0
     for w in sorted(words, key=lambda w: (w.top, w.x0)):
         if rows:
-            row = rows[-1]
-            r_top = min(x.top for x in row)
-            r_bottom = max(x.bottom for x in row)
             overlap = min(r_bottom, w.bottom) - max(r_top, w.top)
             if overlap > 0.4 * min(w.bottom - w.top, r_bottom - r_top):
-                row.append(w)
+                rows[-1].append(w)
+                r_top, r_bottom = min(r_top, w.top), max(r_bottom, w.bottom)
                 continue
         rows.append([w])
+        r_top, r_bottom = w.top, w.bottom
     for row in rows:
         row.sort(key=lambda w: w.x0)
-        size = median(w.size for w in row)
-        kept = row
-        text = " ".join(w.text for w in kept)
-        bold = sum(len(w.text) for w in kept if w.bold) > 0.6 * sum(len(w.text) for w in kept)
-        lines.append(Line(text, kept[0].x0, max(w.x1 for w in kept), min(w.top for w in kept),
-                          max(w.bottom for w in kept), median(w.size for w in kept), bold, block, bx0, bx1))
+        text = " ".join(w.text for w in row)
+        bold = sum(len(w.text) for w in row if w.bold) > 0.6 * sum(len(w.text) for w in row)
+        lines.append(Line(text, row[0].x0, max(w.x1 for w in row), min(w.top for w in row),
+                          max(w.bottom for w in row), median(w.size for w in row), bold, block, bx0, bx1))
     return lines
 
 
