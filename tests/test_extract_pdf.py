@@ -108,3 +108,26 @@ def test_ligatures_soft_hyphens_and_spaces_normalised():
     assert clean("discri\u00admi\u00adnatie") == "discriminatie"
     assert clean("a\u00a0b\u2009c") == "a b c"
     assert clean("discri\u00ad").endswith("\u00ad")  # kept at a line end for the dehyphenator
+
+
+def test_label_value_form_is_read_row_by_row(tmp_path):
+    """A column of labels next to multi-line values (besluitenlijst style) is not a text column."""
+    from fpdf import FPDF
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    y = 80
+    items = [("Agendapunt:", ["Uitvoering van het actieplan tegen discriminatie in de wijk"]),
+             ("Zaak:", ["Brief van de wethouder over meldingen bij het wijkteam", "en de reactie van bewoners",
+                        "op de nieuwe klachtenregeling"]),
+             ("Besluit:", ["Betrekken bij de behandeling van de begroting"])] * 3
+    for label, values in items:
+        pdf.text(56, y, label)
+        for v in values:
+            pdf.text(160, y, v)
+            y += 14
+        y += 6
+    path = tmp_path / "besluiten.pdf"
+    pdf.output(str(path))
+    text = extract_file(path).text
+    assert "Zaak: Brief van de wethouder" in text and "Besluit: Betrekken bij" in text

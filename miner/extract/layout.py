@@ -106,8 +106,35 @@ def _valid_columns(words: list[Word], gutters, size: float) -> bool:
     if len(cols) != len(gutters) + 1:
         return False
     min_width = max(8 * size, 0.12 * (max(w.x1 for w in words) - min(w.x0 for w in words)))
-    return all(_distinct_lines(c) >= MIN_COLUMN_LINES and max(w.x1 for w in c) - min(w.x0 for w in c) >= min_width
-               for c in cols) and all(_gutter_stands_out(words, g) for g in gutters)
+    return (all(_distinct_lines(c) >= MIN_COLUMN_LINES and max(w.x1 for w in c) - min(w.x0 for w in c) >= min_width
+                for c in cols)
+            and all(_gutter_stands_out(words, g) for g in gutters)
+            and all(_equally_dense(a, b) for a, b in zip(cols, cols[1:])))
+
+
+def _tops(words: list[Word]) -> list[float]:
+    tops, last = [], None
+    for t in sorted(w.top for w in words):
+        if last is None or t - last > 2:
+            tops.append(t)
+        last = t
+    return tops
+
+
+def _equally_dense(a: list[Word], b: list[Word]) -> bool:
+    """``a`` (left of ``b``) is not a column of labels ("Zaak:", "Besluit:") next to their values: such a column
+    has far fewer lines than its neighbour where they run side by side, and each of its
+    lines sits on a baseline of the neighbour.  A form like that is read row by row."""
+    top = max(min(w.top for w in a), min(w.top for w in b))
+    bottom = min(max(w.bottom for w in a), max(w.bottom for w in b))
+    ta = _tops([w for w in a if top - 1 <= w.top <= bottom])
+    tb = _tops([w for w in b if top - 1 <= w.top <= bottom])
+    # Text fills the left column first, so only a sparse LEFT column is suspect; a short
+    # right column is the normal end of an article.
+    if not ta or len(ta) >= 0.6 * len(tb):
+        return True
+    aligned = sum(1 for t in ta if any(abs(t - u) <= 1.5 for u in tb))
+    return aligned < 0.8 * len(ta)
 
 
 def _rows(words: list[Word]) -> list[list[Word]]:
