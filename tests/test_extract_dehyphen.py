@@ -19,6 +19,10 @@ from miner.extract.dehyphen import document_words, join_lines, join_pair, keep_h
     ("discrimi\u00ad", "natie", "discriminatie"),
     ("gewoon", "verder", "gewoon verder"),
     ("in 2020-", "2021", "in 2020-2021"),
+    ("wet-", "en regelgeving", "wet- en regelgeving"),
+    ("de onderdel-", "en van het plan", "de onderdelen van het plan"),
+    ("de CUB-po-", "pulatie", "de CUB-populatie"),
+    ("geherevalu-", "eerd", "geherevalueerd"),
 ])
 def test_join_pair(before, after, expected):
     assert join_pair(before, after) == expected

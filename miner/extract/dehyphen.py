@@ -34,8 +34,8 @@ _ALWAYS_HYPHEN_PREFIX = {"niet", "ex", "oud", "non", "vice", "adjunct", "interim
 _ABBREVIATIONS = {"lhbti", "lhbtiq", "lhbt", "lhbtiq+", "ggz", "ggd", "wmo", "mbo", "hbo", "vmbo", "havo", "vwo", "ict",
                   "ai", "zzp", "pgb", "uwv", "svb", "duo", "cbs", "scp", "oeso", "eu", "vng", "bso", "vve", "ivf",
                   "tbs", "jggz", "ivm", "hr", "it", "kvk", "nt2", "cao", "ov", "rivm", "wob", "woo", "avg", "vn"}
-_DIPHTHONGS = {"aa", "ae", "ai", "au", "ee", "ei", "eu", "ie", "ij", "oe", "oi", "oo", "ou", "ui", "uu", "ea", "eo",
-               "oa", "ue", "ia", "io"}
+# Vowels that would read as one sound when joined: Dutch then writes a hyphen (zee-egel, auto-ongeluk).
+_DIPHTHONGS = {"aa", "ai", "au", "ee", "ei", "eu", "ie", "ij", "oe", "oi", "oo", "ou", "ui", "uu"}
 _VOWELS = set("aeiouy")
 _ADJ_LEFT = re.compile(r"(aal|eel|isch|ief|iek|air|iel)$")
 _ADJ_RIGHT = re.compile(r"(isch|ische|eel|ele|aal|ale|ief|ieve|iek|ieke|air|aire|iel|iele|ijk|ijke)$")
@@ -73,7 +73,10 @@ def keep_hyphen(left: str, right: str, next_word: str = "", doc_words: set[str] 
     if not left or not core_right:
         return True
     if core_right.lower() in _ELISION_NEXT:
-        return True
+        # "wet- en regelgeving" (an elided compound) versus "onderdel-" + "en van" (a broken word)
+        after = _core(next_word.split(" ", 1)[0]) if next_word else ""
+        if len(after) >= 6 and after.isalpha() and after.islower():
+            return True
     lo_left, lo_right = left.lower(), core_right.lower()
     hyphenated, joined = f"{lo_left}-{lo_right}", lo_left + lo_right
     if hyphenated in doc_words:
@@ -84,10 +87,12 @@ def keep_hyphen(left: str, right: str, next_word: str = "", doc_words: set[str] 
         return True
     if not left[-1].isalpha():  # "2020-" + "2021", "B-" ...
         return True
-    if any(c.isdigit() for c in left) or (len(left) > 1 and any(c.isupper() for c in left[1:])):
+    part = left.rsplit("-", 1)[-1]          # "CUB-po-" + "pulatie": judge "po"
+    last_part = part.lower()
+    if any(c.isdigit() for c in part) or (len(part) > 1 and any(c.isupper() for c in part[1:])):
         return True
-    last_part = lo_left.rsplit("-", 1)[-1]
-    if last_part in _ABBREVIATIONS or (len(last_part) <= 4 and not _VOWELS & set(last_part)):
+    if not part[:1].isupper() and (last_part in _ABBREVIATIONS or
+                                   (len(last_part) <= 4 and not _VOWELS & set(last_part))):
         return True
     if last_part in _ALWAYS_HYPHEN_PREFIX:
         return True
