@@ -83,9 +83,11 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def run_measured(cmd: list[str], cwd: Path, env: dict) -> tuple[float, int, str]:
-    """(seconds, peak tree RSS in bytes, stdout) of a command."""
+def run_measured(cmd: list[str], cwd: Path, env: dict) -> tuple[float, int, str, float]:
+    """(seconds, peak tree RSS in bytes, stdout, CPU seconds of the whole tree) of a command."""
+    import resource
     peak = 0
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     done = threading.Event()
@@ -101,9 +103,11 @@ def run_measured(cmd: list[str], cwd: Path, env: dict) -> tuple[float, int, str]
     done.set()
     th.join()
     elapsed = time.monotonic() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
         raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err[-2000:]}")
-    return elapsed, peak, out
+    return elapsed, peak, out, cpu
 
 
 def _env() -> dict:
@@ -137,16 +141,19 @@ def corpus_benchmark(folder: Path, workers: int, rounds: int) -> list[dict]:
                 runs[label] = (work, [sys.executable, "-m", "miner", "add", *files])
             for label, spec in runs.items():
                 cwd, cmd = spec if isinstance(spec, tuple) else (tmp, spec)
-                secs, peak, out = run_measured(cmd, cwd, env)
+                secs, peak, out, cpu = run_measured(cmd, cwd, env)
                 if label.startswith("raw") and not pages:
                     pages = int(out.strip().splitlines()[-1])
-                results.setdefault(label, []).append((secs, peak))
-                print(f"  round {r + 1}: {label}: {secs:.1f} s, peak {peak / 2**20:.0f} MB", file=sys.stderr)
+                results.setdefault(label, []).append((secs, peak, cpu))
+                print(f"  round {r + 1}: {label}: {secs:.1f} s, {cpu:.1f} CPU s, peak {peak / 2**20:.0f} MB",
+                      file=sys.stderr)
     rows = []
     for label, vals in results.items():
-        best = min(s for s, _ in vals)
+        best = min(v[0] for v in vals)
+        cpu = min(v[2] for v in vals)
         rows.append({"what": label, "files": len(files), "pages": pages, "seconds": best,
-                     "pages_per_s": pages / best, "peak_mb": max(p for _, p in vals) / 2**20})
+                     "pages_per_s": pages / best, "cpu": cpu, "pages_per_cpu_s": pages / cpu,
+                     "peak_mb": max(v[1] for v in vals) / 2**20})
     return rows
 
 
@@ -194,11 +201,13 @@ def main() -> None:
         print(f"(corpus part skipped: {args.pdfs} not found)")
         return
     print(f"## Throughput and peak memory on {args.pdfs} ({os.cpu_count()} cores, load average "
-          f"{os.getloadavg()[0]:.1f} at start)\n")
-    print("| run | files | pages | seconds | pages/s | peak RSS (MB, process tree) |\n|---|---|---|---|---|---|")
+          f"{os.getloadavg()[0]:.1f} at start; CPU s counts every process of the run, so pages per CPU s "
+          f"does not depend on what else the machine is doing)\n")
+    print("| run | files | pages | seconds | pages/s | CPU s (tree) | pages per CPU s | peak RSS (MB, tree) |\n"
+          "|---|---|---|---|---|---|---|---|")
     for r in corpus_benchmark(args.pdfs, args.workers, args.rounds):
         print(f"| {r['what']} | {r['files']} | {r['pages']} | {r['seconds']:.1f} | {r['pages_per_s']:.2f} | "
-              f"{r['peak_mb']:.0f} |")
+              f"{r['cpu']:.1f} | {r['pages_per_cpu_s']:.2f} | {r['peak_mb']:.0f} |")
 
 
 if __name__ == "__main__":
