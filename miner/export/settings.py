@@ -4,5 +4,14 @@ from miner.config import Field
 SECTION = "export"
 SCHEMA = {
     "serve_host": Field(str, "127.0.0.1", "Address `miner serve` binds to."),
-    "serve_port": Field(int, 8001, "Port `miner serve` listens on."),
+    "serve_port": Field(int, 8001, "Port `miner serve` listens on.",
+                        check=lambda v: None if 0 < v < 65536 else "must be a port number 1-65535"),
+    "map_columns": Field(str, "ground", "Columns of the evidence gap map (rows are mechanisms).",
+                         choices=("ground", "setting")),
+    "map_title": Field(str, "Evidence gap map: discriminatie in de sociale basis", "Title of the gap map."),
+    "map_max_quotes": Field(int, 3, "Quotes per document and label shown in the gap map (all are in the tables).",
+                            check=lambda v: None if v > 0 else "must be greater than 0"),
+    "report_by": Field(str, "ground", "Sections of the evidence report.", choices=("ground", "mechanism", "setting")),
+    "search_limit": Field(int, 20, "Default number of hits `miner search` shows.",
+                          check=lambda v: None if v > 0 else "must be greater than 0"),
 }

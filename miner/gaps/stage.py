@@ -1,5 +1,49 @@
-"""This stage's step in `miner refresh` (implemented by the stage's issue)."""
+"""The gaps step of `miner refresh`: recompute the matrices, gaps and attention tables."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from miner.gaps import analysis, attention
+from miner.store import transaction, utcnow
+
+
+@dataclass
+class GapResult:
+    definition: str
+    attention_definition: str
+    docs: dict
+    cells: list
+    attention: list
+
+
+def compute(cfg, conn) -> GapResult:
+    gcfg = cfg["gaps"]
+    docs = analysis.load_documents(conn, gcfg)
+    cells = analysis.build_cells(docs, gcfg)
+    att = attention.by_topic(conn, docs, gcfg) + attention.by_ground(docs, gcfg)
+    return GapResult(analysis.definition_text(gcfg), attention.definition_text(gcfg), docs, cells, att)
+
+
+def store(conn, result: GapResult) -> None:
+    now = utcnow()
+    rows = [analysis.cell_to_row(c, result.definition, now) for c in result.cells]
+    with transaction(conn):
+        conn.execute("DELETE FROM gaps")
+        conn.execute("DELETE FROM attention")
+        if rows:
+            cols = list(rows[0])
+            conn.executemany(f"INSERT INTO gaps ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+                             [tuple(r[c] for c in cols) for r in rows])
+        conn.executemany(
+            "INSERT INTO attention (computed_at, kind, key, n_kamervragen, n_research, kamervragen_share, "
+            "research_share, ratio, outruns_research, label, definition) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(now, a.kind, a.key, a.n_kamervragen, a.n_research, a.kamervragen_share, a.research_share, a.ratio,
+              int(a.outruns_research), a.label, result.attention_definition) for a in result.attention])
 
 
 def run(cfg, conn, progress: bool = True) -> dict:
-    return {}
+    result = compute(cfg, conn)
+    store(conn, result)
+    return {"documents": len(result.docs), "cells": len(result.cells),
+            "gaps": sum(c.is_gap for c in result.cells),
+            "attention_outruns_research": sum(a.outruns_research for a in result.attention)}

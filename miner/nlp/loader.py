@@ -12,6 +12,8 @@ from pathlib import Path
 
 SHIPPED_NAME = "nl_miner"
 OFFICIAL_NAME = "nl_core_news_sm"
+# The checkout's own models/ folder: found even when a config elsewhere points models_dir at an empty folder.
+CHECKOUT_MODELS = Path(__file__).resolve().parents[2] / "models"
 
 
 class PipelineUnavailable(Exception):
@@ -25,8 +27,9 @@ def resolve_pipeline(cfg) -> tuple[str, str]:
     if wanted == "auto":
         if importlib.util.find_spec(OFFICIAL_NAME) is not None:
             return OFFICIAL_NAME, f"{OFFICIAL_NAME} (installed package)"
-        if (shipped / "config.cfg").exists():
-            return str(shipped), f"{SHIPPED_NAME} (shipped, {shipped})"
+        for folder in (shipped, CHECKOUT_MODELS / SHIPPED_NAME):
+            if (folder / "config.cfg").exists():
+                return str(folder), f"{SHIPPED_NAME} (shipped, {folder})"
         raise PipelineUnavailable(
             f"no Dutch pipeline found: {OFFICIAL_NAME} is not installed and {shipped} does not exist. "
             f"Restore models/{SHIPPED_NAME} from a clean checkout, train it with `miner nlp train`, "
@@ -52,6 +55,7 @@ def describe_pipeline(cfg) -> str:
 @lru_cache(maxsize=4)
 def _load(target: str, exclude: tuple[str, ...]):
     import spacy
+    import miner.nlp.components  # noqa: F401  registers the factories the shipped pipeline names
     return spacy.load(target, exclude=list(exclude))
 
 

@@ -1,5 +1,104 @@
-"""This stage's step in `miner refresh` (implemented by the stage's issue)."""
+"""Tagging step of `miner refresh` (and `miner tag --all`).
+
+Tags every extracted document whose text or taxonomy changed since it was last
+tagged (``tagging_state``), replacing its rows in ``annotations`` and
+``document_labels``. One transaction per document: an interrupted run keeps
+everything tagged so far and picks up the rest next time.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+
+from miner.store.db import transaction, utcnow
+
+DUTCH = ("nl", "und")
 
 
-def run(cfg, conn, progress: bool = True) -> dict:
-    return {}
+def pending(conn: sqlite3.Connection, taxonomy_hash: str, force: bool = False) -> list[sqlite3.Row]:
+    sql = ("SELECT d.id, d.extracted_sha256, d.language FROM documents d "
+           "LEFT JOIN tagging_state t ON t.document_id = d.id "
+           "WHERE d.status = 'extracted' AND d.text IS NOT NULL")
+    if not force:
+        sql += (" AND (t.document_id IS NULL OR t.extracted_sha256 IS NOT d.extracted_sha256 "
+                "OR t.taxonomy_hash IS NOT ?)")
+        return conn.execute(sql + " ORDER BY d.id", (taxonomy_hash,)).fetchall()
+    return conn.execute(sql + " ORDER BY d.id").fetchall()
+
+
+def _pages(conn, doc_id: int) -> list[tuple[int, int, int]]:
+    return [(r[0], r[1], r[2]) for r in conn.execute(
+        "SELECT page_no, char_start, char_end FROM pages WHERE document_id = ? ORDER BY char_start", (doc_id,))]
+
+
+def save(conn: sqlite3.Connection, doc_id: int, sha: str | None, taxonomy_hash: str, records: list[dict],
+         doc_labels: list[dict]) -> None:
+    with transaction(conn):
+        conn.execute("DELETE FROM annotations WHERE document_id = ?", (doc_id,))
+        conn.execute("DELETE FROM document_labels WHERE document_id = ?", (doc_id,))
+        conn.executemany(
+            "INSERT INTO annotations(document_id, layer, label, char_start, char_end, text, sentence_start, "
+            "sentence_end, sentence, page_no, actor, hedge, negated, value, source) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(doc_id, r["layer"], r["label"], r["start"], r["end"], r["text"], r["sentence_start"],
+              r["sentence_end"], r["sentence"], r["page"], json.dumps(r["actor"] or [], ensure_ascii=False),
+              int(r["hedge"]), int(r["negated"]),
+              json.dumps(r["value"], ensure_ascii=False) if r["value"] is not None else None, r["source"])
+             for r in records])
+        conn.executemany(
+            "INSERT INTO document_labels(document_id, layer, label, score, source) VALUES (?,?,?,?,?)",
+            [(doc_id, d["layer"], d["label"], d["score"], d["source"]) for d in doc_labels])
+        conn.execute(
+            "INSERT INTO tagging_state(document_id, extracted_sha256, taxonomy_hash, tagged_at) VALUES (?,?,?,?) "
+            "ON CONFLICT(document_id) DO UPDATE SET extracted_sha256 = excluded.extracted_sha256, "
+            "taxonomy_hash = excluded.taxonomy_hash, tagged_at = excluded.tagged_at",
+            (doc_id, sha, taxonomy_hash, utcnow()))
+
+
+def run(cfg, conn, progress: bool = True, force: bool = False) -> dict:
+    """Tag new/changed documents (all extracted ones with ``force``); returns a summary."""
+    from miner.nlp.tagging.pipeline import taxonomy_for
+    taxonomy = taxonomy_for(cfg)
+    th = taxonomy.version_hash
+    todo = pending(conn, th, force)
+    summary = {"tagged": 0, "not_dutch": 0, "annotations": 0, "by_layer": {}, "taxonomy": th}
+    if not todo:
+        return summary
+    dutch = [r for r in todo if (r["language"] or "und") in DUTCH]
+    for r in todo:
+        if (r["language"] or "und") not in DUTCH:
+            save(conn, r["id"], r["extracted_sha256"], th, [], [])  # recorded, so it is not retried
+            summary["not_dutch"] += 1
+    if not dutch:
+        return summary
+
+    from miner.nlp.tagging import pipeline
+    from miner.nlp.tagging.annotation import to_records
+    nlp = pipeline.build(cfg, taxonomy)
+    by_layer: Counter = Counter()
+
+    def texts():
+        for r in dutch:
+            yield conn.execute("SELECT text FROM documents WHERE id = ?", (r["id"],)).fetchone()[0]
+
+    bar = None
+    if progress:
+        from tqdm import tqdm
+        bar = tqdm(total=len(dutch), desc="tag", unit="doc", leave=False)
+    try:
+        docs = pipeline.tag(nlp, texts(), batch_size=cfg["nlp"]["tag_batch_size"])
+        for row, doc in zip(dutch, docs):
+            doc._.miner_pages = _pages(conn, row["id"])
+            records = to_records(doc)
+            save(conn, row["id"], row["extracted_sha256"], th, records, doc._.miner_doc_labels or [])
+            by_layer.update(r["layer"] for r in records)
+            summary["tagged"] += 1
+            if bar is not None:
+                bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
+    summary["annotations"] = sum(by_layer.values())
+    summary["by_layer"] = dict(sorted(by_layer.items()))
+    return summary

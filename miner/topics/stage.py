@@ -1,5 +1,81 @@
-"""This stage's step in `miner refresh` (implemented by the stage's issue)."""
+"""The topics step of `miner refresh`: refit when the corpus changed, else keep the model."""
+from __future__ import annotations
+
+from miner.topics import corpus as corpus_mod, model, persist, quality
 
 
-def run(cfg, conn, progress: bool = True) -> dict:
-    return {}
+def active_model(conn):
+    return conn.execute("SELECT * FROM topic_models WHERE active = 1 ORDER BY id DESC LIMIT 1").fetchone()
+
+
+def run(cfg, conn, progress: bool = True, force: bool = False, overrides: dict | None = None,
+        from_scratch: bool = False) -> dict:
+    """Fit (or keep) the topic model.  ``overrides`` replaces [topics] keys for this run only
+    (``miner topics --refit --k 12``).  A problem a person must fix (too few documents, a
+    broken labels file) gives status 'skipped' or 'failed' with the reason, so `miner refresh`
+    carries on with the next stage and the previous model stays active.
+
+    ``force`` refits even when the corpus is unchanged; a changed corpus still continues from
+    the active model (kept k, warm start) unless ``from_scratch``."""
+    try:
+        return _run(cfg, conn, progress, force, overrides, from_scratch)
+    except model.TopicError as exc:
+        return {"status": "failed", "reason": str(exc)}
+
+
+def _run(cfg, conn, progress, force, overrides, from_scratch) -> dict:
+    tcfg = dict(cfg["topics"], **(overrides or {}))
+    cfg_view = _CfgView(cfg, tcfg)
+    current = active_model(conn)
+    if not force and current is not None:
+        sig = corpus_mod.signature(conn, tcfg)
+        path = persist.model_file(cfg, current)
+        if current["corpus_hash"] == sig and path is not None and path.exists():
+            labels_changed = persist.refresh_labels(conn, cfg_view)
+            return {"status": "unchanged", "model_id": current["id"], "n_topics": current["n_topics"],
+                    "labels_updated": labels_changed}
+    corpus = corpus_mod.load(conn, tcfg, progress=progress)
+    n_docs = len({u.document_id for u in corpus.units})
+    if n_docs < tcfg["min_documents"]:
+        return {"status": "skipped", "reason": f"{n_docs} usable document(s), fewer than "
+                f"topics.min_documents = {tcfg['min_documents']}"}
+    start, keep_k = (None, None) if from_scratch else _continuation(conn, cfg, tcfg, current, corpus)
+    fit = model.fit(corpus.texts, tcfg, progress=progress, start=start, keep_k=keep_k)
+    _, doc_weights = persist.document_weights(corpus, fit)
+    unassigned = quality.unassigned_share(doc_weights, tcfg["min_topic_weight"])
+    saved = persist.save(conn, cfg_view, corpus, fit, unassigned)
+    return {"status": "fitted", **saved, "method": fit.method, "n_topics": fit.n_topics, "documents": n_docs,
+            "units": len(corpus.units), "npmi": round(fit.npmi, 4), "diversity": round(fit.diversity, 4),
+            "unassigned_share": round(unassigned, 4)}
+
+
+def _continuation(conn, cfg, tcfg: dict, current, corpus) -> tuple[model.Start | None, int | None]:
+    """What a refit after a corpus change carries over from the active model: its k when
+    few documents are new, and its topics as NMF starting point (warm_start)."""
+    if current is None or current["method"] != tcfg["method"] or current["corpus_hash"] == corpus.signature:
+        return None, None   # nothing to continue from, or the same corpus: refit it reproducibly
+    previous = {r[0] for r in conn.execute("SELECT DISTINCT document_id FROM document_topics")}
+    docs = {u.document_id for u in corpus.units}
+    new_share = len(docs - previous) / len(docs) if docs else 1.0
+    if new_share >= tcfg["keep_k_below_change"]:
+        return None, None
+    keep_k = None if tcfg["n_topics"] else current["n_topics"]
+    start = None
+    path = persist.model_file(cfg, current)
+    if (tcfg["warm_start"] and tcfg["method"] == "nmf" and (keep_k or tcfg["n_topics"]) == current["n_topics"]
+            and path is not None and path.exists()):
+        import joblib
+        saved = joblib.load(path)
+        start = model.Start(vocabulary=saved["vocabulary"], components=saved["components"])
+    return start, keep_k
+
+
+class _CfgView:
+    """The config with the [topics] section replaced by this run's settings."""
+
+    def __init__(self, cfg, tcfg: dict):
+        self._cfg, self._tcfg = cfg, tcfg
+        self.root = cfg.root
+
+    def __getitem__(self, section):
+        return self._tcfg if section == "topics" else self._cfg[section]

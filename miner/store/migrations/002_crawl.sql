@@ -75,3 +75,12 @@ CREATE TABLE kamervraag_footnotes (
     url            TEXT,
     UNIQUE (kamervraag_id, part, number, url)
 );
+
+CREATE TABLE tk_zaken (                   -- Tweede Kamer OData Zaak as last fetched (merged into kamervragen)
+    nummer         TEXT PRIMARY KEY,        -- 2023Z02090
+    zaak_id        TEXT,                    -- OData Id (GUID)
+    gewijzigd_op   TEXT,
+    json           TEXT NOT NULL,           -- the Zaak entity with its expanded Document and ZaakActor
+    source         TEXT NOT NULL,
+    fetched_at     TEXT NOT NULL
+);

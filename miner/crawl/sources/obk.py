@@ -1,0 +1,163 @@
+"""officielebekendmakingen: KOOP SRU search → per document the HTML page and metadata.xml (+ PDF).
+
+The CQL query comes from config (``query``), narrowed by ``since`` (dt.date) and,
+for ``--since``, by dt.modified.  Paging follows ``nextRecordPosition``.  Item
+URLs from the record are followed rather than built.  Each page is stored as a
+document keyed by its id (``kv-tk-2023Z02090``, ``ah-tk-20222023-1944``); then the
+Kamervraag it belongs to is rebuilt from all stored parts (see ``kamervragen``).
+"""
+from __future__ import annotations
+
+import re
+
+from miner.crawl import kamervragen
+from miner.crawl.http import FetchError
+from miner.crawl.parsers.errors import ParseError
+from miner.crawl.parsers.ids import document_id_from_url
+from miner.crawl.parsers.kamervraag_html import parse_kamervraag_html
+from miner.crawl.parsers.dates import parse_date
+from miner.crawl.parsers.metadata_xml import first, parse_metadata_xml
+from miner.crawl.parsers.sru import MAX_RECORDS, build_cql, build_sru_url, parse_sru
+from miner.crawl.sources.base import CrawlContext, Source, SourceConfigError
+
+
+class OfficieleBekendmakingenSource(Source):
+    type_name = "officielebekendmakingen"
+
+    def validate(self) -> None:
+        self.require("base_url", "query")
+        if self.conf["page_size"] > MAX_RECORDS:
+            raise SourceConfigError(f"crawl.sources.{self.name}.page_size: at most {MAX_RECORDS} for SRU")
+
+    def _url(self, start: int, since: str | None) -> str:
+        cql = build_cql(self.conf["query"], modified_since=since, date_from=self.conf["since"])
+        return build_sru_url(self.conf["base_url"], cql, start, self.conf["page_size"])
+
+    def plan(self) -> list[str]:
+        return [self._url(1, None)]
+
+    def crawl(self, ctx: CrawlContext) -> None:
+        limit = ctx.limit or self.conf["max_items"] or None
+        start, done = 1, 0
+        while True:
+            page_url = self._url(start, ctx.since)
+            resp = ctx.fetch_or_raise(page_url, "xml")
+            try:
+                page = parse_sru(resp.body)
+            except ParseError:
+                ctx.fetcher.forget(ctx.conn, resp.url)
+                raise
+            for record in page.records:
+                if limit is not None and done >= limit:
+                    return
+                done += 1
+                self._record(ctx, record)
+            nxt = page.next_record_position
+            if not page.records or nxt is None or nxt <= start:
+                return
+            start = nxt
+
+    def complete(self, ctx: CrawlContext) -> None:
+        """Parts of known Kamervragen the search did not return (an answer published since, a question
+        known from the Tweede Kamer) are asked for by identifier (``dt.identifier==…``), after all
+        sources ran."""
+        rows = ctx.conn.execute("SELECT question_id, answer_id, question_document_id, answer_document_id "
+                                "FROM kamervragen ORDER BY id").fetchall()
+        wanted = [r["question_id"] for r in rows if r["question_id"] and r["question_document_id"] is None]
+        wanted += [r["answer_id"] for r in rows if r["answer_id"] and r["answer_document_id"] is None]
+        for ident in wanted:
+            if ctx.conn.execute("SELECT 1 FROM documents WHERE doc_key = ?", (ident,)).fetchone():
+                continue
+            url = build_sru_url(self.conf["base_url"], f"dt.identifier=={ident}", 1, 10)
+            try:
+                page = parse_sru(ctx.fetch_or_raise(url, "xml").body)
+            except FetchError as exc:
+                if exc.kind == "unreachable":
+                    raise
+                ctx.fail(ident, exc.reason)
+                continue
+            except ParseError as exc:
+                ctx.fail(ident, str(exc))
+                continue
+            for record in page.records:
+                if record.identifier == ident:   # a service that ignores the query gives no stray records
+                    self._record(ctx, record)
+
+    def _stored_as_modified(self, ctx: CrawlContext, record) -> bool:
+        """The search says this document was last modified when we stored it: no request needed."""
+        if not (record.identifier and record.modified):
+            return False
+        row = ctx.conn.execute("SELECT json_extract(metadata, '$.sru.modified') AS modified FROM documents "
+                               "WHERE doc_key = ?", (record.identifier,)).fetchone()
+        if row is None or row["modified"] != record.modified:
+            return False
+        if self.conf["fetch_pdf"] and record.item_urls.get("pdf"):
+            return ctx.conn.execute("SELECT 1 FROM documents WHERE doc_key = ?",
+                                    (f"{record.identifier}:pdf",)).fetchone() is not None
+        return True
+
+    def _record(self, ctx: CrawlContext, record) -> None:
+        ident = record.identifier or "?"
+        if self._stored_as_modified(ctx, record):
+            ctx.count("unchanged")
+            return
+        html_url = record.item_urls.get("html") or record.preferred_url
+        if not html_url:
+            ctx.fail(ident, "SRU record has no HTML item URL")
+            return
+        page = ctx.fetch(html_url, "html", item=ident)
+        if page is None:
+            return
+        meta_url = record.item_urls.get("metadata") or re.sub(r"\.html?$", "", page.url) + "/metadata.xml"
+        try:
+            meta_resp = ctx.fetch_or_raise(meta_url, "xml")
+        except FetchError as exc:
+            if exc.kind == "unreachable":
+                raise
+            if exc.status not in (404, 410):   # passing trouble: the whole record again next run
+                ctx.fail(f"{ident} metadata.xml", exc.reason)
+                return
+            meta_resp = None                   # no metadata.xml: the page's own <meta> tags will do
+        inputs = [meta_resp] if meta_resp is not None else []
+        if not self.conf["fetch_pdf"] and ctx.unchanged(record.identifier or "", page, *inputs) is not None:
+            return
+        try:
+            meta = parse_metadata_xml(meta_resp.body) if meta_resp is not None else {}
+        except ParseError as exc:
+            ctx.reject(meta_resp, f"{ident} metadata.xml", str(exc))
+            return
+        try:
+            doc = parse_kamervraag_html(page.body, base_url=page.url, document_id=record.identifier)
+            warning = None
+        except ParseError as exc:   # not a Kamervraag after all: kept as a plain document
+            doc, warning = None, str(exc)
+        doc_id = (doc.document_id if doc else None) or record.identifier or document_id_from_url(page.url)
+        zaak_nummer = kamervragen.zaak_nummer_of(doc, meta)
+        doc_type = kamervragen.DOC_TYPES.get(doc.kind or "", "kamerstuk") if doc else "kamerstuk"
+        pdf = None
+        if self.conf["fetch_pdf"] and record.item_urls.get("pdf"):
+            pdf = ctx.fetch(record.item_urls["pdf"], "pdf", item=f"{ident} PDF")
+            if pdf is None:
+                return
+
+        def after(conn, document_id):
+            if zaak_nummer:
+                kamervragen.rebuild(conn, ctx.cfg.data_dir, zaak_nummer,
+                                    ctx.record_links if self.conf["follow_citations"] else None)
+
+        metadata = {"metadata_xml": meta or (doc.meta if doc else {}), "zaak_nummer": zaak_nummer, "sru": {
+            "publicatienaam": record.publicatienaam, "modified": record.modified, "type": record.type}}
+        if warning:
+            metadata["parse_warning"] = warning
+        title = first(meta, "DC.title") or record.title or (doc.title_full or doc.title if doc else None)
+        date = parse_date(first(meta, "DCTERMS.issued")) or record.date or record.available
+        try:
+            ctx.store_document(doc_id, page, source_id=doc_id, url=page.url, title=title, date=date,
+                               doc_type=doc_type, mime="text/html", metadata=metadata, after=after)
+        except ParseError as exc:   # the Kamervraag could not be assembled; nothing of it was written
+            ctx.fail(ident, str(exc))
+            return
+        if pdf is not None:
+            ctx.store_document(f"{doc_id}:pdf", pdf, source_id=doc_id, url=pdf.url, title=title, date=date,
+                               doc_type=f"{doc_type}-pdf", mime="application/pdf", count=False,
+                               metadata={"zaak_nummer": zaak_nummer, "html_document": doc_id})

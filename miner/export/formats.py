@@ -1,0 +1,103 @@
+"""Writing rows as a terminal table, CSV, JSON, JSON lines or XLSX."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+from typing import Iterable, Sequence
+
+FORMATS = ("table", "csv", "json", "jsonl", "xlsx")
+
+# A spreadsheet treats a cell starting with one of these as a formula; crawled text
+# must never become one.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """Text that Excel or LibreOffice will show as text: a leading quote before formula characters."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """Crawled text without control characters, so it cannot send escape sequences to a terminal."""
+    return _CONTROL.sub(" ", text)
+
+
+def render_table(columns: Sequence[str], rows: Iterable[Sequence], max_width: int = 60) -> str:
+    """A plain text table; long cells are cut with '…' and newlines shown as spaces."""
+    def cell(v) -> str:
+        s = terminal_safe("" if v is None else str(v))
+        s = " ".join(s.split())
+        return s if len(s) <= max_width else s[: max_width - 1] + "…"
+
+    body = [[cell(v) for v in row] for row in rows]
+    head = [cell(c) for c in columns]
+    widths = [max([len(head[i])] + [len(r[i]) for r in body]) for i in range(len(head))]
+    line = lambda vals: "  ".join(v.ljust(w) for v, w in zip(vals, widths)).rstrip()  # noqa: E731
+    out = [line(head), "  ".join("-" * w for w in widths)]
+    out += [line(r) for r in body]
+    return "\n".join(out)
+
+
+def to_text(columns: Sequence[str], rows: Sequence[Sequence], fmt: str) -> str:
+    """CSV, JSON or JSON lines as a string."""
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(columns)
+        w.writerows(rows)
+        return buf.getvalue()
+    records = [dict(zip(columns, row)) for row in rows]
+    if fmt == "json":
+        return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
+    if fmt == "jsonl":
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    raise ValueError(f"unknown text format {fmt!r}")
+
+
+def write_xlsx(path: Path, sheets: dict[str, tuple[Sequence[str], Sequence[Sequence]]]) -> None:
+    """One sheet per entry (streamed, so large tables stay fast); text cells are stored as
+    text, never as formulas."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import TYPE_STRING
+    from openpyxl.utils.cell import get_column_letter
+
+    wb = Workbook(write_only=True)
+    for name, (columns, rows) in sheets.items():
+        ws = wb.create_sheet(_sheet_title(name))
+        ws.freeze_panes = "A2"
+        for i, col in enumerate(columns, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = min(60, max(10, len(str(col)) + 2))
+        ws.append([str(c) for c in columns])
+        for row in rows:
+            cells = []
+            for value in row:
+                if isinstance(value, str):
+                    cell = WriteOnlyCell(ws, value=_xlsx_text(value))
+                    cell.data_type = TYPE_STRING
+                else:
+                    cell = WriteOnlyCell(ws, value=value)
+                cells.append(cell)
+            ws.append(cells)
+    wb.save(path)
+
+
+def _sheet_title(name: str) -> str:
+    bad = set('[]:*?/\\')
+    return "".join("_" if ch in bad else ch for ch in name)[:31] or "Sheet"
+
+
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xlsx_text(value: str) -> str:
+    # XML 1.0 cannot hold most control characters; openpyxl refuses them.
+    return _NOT_XML.sub("", value)

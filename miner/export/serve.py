@@ -1,0 +1,109 @@
+"""`miner serve`: Datasette over the store, read-only, with metadata, facets, search and canned queries.
+
+Datasette opens a database file that is not marked immutable with ``mode=ro`` for all
+reads; miner additionally starts it without any write-capable plugin and binds it to
+the configured host (127.0.0.1 by default), so the UI cannot change the store.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+CANNED_QUERIES = {
+    "documents_per_ground_mechanism": {
+        "title": "Documents per ground × mechanism",
+        "description": "Number of documents that have both a mechanism and a ground annotation (the gap map's cells).",
+        "sql": "SELECT row_label AS mechanism, col_label AS ground, n_documents FROM evidence_matrix\n"
+               "WHERE matrix = 'mechanism x ground' ORDER BY n_documents DESC, mechanism, ground",
+    },
+    "recommendations_to_gemeenten": {
+        "title": "Recommendations to gemeenten",
+        "description": "Sentences that say what municipalities should do, with page and source.",
+        "sql": "SELECT sentence, page_no, title, url, year, source FROM recommendations\n"
+               "WHERE actor = 'gemeente' ORDER BY year DESC, title",
+    },
+    "kamervragen_on_ground": {
+        "title": "Kamervragen on a ground, with days to answer",
+        "description": "Kamervragen whose questions or answer speak of the given ground (e.g. religie, herkomst).",
+        "sql": "SELECT k.zaak_nummer, k.title, k.submitted, k.answered, k.days_to_answer, k.submitters,\n"
+               "       k.question_url, k.answer_url\n"
+               "FROM kamervragen_overview k JOIN kamervragen kv ON kv.zaak_nummer = k.zaak_nummer\n"
+               "WHERE EXISTS (SELECT 1 FROM annotations a WHERE a.layer = 'ground' AND a.label = :ground\n"
+               "              AND a.document_id IN (kv.question_document_id, kv.answer_document_id))\n"
+               "ORDER BY k.submitted DESC",
+    },
+    "gaps": {
+        "title": "Knowledge gaps",
+        "description": "Cells of the latest gap analysis that count as a gap, with the reason and the definition.",
+        "sql": "SELECT matrix, row_label, col_label, n_documents, n_research, n_effect, reason, definition\n"
+               "FROM gaps_overview WHERE is_gap = 1 ORDER BY matrix, n_documents DESC",
+    },
+    "statistics_by_ground": {
+        "title": "Statistics in documents about a ground",
+        "description": "Numbers (with unit and what they measure) from documents that mention the given ground.",
+        "sql": "SELECT s.number, s.unit, s.measure, s.sentence, s.page_no, s.title, s.url FROM statistics s\n"
+               "WHERE s.document_id IN (SELECT document_id FROM annotations WHERE layer = 'ground' AND label = :ground)\n"
+               "ORDER BY s.year DESC",
+    },
+}
+
+TABLES = {
+    "documents_overview": {"description": "One row per document with year, evidence types, grounds, mechanisms.",
+                           "facets": ["source", "doc_type", "year", "evidence_types"]},
+    "annotation_evidence": {"description": "Every annotation with sentence, page, document title, url and date.",
+                            "facets": ["layer", "label", "source", "year"],
+                            "fts_table": "annotations_fts", "fts_pk": "annotation_id", "searchmode": "raw"},
+    "passages_overview": {"description": "Paragraphs with page numbers and their document; full-text searchable.",
+                          "facets": ["source", "year"],
+                          "fts_table": "passages_fts", "fts_pk": "passage_id", "searchmode": "raw"},
+    "recommendations": {"description": "Recommendations, one row per actor who should act.",
+                        "facets": ["actor", "source", "year"]},
+    "statistics": {"description": "Numbers with unit and what they measure.", "facets": ["unit", "source", "year"]},
+    "kamervraag_qa": {"description": "Kamervragen: each question paired with its answer.",
+                      "facets": ["vergaderjaar", "receiver"]},
+    "kamervragen_overview": {"description": "Kamervragen with submitters, days to answer and grounds.",
+                             "facets": ["year", "postponed"]},
+    "evidence_matrix": {"description": "Documents per cell: mechanism × ground, mechanism × setting, ground × setting.",
+                        "facets": ["matrix", "row_label", "col_label"]},
+    "gaps_overview": {"description": "The latest gap analysis, one row per matrix cell.",
+                      "facets": ["matrix", "is_gap"]},
+    "topics_overview": {"description": "Topics of the active topic model."},
+    "document_topics_overview": {"description": "Topic weights per document.", "facets": ["topic_label", "year"]},
+    "documents": {"description": "The raw documents table (full text in `text`).",
+                  "facets": ["source", "doc_type", "language", "status"]},
+    "annotations": {"description": "The raw annotations table.", "facets": ["layer", "label"]},
+}
+
+
+def metadata(database: Path) -> dict:
+    return {
+        "title": "miner: Dutch evidence on discrimination in the sociale basis",
+        "description": "Read-only view of the miner store. Every annotation cites a document, page and sentence.",
+        "databases": {database.stem: {"tables": TABLES, "queries": CANNED_QUERIES}},
+    }
+
+
+def command(database: Path, metadata_path: Path, host: str, port: int) -> list[str]:
+    return [sys.executable, "-m", "datasette", "serve", str(database), "--host", host, "--port", str(port),
+            "--metadata", str(metadata_path), "--setting", "sql_time_limit_ms", "5000",
+            "--setting", "allow_facet", "on", "--setting", "default_page_size", "50"]
+
+
+def write_metadata(database: Path, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "datasette-metadata.json"
+    path.write_text(json.dumps(metadata(database), ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+def run(database: Path, folder: Path, host: str, port: int) -> int:
+    """Run Datasette in the foreground until Ctrl-C; returns its exit status."""
+    meta = write_metadata(database, folder)
+    proc = subprocess.Popen(command(database, meta, host, port))
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        return proc.wait()

@@ -1,0 +1,99 @@
+"""The exported gap map in a real headless Chromium, opened from disk with the network blocked."""
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import dbfixture
+from dbfixture import run_cli
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+sync_api = pytest.importorskip("playwright.sync_api")
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")]
+
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+COUNTS_SQL = """
+SELECT m.label AS row_label, c.label AS col_label, COUNT(DISTINCT m.document_id) AS n
+FROM annotations m JOIN annotations c ON c.document_id = m.document_id
+WHERE m.layer = 'mechanism' AND c.layer = '{col}' {where}
+GROUP BY m.label, c.label"""
+
+
+def _query_counts(col, where=""):
+    r = run_cli("query", COUNTS_SQL.format(col=col, where=where), "--format", "json")
+    assert r.exit_code == 0, r.output
+    return {(x["row_label"], x["col_label"]): x["n"] for x in json.loads(r.stdout)}
+
+
+def _page_counts(page):
+    cells = page.eval_on_selector_all(
+        "#map td[data-row]", "els => els.map(e => [e.dataset.row, e.dataset.col, +e.dataset.count])")
+    return cells, {(r, c): n for r, c, n in cells if n}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def test_gap_map_in_headless_chromium(workdir, browser):
+    dbfixture.build(workdir / "corpora" / "miner.sqlite")
+    r = run_cli("export", "map", "--no-static")
+    assert r.exit_code == 0, r.output
+    html = workdir / "outputs" / "evidence-gap-map.html"
+
+    context = browser.new_context()
+    requests, errors = [], []
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else (
+        requests.append(route.request.url), route.abort())[1])
+    page = context.new_page()
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(html.as_uri())
+
+    # Every cell of the matrix is there, and the counts are those of `miner query`.
+    cells, counts = _page_counts(page)
+    assert len(cells) == 12 * 10
+    assert counts == _query_counts("ground")
+    assert page.get_attribute("#map td[data-row='handhaving'][data-col='overig']", "data-gap") == "1"
+    assert "fewer than 3 research documents" in page.inner_text("#gap-definition")
+
+    # A click lists the documents of the cell with quotes and pages.
+    page.click("#map td[data-row='training'][data-col='religie']")
+    details = page.inner_text("#details")
+    assert "Moslimdiscriminatie in de sociale basis" in details
+    assert "p. 2" in details and "Een training over vooroordelen hielp sociaal werkers" in details
+    assert page.inner_text("#details mark") == "training over vooroordelen"
+    assert page.get_attribute("#details a", "href") == "https://example.org/moslim.pdf"
+
+    # Hostile title, quote and url are shown as text and never run.
+    page.click("#map td[data-row='training'][data-col='herkomst']")
+    assert dbfixture.HOSTILE_TITLE in page.inner_text("#details .doc-title")
+    assert "onerror" in page.inner_text("#details .quote")
+    assert page.evaluate("window.__pwned") is None
+    assert page.evaluate("document.querySelectorAll('img').length") == 0
+    assert page.evaluate("document.querySelectorAll('#details a').length") == 0  # javascript: is not a link
+    assert dialogs == [] and errors == []
+
+    # Columns switch to settings; filters narrow the counts the same way SQL does.
+    page.select_option("#filter-columns", "setting")
+    assert _page_counts(page)[1] == _query_counts("setting")
+    page.select_option("#filter-columns", "ground")
+    page.select_option("#filter-source", "tweedekamer")
+    assert _page_counts(page)[1] == _query_counts(
+        "ground", "AND m.document_id IN (SELECT id FROM documents WHERE source = 'tweedekamer')")
+    page.select_option("#filter-source", "")
+    page.select_option("#filter-from", "2021")
+    assert _page_counts(page)[1] == _query_counts(
+        "ground", "AND m.document_id IN (SELECT id FROM documents WHERE date >= '2021')")
+    assert requests == []
+    context.close()

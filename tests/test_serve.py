@@ -1,0 +1,120 @@
+"""`miner serve`: Datasette on 127.0.0.1, read-only, with facets, search and canned queries over HTTP."""
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import dbfixture
+
+ROOT = Path(__file__).resolve().parent.parent
+pytest.importorskip("datasette")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(port, path):
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as resp:
+        return resp.status, resp.read().decode("utf-8")
+
+
+def _listening_addresses(port: int) -> set[str]:
+    """Local addresses with a listening TCP socket on ``port`` (Linux /proc)."""
+    found = set()
+    for name in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(name).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            local, state = line.split()[1], line.split()[3]
+            addr, p = local.split(":")
+            if int(p, 16) == port and state == "0A":
+                found.add(addr)
+    return found
+
+
+@pytest.fixture
+def server(workdir):
+    dbfixture.build(workdir / "corpora" / "miner.sqlite", with_gaps=True)
+    port = _free_port()
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-m", "miner", "serve", "--port", str(port)], cwd=workdir, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            _get(port, "/-/versions.json")
+            break
+        except (urllib.error.URLError, ConnectionError):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                out, err = proc.communicate()
+                pytest.fail(f"miner serve did not start: {err}")
+            time.sleep(0.2)
+    yield port, proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def test_serve_binds_loopback_with_facets_search_and_canned_queries(server, workdir):
+    port, proc = server
+    if Path("/proc/net/tcp").exists():
+        assert _listening_addresses(port) == {"0100007F"}  # 127.0.0.1 only
+
+    status, body = _get(port, "/miner/annotation_evidence.json?_facet=label&_facet=year&layer=ground")
+    facets = json.loads(body)["facet_results"]
+    facets = facets.get("results", facets)
+    labels = {f["value"]: f["count"] for f in facets["label"]["results"]}
+    assert labels == {"religie": 5, "herkomst": 3, "leeftijd": 1}
+    assert {f["value"] for f in facets["year"]["results"]} == {2015, 2019, 2021, 2022, 2023}
+
+    # Facets configured in the metadata appear without asking.
+    body = json.loads(_get(port, "/miner/documents_overview.json")[1])
+    configured = body["facet_results"]
+    configured = configured.get("results", configured)
+    assert {"source", "doc_type", "year"} <= set(configured)
+
+    q = urllib.parse.quote
+    rows = json.loads(_get(port, "/miner/kamervragen_on_ground.json?ground=religie&_shape=array")[1])
+    assert [(r["zaak_nummer"], r["days_to_answer"]) for r in rows] == [("2023Z00001", 42)]
+    rows = json.loads(_get(port, "/miner/kamervragen_on_ground.json?ground=handicap&_shape=array")[1])
+    assert rows == []
+    rows = json.loads(_get(port, "/miner/documents_per_ground_mechanism.json?_shape=array")[1])
+    assert {(r["mechanism"], r["ground"]): r["n_documents"] for r in rows}[("melden", "religie")] == 3
+    rows = json.loads(_get(port, "/miner/recommendations_to_gemeenten.json?_shape=array")[1])
+    assert [r["sentence"] for r in rows] == ["Gemeenten moeten het melden van discriminatie eenvoudiger maken."]
+
+    # Full-text search on the passages view, and CSV export.
+    rows = json.loads(_get(port, f"/miner/passages_overview.json?_search={q('moslimdiscriminatie')}&_shape=array")[1])
+    assert len(rows) == 4 and all(r["page_no"] for r in rows)
+    status, csv_text = _get(port, "/miner/recommendations.csv?actor=gemeente")
+    assert status == 200 and csv_text.splitlines()[0].startswith("annotation_id,actor,sentence")
+
+    # Read-only: SQL that writes is refused and nothing changes.
+    try:
+        _get(port, "/miner.json?sql=" + q("DELETE FROM documents"))
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 400
+    rows = json.loads(_get(port, "/miner.json?sql=" + q("SELECT COUNT(*) AS n FROM documents") + "&_shape=array")[1])
+    assert rows == [{"n": 6}]
+    assert (workdir / "outputs" / "datasette" / "datasette-metadata.json").exists()
+
+
+def test_serve_without_database_is_one_line(workdir):
+    r = dbfixture.run_cli("serve", "--port", str(_free_port()))
+    assert r.exit_code == 2 and "no database" in r.stderr
