@@ -61,7 +61,13 @@ def add(paths, cfg):
               help="text: the clean body text; json: pages with numbers, paragraphs, tables and metadata.")
 @config_option
 def extract(file, fmt, cfg):
-    """Print the clean text of FILE without touching the store."""
+    """Print the clean body text of FILE without touching the store.
+
+    Running headers, footers and page numbers are dropped, columns read in order,
+    line-end hyphenation repaired.  Tables and footnotes are not part of the body
+    text: --format json lists them per page (tables as rows, footnotes as
+    paragraphs of kind 'footnote').
+    """
     from miner.extract import ExtractOptions, ExtractionError, extract_file
     try:
         ext = extract_file(file, ExtractOptions.from_config(cfg))
@@ -70,13 +76,12 @@ def extract(file, fmt, cfg):
     if fmt == "json":
         click.echo(json.dumps(ext.to_json(), ensure_ascii=False, indent=1))
     else:
-        click.echo(ext.text)
+        click.echo(ext.body_text())
     for w in ext.warnings:
         click.echo(f"warning: {w}", err=True)
     if ext.needs_ocr:
         n = sum(p.needs_ocr for p in ext.pages)
-        click.echo(f"warning: {n} page(s) have no text layer and were not OCR'd "
-                   "(install tesseract-ocr and tesseract-ocr-nld)", err=True)
+        click.echo(f"warning: {n} page(s) have no text layer and were not OCR'd (reason above)", err=True)
 
 
 @click.command()

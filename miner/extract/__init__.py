@@ -11,7 +11,7 @@ from miner.extract.model import Extraction, ExtractionError, Passage, PageInfo, 
 from miner.extract.sniff import sniff_kind
 
 __all__ = ["extract_file", "extract_bytes", "Extraction", "ExtractionError", "Passage", "PageInfo", "Table",
-           "ExtractOptions"]
+           "ExtractOptions", "pdf_page_count"]
 
 
 class ExtractOptions:
@@ -56,6 +56,24 @@ def extract_file(path: str | Path, opts: ExtractOptions | None = None, name: str
         from miner.extract import pdf
         return pdf.extract_pdf(path, opts)
     return _extract_kind(kind, path.read_bytes(), name, content_type, opts, base_url)
+
+
+def pdf_page_count(path: str | Path, opts: ExtractOptions, name: str | None = None,
+                   content_type: str | None = None) -> int:
+    """Pages of ``path`` if it is a PDF that extract_file would read, else 0 (callers then
+    extract it whole, which also reports any problem)."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        _check_size(size, opts)
+        with open(path, "rb") as fh:
+            head = fh.read(8192)
+    except (OSError, ExtractionError):
+        return 0
+    if sniff_kind(head, name or path.name, content_type) != "pdf":
+        return 0
+    from miner.extract import pdf
+    return pdf.page_count(path)
 
 
 def extract_bytes(data: bytes, name: str = "", content_type: str | None = None,

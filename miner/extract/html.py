@@ -12,9 +12,14 @@ from miner.extract.text import decode
 
 _DROP_TAGS = ["script", "style", "noscript", "template", "svg", "nav", "header", "footer", "aside", "form",
               "iframe", "button", "select", "input"]
-_CLUTTER = re.compile(r"cookie|consent|gdpr|banner|breadcrumb|menu|navbar|nav-|navigation|skip-link|share|social|"
-                      r"newsletter|nieuwsbrief|sidebar|footer|header|related|gerelateerd|pagination|search|zoek",
-                      re.I)
+# Class/id words that mark page chrome.  Matched as whole words of the attribute
+# ("share-buttons", "cookie_bar"), so "shared-content" or "menuvoorbeeld" stay.
+_CLUTTER_WORDS = {"cookie", "cookies", "cookiebar", "cookiebanner", "consent", "gdpr", "banner", "breadcrumb",
+                  "breadcrumbs", "menu", "navbar", "nav", "navigation", "navigatie", "skip", "skiplink", "share",
+                  "sharing", "social", "socials", "newsletter", "nieuwsbrief", "sidebar", "footer", "header",
+                  "related", "gerelateerd", "pagination", "paginering", "search", "zoek", "zoeken", "toolbar",
+                  "popup", "modal", "advertentie", "advertisement", "ads", "print", "feedback", "rating"}
+_ATTR_WORDS = re.compile(r"[a-z0-9]+")
 _BLOCKS = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote", "pre", "dt", "dd", "figcaption", "td", "th"]
 _MAIN_SELECTORS = ["main", "article", "[role=main]", "div.stuk", "#content", "#main", ".content", ".main-content"]
 _DATE_META = ["article:published_time", "DCTERMS.issued", "DC.date", "date", "dcterms.date", "publication_date",
@@ -27,9 +32,13 @@ def _charset_from_meta(data: bytes) -> str | None:
 
 
 def _is_clutter(el) -> bool:
-    attrs = " ".join([el.get("id") or "", " ".join(el.get("class") or []), el.get("role") or "",
-                      el.get("aria-label") or ""])
-    return bool(attrs.strip()) and bool(_CLUTTER.search(attrs))
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true" or \
+            re.search(r"display\s*:\s*none", el.get("style") or ""):
+        return True
+    if el.get("role") in ("navigation", "banner", "contentinfo", "search", "dialog", "alertdialog"):
+        return True
+    attrs = " ".join([el.get("id") or "", " ".join(el.get("class") or []), el.get("aria-label") or ""]).lower()
+    return any(w in _CLUTTER_WORDS for w in _ATTR_WORDS.findall(attrs))
 
 
 def parse(data: bytes, content_type: str | None = None) -> BeautifulSoup:
@@ -88,7 +97,7 @@ def extract_html(data: bytes, content_type: str | None = None, base_url: str | N
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()
     for el in soup.find_all(True):
-        if el.decomposed if hasattr(el, "decomposed") else False:
+        if getattr(el, "decomposed", False) or el.attrs is None:
             continue
         if el.name not in ("html", "body", "main", "article") and _is_clutter(el):
             el.decompose()

@@ -59,6 +59,13 @@ class Extraction:
     def needs_ocr(self) -> bool:
         return any(p.needs_ocr for p in self.pages)
 
+    def body_text(self) -> str:
+        """The text without footnotes: what ``miner extract`` prints (footnotes stay in the
+        store and in the JSON output as passages of kind 'footnote')."""
+        if not any(p.kind == "footnote" for p in self.passages):
+            return self.text
+        return TextBuilder.SEP.join(self.passage_text(p) for p in self.passages if p.kind != "footnote")
+
     def passage_text(self, p: Passage) -> str:
         return self.text[p.start:p.end]
 

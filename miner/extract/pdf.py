@@ -1,42 +1,347 @@
-"""PDF extraction with pdfplumber (baseline; see issue 2 for the full extractor)."""
+"""PDF extraction with pdfplumber: reading order, furniture, hyphenation, tables, OCR.
+
+Work is split in two so a long PDF can be spread over processes:
+``analyse_pages`` turns a range of pages into positioned text lines and tables
+(the expensive part, per page, memory released page by page), and ``assemble``
+makes the document: it needs all pages at once to see which lines repeat at the
+page edges, then builds paragraphs with their page numbers.
+"""
 from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
+from statistics import median
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect, PDFEncryptionError
-from pdfminer.psparser import PSException
 
-from miner.extract.model import Extraction, ExtractionError, PageInfo, TextBuilder
+from miner.extract.model import Extraction, ExtractionError, PageInfo, Table, TextBuilder
 from miner.extract.language import detect_language
+from miner.extract.chars import page_objects
+from miner.extract.layout import Line, Word, page_lines
+from miner.extract.normalize import clean
+from miner.extract import dehyphen, furniture
+
+MIN_TEXT_CHARS = 20       # fewer characters than this on an image page: treat it as a scan
+_SENTENCE_END = re.compile(r"[.!?:;]['\"”’)]*$")
+_LIST_START = re.compile(r"^(?:[•·▪◦●■►–—-]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
+
+
+@dataclass
+class PageLayout:
+    number: int
+    width: float
+    height: float
+    lines: list[Line] = field(default_factory=list)
+    tables: list[list[list[str]]] = field(default_factory=list)
+    ocr_text: str | None = None
+    needs_ocr: bool = False
+    wants_ocr: bool = False       # scanned page whose OCR was left to the caller (see analyse_pages)
+
+
+@dataclass
+class PdfPart:
+    """What one worker returns for a range of pages."""
+    pages: list[PageLayout]
+    info: dict | None = None        # document metadata, from the part holding page 1
+    warnings: list[str] = field(default_factory=list)
+
+
+def _reason(exc: BaseException) -> str:
+    """The reason a PDF cannot be opened; pdfplumber wraps pdfminer's errors, so look inside."""
+    seen, todo = [], [exc]
+    while todo:
+        e = todo.pop()
+        if e is None or e in seen:
+            continue
+        seen.append(e)
+        if isinstance(e, (PDFPasswordIncorrect, PDFEncryptionError)):
+            return "encrypted PDF: it needs a password to open"
+        todo.extend([e.__cause__, e.__context__] + [a for a in e.args if isinstance(a, BaseException)])
+    inner = seen[-1] if len(seen) > 1 else exc
+    detail = str(inner).strip() or type(inner).__name__
+    return f"corrupt PDF: {detail}"
 
 
 def _open(src):
     try:
-        return pdfplumber.open(io.BytesIO(src) if isinstance(src, (bytes, bytearray)) else src)
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise ExtractionError("encrypted PDF: it needs a password to open") from None
-    except PSException as exc:
-        raise ExtractionError(f"corrupt PDF: {exc}") from None
+        pdf = pdfplumber.open(io.BytesIO(src) if isinstance(src, (bytes, bytearray)) else src)
     except Exception as exc:
-        raise ExtractionError(f"corrupt PDF: {type(exc).__name__}: {exc}") from None
+        raise ExtractionError(_reason(exc)) from None
+    try:
+        pdf.pages  # the page tree: broken trees fail here, not at open
+    except Exception as exc:
+        pdf.close()
+        raise ExtractionError(_reason(exc)) from None
+    return pdf
+
+
+def page_count(src) -> int:
+    """Number of pages (fast, via pdfium); 0 when the file cannot be read that way."""
+    import pypdfium2 as pdfium
+    try:
+        doc = pdfium.PdfDocument(src if not isinstance(src, Path) else str(src))
+    except Exception:
+        return 0
+    try:
+        return len(doc)
+    finally:
+        doc.close()
+
+
+def _info(pdf) -> dict:
+    meta = pdf.metadata or {}
+
+    def text(key):
+        v = meta.get(key)
+        if isinstance(v, bytes):
+            v = v.decode("utf-8", "ignore")
+        return clean(str(v)).strip() if v else None
+
+    date = None
+    m = re.match(r"(?:D:)?(\d{4})(\d{2})(\d{2})", text("CreationDate") or "")
+    if m:
+        date = f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
+    return {"title": text("Title"), "author": text("Author"), "created": date, "producer": text("Producer")}
+
+
+def _tables(page) -> tuple[list[list[list[str]]], list[tuple]]:
+    """Ruled tables as rows of cell text, and their boxes (their words leave the body)."""
+    rows_out, boxes = [], []
+    for t in page.find_tables():
+        rows = [[" ".join(clean(c or "").split()) for c in row] for row in t.extract()]
+        rows = [r for r in rows if any(r)]
+        if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
+            rows_out.append(rows)
+            boxes.append(t.bbox)
+    return rows_out, boxes
+
+
+def _inside(w: Word, box) -> bool:
+    x0, top, x1, bottom = box
+    cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
+    return x0 <= cx <= x1 and top <= cy <= bottom
+
+
+def _analyse_page(page, number: int, src, opts, warnings: list[str], defer_ocr: bool) -> PageLayout:
+    pl = PageLayout(number, float(page.width), float(page.height))
+    objs = page_objects(page.layout, pl.width, pl.height)
+    words = objs.words
+    if sum(len(w.text) for w in words) < MIN_TEXT_CHARS and objs.image_area > 0.3:
+        if defer_ocr and opts.ocr:
+            pl.wants_ocr = True
+            return pl
+        ocr_into(pl, src, opts, warnings)
+        if pl.ocr_text is not None or not words:
+            return pl
+        pl.needs_ocr = False  # keep the little text there is
+    tables, boxes = _tables(page) if words and objs.ruling >= 4 else ([], [])
+    if boxes:
+        words = [w for w in words if not any(_inside(w, b) for b in boxes)]
+    pl.tables = tables
+    pl.lines = page_lines(words)
+    return pl
+
+
+def ocr_into(pl: PageLayout, src, opts, warnings: list[str]) -> None:
+    """OCR page ``pl.number`` of ``src`` into ``pl``; when OCR cannot run, mark it needs_ocr."""
+    from miner.extract.ocr import OcrUnavailable, ocr_page
+    if not opts.ocr:
+        pl.needs_ocr = True
+        _warn(warnings, "OCR is switched off (extract.ocr = false)")
+        return
+    try:
+        pl.ocr_text = ocr_page(str(src) if isinstance(src, Path) else src, pl.number - 1, opts.ocr_language,
+                               opts.ocr_timeout_s)
+        pl.wants_ocr = False
+    except OcrUnavailable as exc:
+        pl.needs_ocr = True
+        _warn(warnings, str(exc))
+
+
+def _warn(warnings: list[str], msg: str) -> None:
+    if msg not in warnings:
+        warnings.append(msg)
+
+
+def analyse_pages(src, opts, first: int = 1, last: int | None = None, defer_ocr: bool = False) -> PdfPart:
+    """Pages ``first``..``last`` (1-based, inclusive) as positioned lines and tables.
+
+    With ``defer_ocr`` scanned pages come back with ``wants_ocr`` set instead of being
+    OCR'd here, so a process pool can OCR them page by page on all cores."""
+    part = PdfPart(pages=[])
+    with _open(src) as pdf:
+        if first == 1:
+            part.info = _info(pdf)
+        n = len(pdf.pages)
+        last = n if last is None else min(last, n)
+        for number in range(first, last + 1):
+            page = pdf.pages[number - 1]
+            try:
+                part.pages.append(_analyse_page(page, number, src, opts, part.warnings, defer_ocr))
+            except ExtractionError:
+                raise
+            except Exception as exc:  # one broken page must not cost the document
+                part.pages.append(PageLayout(number, float(page.width), float(page.height)))
+                _warn(part.warnings, f"page {number} could not be read: {type(exc).__name__}: {exc}")
+            finally:
+                page.close()
+    return part
 
 
 def extract_pdf(src: Path | bytes, opts) -> Extraction:
+    return assemble([analyse_pages(src, opts)])
+
+
+# ---------------------------------------------------------------- assembly
+
+def _body_size(pages: list[PageLayout]) -> float:
+    weights: dict[float, int] = {}
+    for pg in pages:
+        for l in pg.lines:
+            if l.kind == "body":
+                weights[round(l.size, 1)] = weights.get(round(l.size, 1), 0) + len(l.text)
+    return max(weights, key=weights.get) if weights else 10.0
+
+
+def _leading(pages: list[PageLayout], body_size: float) -> float:
+    """Typical distance between consecutive body lines, as a multiple of the font size."""
+    ratios = []
+    for pg in pages:
+        body = [l for l in pg.lines if l.kind == "body"]
+        for a, b in zip(body, body[1:]):
+            if a.block == b.block and abs(a.size - body_size) < 0.5 and abs(b.size - body_size) < 0.5 and b.top > a.top:
+                ratios.append((b.top - a.top) / body_size)
+        if len(ratios) > 2000:
+            break
+    return median(ratios) if ratios else 1.3
+
+
+def _new_paragraph(prev: Line, cur: Line, leading: float) -> bool:
+    ended = bool(_SENTENCE_END.search(prev.text))
+    if _LIST_START.match(cur.text):
+        return True
+    if cur.block != prev.block:
+        # a paragraph running on into the next column
+        return ended or not (cur.text[:1].islower() and abs(cur.size - prev.size) < 0.15 * prev.size)
+    if abs(cur.size - prev.size) > 0.12 * max(cur.size, prev.size) or cur.bold != prev.bold:
+        return True
+    if cur.top - prev.top > (leading + 0.45) * max(cur.size, prev.size):
+        return True
+    width = prev.block_x1 - prev.block_x0
+    if ended and prev.x1 < prev.block_x1 - max(0.1 * width, 2 * prev.size):
+        return True
+    if ended and cur.x0 > prev.x0 + 1.2 * cur.size:
+        return True
+    return False
+
+
+def _paragraphs(lines: list[Line], leading: float, body_size: float) -> list[tuple[str, list[str]]]:
+    """(kind, line texts) per paragraph, in order."""
+    out: list[tuple[str, list[str]]] = []
+    prev = None
+    for line in lines:
+        if prev is None or _new_paragraph(prev, line, leading):
+            out.append((_kind(line, body_size), [line.text]))
+        else:
+            out[-1][1].append(line.text)
+        prev = line
+    return out
+
+
+def _kind(line: Line, body_size: float) -> str:
+    if line.kind == "footnote":
+        return "footnote"
+    if _LIST_START.match(line.text):
+        return "list_item"
+    if line.size >= 1.15 * body_size or (line.bold and len(line.text) < 120 and not _SENTENCE_END.search(line.text)):
+        return "heading"
+    return "paragraph"
+
+
+def _ocr_paragraphs(text: str) -> list[tuple[str, list[str]]]:
+    paras = []
+    for chunk in re.split(r"\n\s*\n", text):
+        lines = [clean(l).strip() for l in chunk.splitlines() if l.strip()]
+        if lines and not (len(lines) == 1 and furniture.is_page_number(lines[0])):
+            paras.append(("paragraph", lines))
+    return paras
+
+
+def assemble(parts: list[PdfPart]) -> Extraction:
+    parts = sorted(parts, key=lambda p: p.pages[0].number if p.pages else 0)
+    pages = [pg for p in parts for pg in p.pages]
+    info = next((p.info for p in parts if p.info), {}) or {}
+    warnings = []
+    for p in parts:
+        for w in p.warnings:
+            _warn(warnings, w)
+    furniture.mark_furniture(pages)
+    body_size = _body_size(pages)
+    furniture.mark_footnotes(pages, body_size)
+    leading = _leading(pages, body_size)
+    doc_words = dehyphen.document_words(
+        [l.text for pg in pages for l in pg.lines if l.kind != "furniture"] +
+        [pg.ocr_text for pg in pages if pg.ocr_text])
+
+    # Paragraphs per page: body first, then the page's footnotes.
+    per_page: list[list[tuple[str, str]]] = []
+    for pg in pages:
+        if pg.ocr_text is not None:
+            paras = _ocr_paragraphs(pg.ocr_text)
+        else:
+            body = [l for l in pg.lines if l.kind == "body"]
+            notes = [l for l in pg.lines if l.kind == "footnote"]
+            paras = _paragraphs(body, leading, body_size) + [("footnote", [l.text]) for l in notes]
+        per_page.append([(kind, dehyphen.join_lines(lines, doc_words)) for kind, lines in paras])
+    _mend_page_breaks(per_page, doc_words)
+
     b = TextBuilder()
-    pages = []
-    with _open(src) as pdf:
-        for i, page in enumerate(pdf.pages, start=1):
-            start = b.length
-            try:
-                txt = page.extract_text() or ""
-            finally:
-                page.close()
-            for para in re.split(r"\n\s*\n", txt):
-                b.add(para.replace("\n", " "), page=i)
-            pages.append(PageInfo(number=i, start=start, end=b.length, needs_ocr=not txt.strip()))
+    infos, tables = [], []
+    for pg, paras in zip(pages, per_page):
+        start = b.length + (len(b.SEP) if b.length else 0)
+        for kind, text in paras:
+            b.add(text, page=pg.number, kind=kind)
+        infos.append(PageInfo(number=pg.number, start=min(start, b.length), end=b.length,
+                              ocr=pg.ocr_text is not None, needs_ocr=pg.needs_ocr or pg.wants_ocr))
+        tables.extend(Table(page=pg.number, rows=rows) for rows in pg.tables)
     text = b.text()
-    return Extraction(text=text, passages=b.passages, pages=pages, mime="application/pdf",
-                      language=detect_language(text))
+    title = info.get("title")
+    if not title or re.match(r"(microsoft word|untitled|document\d*$|\S+\.(docx?|pdf)$)", title, re.I):
+        title = _first_heading(b, text)
+    authors = [a.strip() for a in re.split(r"[;,]| en ", info.get("author") or "") if a.strip()]
+    metadata = {"pdf_created": info.get("created"), "producer": info.get("producer"),
+                "ocr_pages": sum(p.ocr for p in infos), "needs_ocr_pages": sum(p.needs_ocr for p in infos)}
+    return Extraction(text=text, passages=b.passages, pages=infos, tables=tables, mime="application/pdf",
+                      title=title, authors=authors, language=detect_language(text),
+                      metadata={k: v for k, v in metadata.items() if v}, warnings=warnings)
+
+
+def _first_heading(b: TextBuilder, text: str) -> str | None:
+    for p in b.passages[:10]:
+        if p.kind == "heading" and p.page == 1:
+            return text[p.start:p.end][:300]
+    return None
+
+
+def _mend_page_breaks(per_page: list[list[tuple[str, str]]], doc_words) -> None:
+    """A word hyphenated across a page break is completed on the page where it starts."""
+    for i in range(1, len(per_page)):
+        prev = next((k for k in range(len(per_page[i - 1]) - 1, -1, -1)
+                     if per_page[i - 1][k][0] != "footnote"), None)
+        if prev is None or not per_page[i]:
+            continue
+        kind_a, a = per_page[i - 1][prev]
+        kind_b, b = per_page[i][0]
+        if not a.endswith(("-", "\u00ad")) or not b[:1].islower():
+            continue
+        first, _, rest = b.partition(" ")
+        joined = dehyphen.join_pair(a, first, doc_words)
+        if joined.endswith(first) and not joined.endswith("-" + first) and not joined.endswith(" " + first):
+            per_page[i - 1][prev] = (kind_a, joined)
+            if rest:
+                per_page[i][0] = (kind_b, rest)
+            else:
+                per_page[i].pop(0)

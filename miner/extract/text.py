@@ -9,9 +9,19 @@ from miner.extract.model import Extraction, ExtractionError, TextBuilder
 from miner.extract.language import detect_language
 
 
+# What browsers do (WHATWG encoding standard): a page labelled latin-1/ascii is read as windows-1252.
+_LABEL_ALIASES = {"iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252",
+                  "l1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252", "windows-1252": "cp1252"}
+_BOMS = [(b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")]
+
+
 def decode(data: bytes, declared: str | None = None) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
+    """Bytes to text: a byte order mark wins, then the declared charset, then UTF-8, then a guess."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(enc, errors="replace")
+    if declared:
+        declared = _LABEL_ALIASES.get(declared.strip().lower(), declared.strip())
     for enc in filter(None, [declared, "utf-8"]):
         try:
             return data.decode(enc)

@@ -1,0 +1,87 @@
+"""Running headers, footers and page numbers: lines at the page edges that repeat.
+
+A line is furniture when it sits among the top or bottom rows of its page and
+either looks like a page number ("12", "- 12 -", "12/40", "Pagina 3 van 40",
+"blz. 7") or, with its digits masked, occurs at the same edge on a good share of
+the pages.  Small-font lines below the last body line of a page are footnotes.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+
+from miner.extract.layout import Line
+
+EDGE_ROWS = 3          # rows looked at, at the top and at the bottom of each page
+EDGE_FRACTION = 0.16   # ... and only within this share of the page height
+_PAGE_NO = re.compile(
+    r"^\s*(?:[-–—|]\s*)?(?:(?:pagina|page|blz\.?|bladzijde|p\.|pag\.?)\s*)?"
+    r"(?:\d{1,3}|[ivxlc]{1,7})(?:\s*(?:van|of|/|uit)\s*\d{1,4})?(?:\s*[-–—|])?\s*$", re.I)
+_DIGITS = re.compile(r"\d+")
+
+
+# A header or footer that carries the page number: "Rapport 2025 | 3", "3 | Rapport", "... pagina 3 van 40".
+_WITH_PAGE_NO = re.compile(r"(?:(?:^|\s)(?:pagina|page|blz\.?)\s*\d{1,4}(?:\s*(?:van|of|/)\s*\d{1,4})?\s*$)|"
+                           r"(?:[|·•]\s*\d{1,4}\s*$)|(?:^\s*\d{1,4}\s*[|·•])", re.I)
+
+
+def is_page_number(text: str) -> bool:
+    return bool(_PAGE_NO.match(text))
+
+
+def carries_page_number(text: str) -> bool:
+    """An edge line that is or contains the page number (furniture even on a one-page document)."""
+    return is_page_number(text) or bool(_WITH_PAGE_NO.search(text))
+
+
+def _key(text: str) -> str:
+    return _DIGITS.sub("#", " ".join(text.lower().split()))
+
+
+def _edge_lines(lines: list[Line], height: float) -> list[tuple[str, Line]]:
+    """(edge, line) for lines in the top/bottom rows of a page."""
+    out = []
+    tops = sorted({round(l.top) for l in lines})
+    if not tops:
+        return out
+    top_rows, bottom_rows = set(tops[:EDGE_ROWS]), set(tops[-EDGE_ROWS:])
+    for l in lines:
+        t = round(l.top)
+        if t in top_rows and l.bottom <= height * EDGE_FRACTION + l.size:
+            out.append(("top", l))
+        elif t in bottom_rows and l.top >= height * (1 - EDGE_FRACTION) - l.size:
+            out.append(("bottom", l))
+    return out
+
+
+def mark_furniture(pages) -> None:
+    """Set ``kind = 'furniture'`` on header/footer/page-number lines of ``pages`` (PageLayout list)."""
+    candidates = []
+    seen: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for pg in pages:
+        for edge, line in _edge_lines(pg.lines, pg.height):
+            candidates.append((pg.number, edge, line))
+            seen[(edge, _key(line.text))].add(pg.number)
+    n_pages = sum(1 for pg in pages if pg.lines)
+    threshold = max(2, math.ceil(0.25 * n_pages))
+    for number, edge, line in candidates:
+        if carries_page_number(line.text) or len(seen[(edge, _key(line.text))]) >= threshold:
+            line.kind = "furniture"
+    # A header line and its page number may be one line ("Rapport X    12"); a key with
+    # the number masked already matches across pages, so nothing more is needed here.
+
+
+def mark_footnotes(pages, body_size: float) -> None:
+    """Small-font lines below the last body-size line of a page become footnotes."""
+    for pg in pages:
+        body = [l for l in pg.lines if l.kind == "body"]
+        normal = [l for l in body if l.size >= 0.9 * body_size]
+        if not normal:
+            continue
+        last_body = max(l.bottom for l in normal)
+        small = [l for l in body if l.size <= 0.85 * body_size and l.top >= last_body - 1]
+        # A footnote zone holds a few lines, not half a page of small print.
+        if small and len(small) <= max(8, len(body) // 3):
+            for l in small:
+                l.kind = "footnote"

@@ -1,0 +1,28 @@
+"""Character clean-up shared by every extractor: ligatures, soft hyphens, odd spaces."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st",
+              "\ufb06": "st", "\u0132": "IJ", "\u0133": "ij"}
+# No-break, thin, em/en and other typographic spaces become a plain space; zero-width ones vanish.
+_SPACES = {c: " " for c in "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"}
+_ZERO_WIDTH = {c: "" for c in "\u200b\u200c\u200d\u2060\ufeff"}
+_TABLE = str.maketrans({**_LIGATURES, **_SPACES, **_ZERO_WIDTH, "\u2010": "-", "\u2011": "-"})
+_MULTISPACE = re.compile(r"[ \t]{2,}")
+SOFT_HYPHEN = "\u00ad"
+
+
+def clean(text: str) -> str:
+    """Normalise one line of text.  A soft hyphen at the very end is kept: it marks a
+    line-end hyphenation for the dehyphenator; anywhere else it is dropped."""
+    if not text:
+        return text
+    text = text.translate(_TABLE)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    trailing_soft = text.endswith(SOFT_HYPHEN)
+    text = text.replace(SOFT_HYPHEN, "")
+    text = _MULTISPACE.sub(" ", text)
+    return text + SOFT_HYPHEN if trailing_soft else text
