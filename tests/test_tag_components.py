@@ -71,6 +71,8 @@ def test_recommendations_and_actor(blank_nlp, text, actor):
     "Vorig jaar moesten veel verenigingen hun activiteiten stoppen.",
     "Uit onderzoek blijkt dat gemeenten meer moeten investeren.",
     "Download de handreiking",
+    "Sommige verenigingen moeten hun activiteiten stoppen.",
+    "Het is belangrijk om te bekijken in hoeverre de aanpak ook werkt voor nieuwkomers.",
 ])
 def test_questions_findings_and_past_are_no_recommendations(blank_nlp, text):
     assert labels(records(blank_nlp, text), "recommendation") == set()
