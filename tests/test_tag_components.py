@@ -14,6 +14,10 @@ from tests.test_tag_support import blank_dir, blank_nlp, labels, records  # noqa
     ("Etnische en gendervooroordelen spelen een rol bij sollicitaties.", {"herkomst", "geslacht"}),
     ("Vrouwen met een hoofddoek worden vaker afgewezen bij sollicitaties.", {"religie"}),
     ("Mensen met een beperking worden buitengesloten van het verenigingsleven.", {"handicap"}),
+    ("Sollicitanten met een migratie-achtergrond worden minder vaak uitgenodigd.", {"herkomst"}),
+    ("Lager opgeleiden voelen zich niet serieus genomen door de politiek.", {"sociaaleconomisch"}),
+    ("Gesluierde vrouwen krijgen op straat te maken met bedreigingen.", {"religie"}),
+    ("Slechtziende werknemers stuiten op het glazen plafond.", {"handicap"}),
 ])
 def test_grounds_need_and_find_exclusion(blank_nlp, text, expected):
     assert labels(records(blank_nlp, text), "ground") == expected
