@@ -52,6 +52,14 @@ def test_mechanisms(blank_nlp, text, expected):
     assert labels(records(blank_nlp, "Dit gaat over discriminatie. " + text), "mechanism") == expected
 
 
+@pytest.mark.parametrize("text", [
+    "Slachtoffers van discriminatie houden er vaak psychische klachten aan over.",
+    "De buurtvrouw die taalcursussen geeft, kreeg racistische opmerkingen te horen.",
+])
+def test_word_senses_that_are_no_mechanism(blank_nlp, text):
+    assert labels(records(blank_nlp, text), "mechanism") == set()
+
+
 def test_no_mechanisms_in_a_document_off_the_subject(blank_nlp):
     recs = records(blank_nlp, "Er meldden zich enkele vrijwilligers bij de voetbalclub. Ze zoeken samenwerking.")
     assert labels(recs, "mechanism") == set()
