@@ -167,7 +167,8 @@ class RecommendationTagger:
                 j, n = found
                 if kind == "advocacy" and self._in_relative_clause(sent[j], unit):
                     continue
-                if kind == "frame" and self._discourse_frame(words, j + n):
+                if kind == "frame" and (self._discourse_frame(words, j + n) or
+                                        self._important_for(sent[j:j + n])):
                     continue
                 return unit[0] + j, unit[0] + j + n, f"{kind}:" + " ".join(words[j:j + n])
         found = self._search(self._advice_re, joined)
@@ -207,6 +208,17 @@ class RecommendationTagger:
         """'Het is belangrijk om te bekijken in hoeverre ...', '... belangrijk te beginnen met de
         constatering ...': the writer announces what the text does, no advice."""
         return bool(self.discourse_verbs) and any(w.startswith(self.discourse_verbs) for w in words[after:after + 6])
+
+    @staticmethod
+    def _important_for(frame) -> bool:
+        """'Het sociaal werk is enorm belangrijk om bruggen te slaan': a noun subject that is
+        important *for* a purpose ('om ... te') is valued, nobody is told to act."""
+        for tok in frame:
+            if any(c.dep_.startswith("nsubj") and c.pos_ in ("NOUN", "PROPN") for c in tok.children) and \
+                    any(c.dep_ in ("advcl", "ccomp", "xcomp") and any(m.lower_ == "om" for m in c.children)
+                        for c in tok.children):
+                return True
+        return False
 
     @staticmethod
     def _in_conditional(sent, k: int) -> bool:
