@@ -18,6 +18,7 @@ from tests.test_tag_support import blank_dir, blank_nlp, labels, records  # noqa
     ("Lager opgeleiden voelen zich niet serieus genomen door de politiek.", {"sociaaleconomisch"}),
     ("Gesluierde vrouwen krijgen op straat te maken met bedreigingen.", {"religie"}),
     ("Slechtziende werknemers stuiten op het glazen plafond.", {"handicap"}),
+    ("Bij het meldpunt kunt u terecht met elke vorm van discriminatie.", {"overig"}),
 ])
 def test_grounds_need_and_find_exclusion(blank_nlp, text, expected):
     assert labels(records(blank_nlp, text), "ground") == expected
