@@ -14,6 +14,11 @@ from tests.test_tag_support import blank_dir, blank_nlp, labels, records  # noqa
     ("Etnische en gendervooroordelen spelen een rol bij sollicitaties.", {"herkomst", "geslacht"}),
     ("Vrouwen met een hoofddoek worden vaker afgewezen bij sollicitaties.", {"religie"}),
     ("Mensen met een beperking worden buitengesloten van het verenigingsleven.", {"handicap"}),
+    ("Sollicitanten met een migratie-achtergrond worden minder vaak uitgenodigd.", {"herkomst"}),
+    ("Lager opgeleiden voelen zich niet serieus genomen door de politiek.", {"sociaaleconomisch"}),
+    ("Gesluierde vrouwen krijgen op straat te maken met bedreigingen.", {"religie"}),
+    ("Slechtziende werknemers stuiten op het glazen plafond.", {"handicap"}),
+    ("Bij het meldpunt kunt u terecht met elke vorm van discriminatie.", {"overig"}),
 ])
 def test_grounds_need_and_find_exclusion(blank_nlp, text, expected):
     assert labels(records(blank_nlp, text), "ground") == expected
@@ -48,6 +53,14 @@ def test_mechanisms(blank_nlp, text, expected):
     assert labels(records(blank_nlp, "Dit gaat over discriminatie. " + text), "mechanism") == expected
 
 
+@pytest.mark.parametrize("text", [
+    "Slachtoffers van discriminatie houden er vaak psychische klachten aan over.",
+    "De buurtvrouw die taalcursussen geeft, kreeg racistische opmerkingen te horen.",
+])
+def test_word_senses_that_are_no_mechanism(blank_nlp, text):
+    assert labels(records(blank_nlp, text), "mechanism") == set()
+
+
 def test_no_mechanisms_in_a_document_off_the_subject(blank_nlp):
     recs = records(blank_nlp, "Er meldden zich enkele vrijwilligers bij de voetbalclub. Ze zoeken samenwerking.")
     assert labels(recs, "mechanism") == set()
@@ -71,6 +84,8 @@ def test_recommendations_and_actor(blank_nlp, text, actor):
     "Vorig jaar moesten veel verenigingen hun activiteiten stoppen.",
     "Uit onderzoek blijkt dat gemeenten meer moeten investeren.",
     "Download de handreiking",
+    "Sommige verenigingen moeten hun activiteiten stoppen.",
+    "Het is belangrijk om te bekijken in hoeverre de aanpak ook werkt voor nieuwkomers.",
 ])
 def test_questions_findings_and_past_are_no_recommendations(blank_nlp, text):
     assert labels(records(blank_nlp, text), "recommendation") == set()

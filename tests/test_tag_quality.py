@@ -59,3 +59,13 @@ def test_seed_kamervraag_2023Z02090(real_nlp):
         question = text[q:text.index("\n\n", q)]
         qs, qe = q, q + len(question)
         assert not [r for r in recs if r["layer"] == "recommendation" and qs <= r["start"] < qe], question
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Buurthuizen zijn enorm belangrijk om mensen met elkaar te verbinden.", set()),
+    ("Sommige sportclubs moeten door het tekort aan vrijwilligers trainingen schrappen.", set()),
+    ("Het is belangrijk om signalen van uitsluiting serieus te nemen.", {"recommendation"}),
+    ("Gemeenten moeten discriminatie actiever aanpakken.", {"recommendation"}),
+])
+def test_descriptive_importance_and_obligation_are_no_advice(real_nlp, text, expected):
+    assert labels(records(real_nlp, text), "recommendation") == expected

@@ -96,6 +96,8 @@ class RecommendationTagger:
         self._advocacy_re = self._compile(self.advocacy)
         self._frames_re = self._compile(self.frames)
         self._advice_re = self._compile([p.split() for p in r["advice"]])
+        self.descriptive_determiners = set(r["descriptive_determiners"])
+        self.discourse_verbs = tuple(r["discourse_verbs"])
 
     # -- sentence tests -------------------------------------------------------
     def _content(self, sent) -> list[Token]:
@@ -156,6 +158,7 @@ class RecommendationTagger:
         for k, tok in enumerate(sent):
             if tok.lower_ in self.modals and not self._in_relative_clause(tok, unit) \
                     and not self._in_conditional(sent, k) \
+                    and not self._descriptive_subject(tok) \
                     and (tok.lower_ not in self.needs_te or "te" in words[k + 1:k + 8]):
                 return tok.i, tok.i + 1, f"modal:{tok.lower_}"
         for kind, pattern in (("advocacy", self._advocacy_re), ("frame", self._frames_re)):
@@ -163,6 +166,9 @@ class RecommendationTagger:
             if found is not None:
                 j, n = found
                 if kind == "advocacy" and self._in_relative_clause(sent[j], unit):
+                    continue
+                if kind == "frame" and (self._discourse_frame(words, j + n) or
+                                        self._important_for(sent[j:j + n])):
                     continue
                 return unit[0] + j, unit[0] + j + n, f"{kind}:" + " ".join(words[j:j + n])
         found = self._search(self._advice_re, joined)
@@ -178,6 +184,41 @@ class RecommendationTagger:
         if pred is not None:
             return pred.i, pred.i + 1, f"frame:{pred.lower_}"
         return None
+
+    def _descriptive_subject(self, modal: Token) -> bool:
+        """'Sommige clubs moeten wedstrijden afgelasten': a quantified subject reports a constraint
+        some have, it does not tell anyone what to do."""
+        if not modal.doc.has_annotation("DEP"):
+            # no parse: only the plain order "Sommige clubs moeten" at the start of the clause
+            before = [t for t in modal.doc[max(modal.sent.start, modal.i - 3):modal.i]]
+            return bool(before) and before[0].lower_ in self.descriptive_determiners and \
+                (before[0].i == modal.sent.start or before[0].nbor(-1).is_punct)
+        subjects = [c for c in modal.children if c.dep_.startswith("nsubj")]
+        if not subjects and modal.dep_.startswith("aux"):
+            subjects = [c for c in modal.head.children if c.dep_.startswith("nsubj")]
+        for subj in subjects:
+            if subj.lower_ in self.descriptive_determiners:
+                return True
+            if any(c.dep_ in ("det", "amod", "nummod") and c.lower_ in self.descriptive_determiners
+                   for c in subj.children):
+                return True
+        return False
+
+    def _discourse_frame(self, words: list[str], after: int) -> bool:
+        """'Het is belangrijk om te bekijken in hoeverre ...', '... belangrijk te beginnen met de
+        constatering ...': the writer announces what the text does, no advice."""
+        return bool(self.discourse_verbs) and any(w.startswith(self.discourse_verbs) for w in words[after:after + 6])
+
+    @staticmethod
+    def _important_for(frame) -> bool:
+        """'Het sociaal werk is enorm belangrijk om bruggen te slaan': a noun subject that is
+        important *for* a purpose ('om ... te') is valued, nobody is told to act."""
+        for tok in frame:
+            if any(c.dep_.startswith("nsubj") and c.pos_ in ("NOUN", "PROPN") for c in tok.children) and \
+                    any(c.dep_ in ("advcl", "ccomp", "xcomp") and any(m.lower_ == "om" for m in c.children)
+                        for c in tok.children):
+                return True
+        return False
 
     @staticmethod
     def _in_conditional(sent, k: int) -> bool:

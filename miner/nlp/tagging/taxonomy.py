@@ -35,7 +35,8 @@ SETTINGS = {  # key: (type, default)
 RECOMMENDATION_KEYS = ("modal_words", "past_words", "frames", "predicative_words", "modals_needing_te",
                        "separable_advocacy", "advocacy", "advice", "imperative_frames",
                        "subject_pronouns", "question_words", "question_verbs", "exclude_phrases",
-                       "clutter_imperatives", "audience_cues")
+                       "clutter_imperatives", "audience_cues", "descriptive_determiners",
+                       "discourse_verbs")
 STATISTIC_KEYS = ("units", "count_nouns", "number_words", "share_phrases")
 FLAG_KEYS = ("hedge_words", "hedge_phrases", "negation_words", "negation_phrases")
 PERSON_KEYS = ("names", "titles")
