@@ -17,6 +17,24 @@ def _iso_date(ctx, param, value):
         raise click.BadParameter(f"{value!r} is not a date like 2024-01-31") from None
 
 
+def _readable(summary) -> str:
+    """A stage's summary dict as 'key value, key value' (nested dicts inline, ids left out)."""
+    if not isinstance(summary, dict):
+        return str(summary or "")
+    parts = []
+    for key, value in summary.items():
+        if key in ("taxonomy", "model_id"):
+            continue
+        if isinstance(value, dict):
+            value = ", ".join(f"{k} {v}" for k, v in value.items()) or "-"
+            parts.append(f"{key.replace('_', ' ')} ({value})")
+        elif isinstance(value, float):
+            parts.append(f"{key.replace('_', ' ')} {value:.3g}")
+        else:
+            parts.append(f"{key.replace('_', ' ')} {value}")
+    return ", ".join(parts)
+
+
 def _summary_lines(report) -> list[str]:
     lines = [] if report.sources else ["no crawl sources enabled: add [crawl.sources.<name>] tables to config.toml "
                                        "(README: \"Crawling and `miner refresh`\")"]
@@ -32,7 +50,7 @@ def _summary_lines(report) -> list[str]:
     ex = report.extraction
     lines.append(f"{'extract':<{width}}  extracted {ex.extracted}, needs OCR {ex.needs_ocr}, failed {len(ex.failed)}")
     for name, summary in report.stages.items():
-        lines.append(f"{name:<{width}}  {summary or 'done'}")
+        lines.append(f"{name:<{width}}  {_readable(summary) or 'done'}")
     lines.append(f"total {report.seconds:.1f} s" + (" (offline: from the archive)" if report.offline else ""))
     return lines
 
