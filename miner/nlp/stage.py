@@ -92,8 +92,7 @@ def run(cfg, conn, progress: bool = True, force: bool = False) -> dict:
             doc._.miner_pages = _pages(conn, row["id"])
             records = to_records(doc)
             # the crawl knows a Kamervraag for what it is; the text's cue words do not decide that
-            doc_labels = evidence.classify(doc, taxonomy, row["doc_type"]) if row["doc_type"] else \
-                (doc._.miner_doc_labels or [])
+            doc_labels = evidence.from_doc_type(taxonomy, row["doc_type"]) or doc._.miner_doc_labels or []
             save(conn, row["id"], row["extracted_sha256"], th, records, doc_labels)
             by_layer.update(r["layer"] for r in records)
             summary["tagged"] += 1

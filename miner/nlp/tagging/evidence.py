@@ -86,22 +86,21 @@ def score_types(doc: Doc, taxonomy: Taxonomy) -> dict[str, _Score]:
     return scores
 
 
-def _doc_type_label(taxonomy: Taxonomy, doc_type: str | None) -> str | None:
-    if not doc_type:
-        return None
-    wanted = doc_type.strip().lower()
+def from_doc_type(taxonomy: Taxonomy, doc_type: str | None) -> list[dict]:
+    """The label a crawled ``documents.doc_type`` decides outright (a type's ``doc_types``), else []."""
+    wanted = (doc_type or "").strip().lower()
     for cue in taxonomy.cues:
-        if cue.layer == "evidence_type" and wanted in cue.doc_types:
-            return cue.label
-    return None
+        if wanted and cue.layer == "evidence_type" and wanted in cue.doc_types:
+            return [{"layer": "evidence_type", "label": cue.label, "score": 1.0,
+                     "source": f"{COMPONENT}:doc_type={wanted}"}]
+    return []
 
 
 def classify(doc: Doc, taxonomy: Taxonomy, doc_type: str | None = None) -> list[dict]:
     """The document's evidence types, best first, each with its score and why."""
-    by_type = _doc_type_label(taxonomy, doc_type)
+    by_type = from_doc_type(taxonomy, doc_type)
     if by_type:
-        return [{"layer": "evidence_type", "label": by_type, "score": 1.0,
-                 "source": f"{COMPONENT}:doc_type={doc_type.strip().lower()}"}]
+        return by_type
     s = taxonomy.settings
     per_1000 = 1000.0 / max(len(doc), s["evidence_min_tokens"])
     candidates = []
