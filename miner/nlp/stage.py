@@ -17,7 +17,7 @@ DUTCH = ("nl", "und")
 
 
 def pending(conn: sqlite3.Connection, taxonomy_hash: str, force: bool = False) -> list[sqlite3.Row]:
-    sql = ("SELECT d.id, d.extracted_sha256, d.language FROM documents d "
+    sql = ("SELECT d.id, d.extracted_sha256, d.language, d.doc_type FROM documents d "
            "LEFT JOIN tagging_state t ON t.document_id = d.id "
            "WHERE d.status = 'extracted' AND d.text IS NOT NULL")
     if not force:
@@ -73,7 +73,7 @@ def run(cfg, conn, progress: bool = True, force: bool = False) -> dict:
     if not dutch:
         return summary
 
-    from miner.nlp.tagging import pipeline
+    from miner.nlp.tagging import evidence, pipeline
     from miner.nlp.tagging.annotation import to_records
     nlp = pipeline.build(cfg, taxonomy)
     by_layer: Counter = Counter()
@@ -91,7 +91,9 @@ def run(cfg, conn, progress: bool = True, force: bool = False) -> dict:
         for row, doc in zip(dutch, docs):
             doc._.miner_pages = _pages(conn, row["id"])
             records = to_records(doc)
-            save(conn, row["id"], row["extracted_sha256"], th, records, doc._.miner_doc_labels or [])
+            # the crawl knows a Kamervraag for what it is; the text's cue words do not decide that
+            doc_labels = evidence.from_doc_type(taxonomy, row["doc_type"]) or doc._.miner_doc_labels or []
+            save(conn, row["id"], row["extracted_sha256"], th, records, doc_labels)
             by_layer.update(r["layer"] for r in records)
             summary["tagged"] += 1
             if bar is not None:

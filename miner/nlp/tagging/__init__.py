@@ -138,7 +138,7 @@ def make_entities(nlp, name, taxonomy: str):
 
 @Language.factory("miner_evidence_type", default_config={"taxonomy": ""})
 def make_evidence_type(nlp, name, taxonomy: str):
-    from miner.nlp.tagging.layers import tag_evidence_type
+    from miner.nlp.tagging.evidence import tag_evidence_type
 
     class EvidenceType(_Component):
         def process(self, doc):

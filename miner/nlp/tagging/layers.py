@@ -1,4 +1,4 @@
-"""Lexical layers: ground, mechanism, setting, target_group and document evidence_type.
+"""Lexical layers: ground, mechanism, setting, target_group (document evidence_type: evidence.py).
 
 A ground is only tagged where the sentence speaks of discrimination or exclusion
 on that basis: a ground term needs a context cue in the same sentence (within a
@@ -173,14 +173,3 @@ def tag_lexical_layer(doc: Doc, taxonomy: Taxonomy, layer: str, component: str, 
             if h.kind == WEAK and not _weak_ok(doc, taxonomy, units[i], h, has_context):
                 continue
             add(doc, Annotation(layer, h.label, h.start, h.end, i, f"{component}:{h.source}"))
-
-
-def tag_evidence_type(doc: Doc, taxonomy: Taxonomy) -> None:
-    counts = Counter(h.label for h in doc._.miner_hits or [] if h.layer == "evidence_type" and h.kind != WEAK)
-    labels = []
-    for label, n in counts.most_common():
-        cue = taxonomy.cue("evidence_type", label)
-        if cue and n >= cue.min_hits:
-            labels.append({"layer": "evidence_type", "label": label, "score": float(n),
-                           "source": f"miner_evidence_type:{n} cue(s)"})
-    doc._.miner_doc_labels = labels

@@ -15,7 +15,7 @@ from pathlib import Path
 
 BUILTIN_PATH = Path(__file__).resolve().parent.parent / "taxonomy.toml"
 # Bump when the tagging logic changes so `miner refresh` re-tags what was tagged before.
-TAGGER_VERSION = "1"
+TAGGER_VERSION = "2"  # 2: evidence_type weighed by position and density
 
 CUE_KEYS = ("words", "stems", "infixes", "phrases",
             "weak_words", "weak_stems", "weak_infixes", "weak_phrases", "context_words",
@@ -31,6 +31,16 @@ SETTINGS = {  # key: (type, default)
     "dominant_min": (int, 3),
     "document_context_min": (int, 0),
     "flag_window": (int, 6),
+    # document-level evidence_type (see miner/nlp/tagging/evidence.py)
+    "evidence_lead_tokens": (int, 400),
+    "evidence_lead_weight": (float, 3.0),
+    "evidence_method_cues": (list, ["methode", "onderzoeksopzet", "verantwoording", "aanpak van het onderzoek"]),
+    "evidence_method_window": (int, 3),
+    "evidence_method_weight": (float, 2.0),
+    "evidence_min_tokens": (int, 1500),
+    "evidence_min_density": (float, 0.5),
+    "evidence_keep_fraction": (float, 0.4),
+    "evidence_max_types": (int, 3),
 }
 RECOMMENDATION_KEYS = ("modal_words", "past_words", "frames", "predicative_words", "modals_needing_te",
                        "separable_advocacy", "advocacy", "advice", "imperative_frames",
@@ -55,6 +65,8 @@ class CueList:
     label: str
     lists: dict[str, list[str]] = field(default_factory=dict)
     min_hits: int = 1
+    doc_types: list[str] = field(default_factory=list)  # evidence_type: crawled doc_types that are this type
+    exclusive: bool = False                              # evidence_type: when kept, the only label
 
     def get(self, key: str) -> list[str]:
         return self.lists.get(key, [])
@@ -150,12 +162,20 @@ def _validate(raw: dict, path: Path, sha: str) -> Taxonomy:
             if layer == "context" and label not in CONTEXT_LABELS:
                 err(where, f"unknown context list (known: {', '.join(CONTEXT_LABELS)})")
             table = _table(table, where, err)
-            lists, min_hits = {}, 1
+            lists, min_hits, doc_types, exclusive = {}, 1, [], False
             for key, value in table.items():
                 if key == "min_hits" and layer == "evidence_type":
                     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                         err(f"{where}.min_hits", f"must be an integer of 1 or more, got {value!r}")
                     min_hits = value
+                    continue
+                if key == "doc_types" and layer == "evidence_type":
+                    doc_types = [v.strip().lower() for v in _strings(value, f"{where}.doc_types", err)]
+                    continue
+                if key == "exclusive" and layer == "evidence_type":
+                    if not isinstance(value, bool):
+                        err(f"{where}.exclusive", f"must be true or false, got {value!r}")
+                    exclusive = value
                     continue
                 if key not in CUE_KEYS:
                     err(f"{where}.{key}", f"unknown key (known: {', '.join(CUE_KEYS)})")
@@ -164,7 +184,7 @@ def _validate(raw: dict, path: Path, sha: str) -> Taxonomy:
                                               "weak_infixes", "group_words",
                                               "weak_phrases", "strong_words", "strong_stems", "strong_phrases")):
                 err(where, "has no cues (give words, stems, infixes or phrases)")
-            cues.append(CueList(layer, label, _normalise(lists), min_hits))
+            cues.append(CueList(layer, label, _normalise(lists), min_hits, doc_types, exclusive))
 
     def keyed_lists(section: str, keys: tuple[str, ...]) -> dict[str, list[str]]:
         table = _table(raw.get(section, {}), section, err)
