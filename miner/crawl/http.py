@@ -199,28 +199,37 @@ class Fetcher:
             raise
         return resp
 
+    # ---- one hop of a request, shared by online and offline fetching ---------------------------
+
+    def _check_hop(self, current: str, url: str, source: str, conn, robots: bool) -> None:
+        self._check_allowed(current, url)
+        if robots:
+            self._check_robots(current, source, conn)
+
+    def _next_hop(self, url: str, seen: list[str], current: str, location: str, status: int | None) -> str:
+        """The redirect target after loop and length checks (appended to ``seen``)."""
+        target = urljoin(current, location)
+        if target in seen:
+            raise FetchError(url, f"redirect loop ({' → '.join(seen + [target])})", status, "error")
+        if len(seen) > self.p.max_redirects:
+            raise FetchError(url, f"more than {self.p.max_redirects} redirects", status)
+        seen.append(target)
+        return target
+
     # ---- online ------------------------------------------------------------------------------
 
     def _get_online(self, url: str, conn, source: str, conditional: bool, robots: bool = True) -> Response:
         seen = [url]
         current = url
         while True:
-            self._check_allowed(current, url)
-            if robots:
-                self._check_robots(current, source, conn)
+            self._check_hop(current, url, source, conn, robots)
             previous = _fetch_row(conn, current) if conditional else None
             status, reason, headers, body, fetched_at = self._request(current, source, previous)
             rel, offset = self.archive.write(current, status, reason, list(headers.items()), body, fetched_at) \
                 if self.archive else (None, None)
             if status in REDIRECTS and headers.get("Location"):
                 self._record_fetch(conn, current, source, status, headers, None, rel, offset, fetched_at)
-                target = urljoin(current, headers["Location"])
-                if target in seen:
-                    raise FetchError(url, f"redirect loop ({' → '.join(seen + [target])})", status, "error")
-                if len(seen) > self.p.max_redirects:
-                    raise FetchError(url, f"more than {self.p.max_redirects} redirects", status)
-                seen.append(target)
-                current = target
+                current = self._next_hop(url, seen, current, headers["Location"], status)
                 continue
             if status == 304 and previous is not None:
                 old = archive_mod.read_record(self.data_dir, previous["warc_file"], previous["warc_offset"]) \
@@ -383,19 +392,13 @@ class Fetcher:
         seen = [url]
         current = url
         while True:
-            self._check_allowed(current, url)
-            if robots:
-                self._check_robots(current, source, conn)
+            self._check_hop(current, url, source, conn, robots)
             old = self.offline.get(current)
             if old is None:
                 raise FetchError(url, "not in the archive (offline run)", kind="offline")
             loc = old.header("Location")
             if old.status in REDIRECTS and loc:
-                target = urljoin(current, loc)
-                if target in seen or len(seen) > self.p.max_redirects:
-                    raise FetchError(url, "redirect loop in the archive")
-                seen.append(target)
-                current = target
+                current = self._next_hop(url, seen, current, loc, old.status)
                 continue
             sha = hashlib.sha256(old.body).hexdigest()
             headers = {k: v for k, v in old.headers}
