@@ -20,11 +20,16 @@ COMPONENTS = ("miner_sentences", "miner_cues", "miner_entities", "miner_ground",
 
 
 class _Component:
-    """A pipeline component bound to one taxonomy file."""
+    """A pipeline component bound to one taxonomy file.
 
-    def __init__(self, nlp, name: str, taxonomy: str):
+    ``build(component)`` returns the step that tags one doc; it is called once,
+    after the taxonomy is loaded, so taggers compile their lexicons up front.
+    """
+
+    def __init__(self, nlp, name: str, taxonomy: str, build):
         self.nlp, self.name, self.taxonomy_path = nlp, name, taxonomy
         self.taxonomy = load_taxonomy(taxonomy or None)
+        self.step = build(self)
 
     def __call__(self, doc):
         if doc._.miner_sents is None:
@@ -32,129 +37,91 @@ class _Component:
             set_sentences(doc)
         if doc._.miner_annotations is None:
             doc._.miner_annotations = []
-        self.process(doc)
+        self.step(doc)
         return doc
+
+
+def _named_tagger(make):
+    """Build step for tagger objects called as ``tagger(doc, component_name)``."""
+    def build(component):
+        tagger = make(component)
+        return lambda doc: tagger(doc, component.name)
+    return build
 
 
 @Language.factory("miner_sentences", default_config={"taxonomy": ""})
 def make_sentences(nlp, name, taxonomy: str):
     from miner.nlp.tagging.sentences import set_sentences
 
-    class Sentences(_Component):
-        def process(self, doc):
-            set_sentences(doc)
-            doc._.miner_annotations = []
-    return Sentences(nlp, name, taxonomy)
+    def step(doc):
+        set_sentences(doc)
+        doc._.miner_annotations = []
+    return _Component(nlp, name, taxonomy, lambda c: step)
 
 
 @Language.factory("miner_cues", default_config={"taxonomy": ""})
 def make_cues(nlp, name, taxonomy: str):
-    from miner.nlp.tagging.lexicon import apply_exclusions
+    from miner.nlp.tagging.lexicon import Lexicon, apply_exclusions
 
-    from miner.nlp.tagging.lexicon import Lexicon
+    def build(c):
+        lexicon = Lexicon(c.nlp, c.taxonomy)
 
-    class Cues(_Component):
-        def __init__(self, *args):
-            super().__init__(*args)
-            self.lexicon = Lexicon(self.nlp, self.taxonomy)
-
-        def process(self, doc):
-            doc._.miner_hits = apply_exclusions(self.lexicon.hits(doc))
-    return Cues(nlp, name, taxonomy)
+        def step(doc):
+            doc._.miner_hits = apply_exclusions(lexicon.hits(doc))
+        return step
+    return _Component(nlp, name, taxonomy, build)
 
 
 @Language.factory("miner_ground", default_config={"taxonomy": ""})
 def make_ground(nlp, name, taxonomy: str):
     from miner.nlp.tagging.layers import tag_grounds
-
-    class Ground(_Component):
-        def process(self, doc):
-            tag_grounds(doc, self.taxonomy)
-    return Ground(nlp, name, taxonomy)
+    return _Component(nlp, name, taxonomy, lambda c: lambda doc: tag_grounds(doc, c.taxonomy))
 
 
 @Language.factory("miner_mechanism", default_config={"taxonomy": ""})
 def make_mechanism(nlp, name, taxonomy: str):
     from miner.nlp.tagging.layers import tag_lexical_layer
-
-    class Mechanism(_Component):
-        def process(self, doc):
-            tag_lexical_layer(doc, self.taxonomy, "mechanism", self.name, require_topic=True)
-    return Mechanism(nlp, name, taxonomy)
+    return _Component(nlp, name, taxonomy, lambda c: lambda doc: tag_lexical_layer(
+        doc, c.taxonomy, "mechanism", c.name, require_topic=True))
 
 
 @Language.factory("miner_terms", default_config={"taxonomy": "", "layers": ["setting", "target_group"]})
 def make_terms(nlp, name, taxonomy: str, layers: list[str]):
     from miner.nlp.tagging.layers import tag_lexical_layer
 
-    class Terms(_Component):
-        def process(self, doc):
+    def build(c):
+        def step(doc):
             for layer in layers:
-                tag_lexical_layer(doc, self.taxonomy, layer, self.name, require_topic=False)
-    return Terms(nlp, name, taxonomy)
+                tag_lexical_layer(doc, c.taxonomy, layer, c.name, require_topic=False)
+        return step
+    return _Component(nlp, name, taxonomy, build)
 
 
 @Language.factory("miner_recommendation", default_config={"taxonomy": ""})
 def make_recommendation(nlp, name, taxonomy: str):
     from miner.nlp.tagging.recommendations import RecommendationTagger
-
-    class Recommendation(_Component):
-        def __init__(self, *args):
-            super().__init__(*args)
-            self.tagger = RecommendationTagger(self.taxonomy)
-
-        def process(self, doc):
-            self.tagger(doc, self.name)
-    return Recommendation(nlp, name, taxonomy)
+    return _Component(nlp, name, taxonomy, _named_tagger(lambda c: RecommendationTagger(c.taxonomy)))
 
 
 @Language.factory("miner_statistic", default_config={"taxonomy": ""})
 def make_statistic(nlp, name, taxonomy: str):
     from miner.nlp.tagging.statistics import StatisticTagger
-
-    class Statistic(_Component):
-        def __init__(self, *args):
-            super().__init__(*args)
-            self.tagger = StatisticTagger(self.taxonomy)
-
-        def process(self, doc):
-            self.tagger(doc, self.name)
-    return Statistic(nlp, name, taxonomy)
+    return _Component(nlp, name, taxonomy, _named_tagger(lambda c: StatisticTagger(c.taxonomy)))
 
 
 @Language.factory("miner_entities", default_config={"taxonomy": ""})
 def make_entities(nlp, name, taxonomy: str):
     from miner.nlp.tagging.entities import EntityTagger
-
-    class Entities(_Component):
-        def __init__(self, *args):
-            super().__init__(*args)
-            self.tagger = EntityTagger(self.nlp, self.taxonomy)
-
-        def process(self, doc):
-            self.tagger(doc, self.name)
-    return Entities(nlp, name, taxonomy)
+    return _Component(nlp, name, taxonomy, _named_tagger(lambda c: EntityTagger(c.nlp, c.taxonomy)))
 
 
 @Language.factory("miner_evidence_type", default_config={"taxonomy": ""})
 def make_evidence_type(nlp, name, taxonomy: str):
     from miner.nlp.tagging.evidence import tag_evidence_type
-
-    class EvidenceType(_Component):
-        def process(self, doc):
-            tag_evidence_type(doc, self.taxonomy)
-    return EvidenceType(nlp, name, taxonomy)
+    return _Component(nlp, name, taxonomy, lambda c: lambda doc: tag_evidence_type(doc, c.taxonomy))
 
 
 @Language.factory("miner_flags", default_config={"taxonomy": ""})
 def make_flags(nlp, name, taxonomy: str):
     from miner.nlp.tagging.flags import FlagTagger
-
-    class Flags(_Component):
-        def __init__(self, *args):
-            super().__init__(*args)
-            self.tagger = FlagTagger(self.taxonomy)
-
-        def process(self, doc):
-            self.tagger(doc)
-    return Flags(nlp, name, taxonomy)
+    return _Component(nlp, name, taxonomy, lambda c: FlagTagger(c.taxonomy))
