@@ -71,6 +71,7 @@ def test_no_mechanisms_in_a_document_off_the_subject(blank_nlp):
     ("Het is belangrijk om signalen van uitsluiting serieus te nemen.", ["onbepaald"]),
     ("Wij bevelen aan dat antidiscriminatievoorzieningen hun bereik vergroten.", ["adv"]),
     ("Zorg ervoor dat iedereen zich welkom voelt.", ["onbepaald"]),
+    ("Train uw vrijwilligers", ["onbepaald"]),     # a tip heading: verb stem + object, no final stop
 ])
 def test_recommendations_and_actor(blank_nlp, text, actor):
     recs = [r for r in records(blank_nlp, text) if r["layer"] == "recommendation"]
@@ -84,6 +85,8 @@ def test_recommendations_and_actor(blank_nlp, text, actor):
     "Vorig jaar moesten veel verenigingen hun activiteiten stoppen.",
     "Uit onderzoek blijkt dat gemeenten meer moeten investeren.",
     "Download de handreiking",
+    "Maak een afspraak",
+    "Aanpak van de kennissynthese",
     "Sommige verenigingen moeten hun activiteiten stoppen.",
     "Het is belangrijk om te bekijken in hoeverre de aanpak ook werkt voor nieuwkomers.",
 ])

@@ -27,6 +27,8 @@ _SKIP_START = {"•", "●", "▪", "-", "–", "*", "(", ")", "'", '"', "‘", 
 _SECOND_PERSON = {"je", "jij", "u", "jullie", "we", "wij"}
 UNDETERMINED = "onbepaald"
 _RELATIVE = {"die", "welke", "waarvoor", "waarbij", "waarin", "waarop", "waarmee", "waardoor"}
+# words that open the object of a tip heading without final stop: "Train uw vrijwilligers", "Maak je website ..."
+_OBJECT_OPENERS = {"uw", "je", "jouw", "jullie", "de", "het", "een"}
 _ORG_NOUNS = {"organisatie", "vereniging", "initiatief", "club", "team", "instelling", "stichting"}
 
 
@@ -296,8 +298,8 @@ class RecommendationTagger:
         if first.has_morph() and "Imp" in first.morph.get("Mood"):
             return first
         ends = [t for t in content if not (t.is_space or t.is_quote or t.text in (")", "”", "’"))]
-        if not ends or ends[-1].text not in (".", "!"):
-            return None
+        if (not ends or ends[-1].text not in (".", "!")) and nxt.lower_ not in _OBJECT_OPENERS:
+            return None  # a heading ("Aanpak van de kennissynthese"), unless verb + object: "Train uw vrijwilligers"
         if first.pos_ in ("DET", "PRON", "ADP", "CCONJ", "SCONJ", "NUM", "PUNCT", "INTJ", "SYM"):
             return None
         if first.lower_ in STOP_WORDS:
