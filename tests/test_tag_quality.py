@@ -66,6 +66,12 @@ def test_seed_kamervraag_2023Z02090(real_nlp):
     ("Sommige sportclubs moeten door het tekort aan vrijwilligers trainingen schrappen.", set()),
     ("Het is belangrijk om signalen van uitsluiting serieus te nemen.", {"recommendation"}),
     ("Gemeenten moeten discriminatie actiever aanpakken.", {"recommendation"}),
+    ("Stel dat de ene groep twee keer zo vaak wordt gecontroleerd als de andere.", set()),
+    ("Registraties kunnen dienen om beleid te onderbouwen.", set()),
+    ("Klachtgegevens zijn namelijk niet altijd zo neutraal als ze lijken.", set()),
+    ("Verbod op ongelijke behandeling in artikel 1 van de Grondwet.", set()),
+    ("Een toets op noodzakelijkheid en evenredigheid is onderdeel van de procedure.", set()),
+    ("Het is wenselijker dan ooit om samen op te trekken tegen uitsluiting.", {"recommendation"}),
 ])
 def test_descriptive_importance_and_obligation_are_no_advice(real_nlp, text, expected):
     assert labels(records(real_nlp, text), "recommendation") == expected

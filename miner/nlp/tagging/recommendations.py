@@ -29,6 +29,8 @@ UNDETERMINED = "onbepaald"
 _RELATIVE = {"die", "welke", "waarvoor", "waarbij", "waarin", "waarop", "waarmee", "waardoor"}
 # words that open the object of a tip heading without final stop: "Train uw vrijwilligers", "Maak je website ..."
 _OBJECT_OPENERS = {"uw", "je", "jouw", "jullie", "de", "het", "een"}
+# verbs after which "dienen" is an infinitive ("kunnen dienen als ..."), not the normative modal
+_MODAL_INFINITIVE_HEADS = {"kunnen", "kan", "kun", "zal", "zullen", "zou", "zouden", "mogen", "mag", "moet", "moeten"}
 _ORG_NOUNS = {"organisatie", "vereniging", "initiatief", "club", "team", "instelling", "stichting"}
 
 
@@ -85,7 +87,7 @@ class RecommendationTagger:
         self.clutter = [c.split() for c in r["clutter_imperatives"]]
         self.audience_cues = set(r["audience_cues"])
         self.frames = [p.split() for p in r["frames"]]
-        self.predicative = tuple(r["predicative_words"])
+        self.predicative = set(r["predicative_words"])
         self.needs_te = set(r["modals_needing_te"])
         self.separable: dict[str, str] = {}
         for item in r["separable_advocacy"]:
@@ -161,7 +163,7 @@ class RecommendationTagger:
             if tok.lower_ in self.modals and not self._in_relative_clause(tok, unit) \
                     and not self._in_conditional(sent, k) \
                     and not self._descriptive_subject(tok) \
-                    and (tok.lower_ not in self.needs_te or "te" in words[k + 1:k + 8]):
+                    and (tok.lower_ not in self.needs_te or self._normative_te(words, k)):
                 return tok.i, tok.i + 1, f"modal:{tok.lower_}"
         for kind, pattern in (("advocacy", self._advocacy_re), ("frame", self._frames_re)):
             found = self._search(pattern, joined)
@@ -186,6 +188,18 @@ class RecommendationTagger:
         if pred is not None:
             return pred.i, pred.i + 1, f"frame:{pred.lower_}"
         return None
+
+    @staticmethod
+    def _normative_te(words: list[str], k: int) -> bool:
+        """'dienen te' / 'behoort te' prescribe; 'kunnen dienen om ... te' ('serve to') does not."""
+        if k > 0 and words[k - 1] in _MODAL_INFINITIVE_HEADS:
+            return False
+        for w in words[k + 1:k + 8]:
+            if w == "om":
+                return False
+            if w == "te":
+                return True
+        return False
 
     def _descriptive_subject(self, modal: Token) -> bool:
         """'Sommige clubs moeten wedstrijden afgelasten': a quantified subject reports a constraint
@@ -255,7 +269,9 @@ class RecommendationTagger:
         if not lemmas & {"is", "zijn", "blijft", "wordt"} or lemmas & {"hebben", "heeft", "hebt", "heb"}:
             return None
         for i, tok in enumerate(sent):
-            if tok.lower_.startswith(self.predicative) and not self._in_indirect_question(sent, i):
+            word = tok.lower_
+            if (word in self.predicative or word.endswith("er") and word[:-2] in self.predicative) \
+                    and not self._in_indirect_question(sent, i):
                 if i > 0 and sent[i - 1].lower_ in ("niet", "geen", "nooit"):
                     continue
                 nxt = sent[i + 1] if i + 1 < len(sent) else None
@@ -295,6 +311,8 @@ class RecommendationTagger:
             return None  # "Blijkt de rollator stuk, dan ...": a verb-first condition
         if nxt.is_title and nxt.pos_ == "PROPN":
             return None  # a name: "Van Gennip schrijft ..."
+        if nxt.pos_ in ("AUX", "VERB") and "Fin" in nxt.morph.get("VerbForm") and nxt.lower_ not in _OBJECT_OPENERS:
+            return None  # the first word is the subject: "Ervaringsgegevens zijn ..."
         if first.has_morph() and "Imp" in first.morph.get("Mood"):
             return first
         ends = [t for t in content if not (t.is_space or t.is_quote or t.text in (")", "”", "’"))]
@@ -318,6 +336,8 @@ class RecommendationTagger:
             return None  # a real noun ("Aanpak", "Gebruik"), not a verb stem read as one
         if first.pos_ and first.pos_ not in ("VERB", "AUX", "PROPN", "X", "NOUN"):
             return None
+        if first.pos_ in ("NOUN", "PROPN") and nxt.pos_ == "ADP":
+            return None  # a noun heading: "Verbod op vooringenomenheid", "Toegang tot zorg"
         if any(c in lemmas for c in _infinitives(stem)):
             return first
         return None
