@@ -39,17 +39,18 @@ def merge_overlapping(hits: list[Hit]) -> list[Hit]:
     return sorted(kept, key=lambda h: (h.start, h.label))
 
 
-def _sentence_has_stem(doc: Doc, unit: tuple[int, int], stems: list[str]) -> bool:
+def _sentence_has_stem(doc: Doc, unit: tuple[int, int], stems: list[str], skip: range = range(0)) -> bool:
     if not stems:
         return False
-    return any(tok.lower_.startswith(tuple(stems)) for tok in doc[unit[0]:unit[1]])
+    return any(tok.lower_.startswith(tuple(stems)) for tok in doc[unit[0]:unit[1]] if tok.i not in skip)
 
 
 def _weak_ok(doc, taxonomy: Taxonomy, unit, hit: Hit, has_context: bool) -> bool:
-    """A weak cue needs its label's own context words when the taxonomy gives them, else any exclusion cue."""
+    """A weak cue needs its label's own context words (not the cue word itself: "ouder" is no
+    context for "ouder") when the taxonomy gives them, else any exclusion cue."""
     cue = taxonomy.cue(hit.layer, hit.label)
     words = cue.get("context_words") if cue else []
-    return _sentence_has_stem(doc, unit, words) if words else has_context
+    return _sentence_has_stem(doc, unit, words, range(hit.start, hit.end)) if words else has_context
 
 
 def tag_grounds(doc: Doc, taxonomy: Taxonomy) -> None:
@@ -59,10 +60,9 @@ def tag_grounds(doc: Doc, taxonomy: Taxonomy) -> None:
     units = doc._.miner_sents
     by_sent = hits_by_sentence(doc)
     tagged: dict[int, set[str]] = defaultdict(set)
-    # a document that keeps speaking of discrimination is context for every basis it names
-    core_sentences = sum(1 for hs in by_sent.values()
-                         if any(h.layer == "context" and h.label == "discrimination" for h in hs))
-    doc_context = 0 < settings["document_context_min"] <= core_sentences
+    # a passage that keeps speaking of discrimination is context for every basis it names
+    in_context = _passage_context(by_sent, len(units), settings["document_context_min"],
+                                  settings["document_context_window"])
     for i, unit in enumerate(units):
         hs = by_sent.get(i, [])
         grounds = merge_overlapping([h for h in hs if h.layer == "ground"])
@@ -87,13 +87,24 @@ def tag_grounds(doc: Doc, taxonomy: Taxonomy) -> None:
                 why = f"context:{near[0].pattern}"
             elif framed and prev_context and g.kind != WEAK:
                 why = "basis_frame+previous_sentence"
-            elif doc_context and g.kind == BASIC:
+            elif in_context[i] and g.kind == BASIC:
                 why = "document_context"
             else:
                 continue
             add(doc, Annotation("ground", g.label, g.start, g.end, i, f"miner_ground:{why}|{g.source}"))
             tagged[i].add(g.label)
     _inherit_dominant_ground(doc, taxonomy, by_sent, tagged)
+
+
+def _passage_context(by_sent, n_sents: int, min_core: int, window: int) -> list[bool]:
+    """Per sentence: do at least ``min_core`` sentences within ``window`` sentences either side
+    speak of discrimination? Local, so a long report's statistics appendix does not borrow the
+    context of its introduction."""
+    if min_core <= 0:
+        return [False] * n_sents
+    core = [i for i, hs in by_sent.items()
+            if any(h.layer == "context" and h.label == "discrimination" for h in hs)]
+    return [sum(1 for c in core if abs(c - i) <= window) >= min_core for i in range(n_sents)]
 
 
 def _modifies(doc, other: Hit, group: Hit) -> bool:

@@ -30,6 +30,7 @@ SETTINGS = {  # key: (type, default)
     "dominant_ground_share": (float, 0.75),
     "dominant_min": (int, 3),
     "document_context_min": (int, 0),
+    "document_context_window": (int, 8),
     "flag_window": (int, 6),
     # document-level evidence_type (see miner/nlp/tagging/evidence.py)
     "evidence_lead_tokens": (int, 400),
