@@ -137,3 +137,14 @@ def test_evidence_type_is_a_document_label(blank_nlp):
     doc = blank_nlp("Voor deze kennissynthese deden we een literatuurstudie en een enquête onder 200 respondenten.")
     found = {d["label"] for d in doc._.miner_doc_labels}
     assert {"kennissynthese", "literatuurstudie", "enquete"} <= found
+
+
+def test_passage_context_is_local_and_a_weak_cue_is_no_context_for_itself(blank_nlp):
+    opening = "Discriminatie komt in het sociaal domein voor. Ook vooroordelen spelen mee. "
+    filler = "Het rapport heeft een bijlage met tabellen. " * 12
+    near = records(blank_nlp, opening + "De analyse kijkt naar de leeftijd van bewoners.")
+    far = records(blank_nlp, opening + filler + "De analyse kijkt naar de leeftijd van bewoners.")
+    assert labels(near, "ground") == {"leeftijd"}
+    assert labels(far, "ground") == set()
+    parents = "De groep met een kleine afstand tot ouder(s) is oververtegenwoordigd in de selectie."
+    assert labels(records(blank_nlp, parents), "ground") == set()
