@@ -19,6 +19,8 @@ from tests.test_tag_support import blank_dir, blank_nlp, labels, records  # noqa
     ("Gesluierde vrouwen krijgen op straat te maken met bedreigingen.", {"religie"}),
     ("Slechtziende werknemers stuiten op het glazen plafond.", {"handicap"}),
     ("Bij het meldpunt kunt u terecht met elke vorm van discriminatie.", {"overig"}),
+    ("Wijkteams bereiken migrantengroepen nog slecht.", {"herkomst"}),   # unequal access
+    ("Is het buurthuis toegankelijk voor bewoners met een beperking?", {"handicap"}),
 ])
 def test_grounds_need_and_find_exclusion(blank_nlp, text, expected):
     assert labels(records(blank_nlp, text), "ground") == expected
