@@ -161,3 +161,43 @@ def test_reloaded_lemmatizer_gets_its_labels_back(tmp_path):
     assert len(lemmatizer.labels) >= 2
     rebuild_lemmatizer_labels()(reloaded)
     assert sorted(lemmatizer.tree2label.values()) == list(range(len(lemmatizer.labels)))
+
+
+def modernised(rows):
+    from udapi.core.document import Document
+    document = Document()
+    document.from_conllu_string(conllu(("x", rows)))
+    root = document.bundles[0].get_tree()
+    prep.modernise(root)
+    return {n.form: (n.parent.form if not n.parent.is_root() else "ROOT", n.deprel, n.upos)
+            for n in root.descendants}
+
+
+def test_former_copula_heads_its_predicate():
+    # 2017: "ziek" is the head, "geworden" its copula; now "geworden" heads "ziek" (xcomp).
+    tree = modernised([("Zij", "zij", "PRON", "VNW", "_", 4, "nsubj"), ("is", "zijn", "AUX", "WW", "_", 4, "aux"),
+                       ("erg", "erg", "ADV", "ADJ", "_", 4, "advmod"), ("ziek", "ziek", "ADJ", "ADJ", "_", 0, "root"),
+                       ("geworden", "worden", "AUX", "WW", "_", 4, "cop"), (".", ".", "PUNCT", "LET", "_", 4, "punct")])
+    assert tree["geworden"] == ("ROOT", "root", "VERB")
+    assert tree["ziek"][:2] == ("geworden", "xcomp")
+    assert tree["Zij"][:2] == ("geworden", "nsubj") and tree["is"][:2] == ("geworden", "aux")
+    assert tree["."][0] == "geworden"
+
+
+def test_former_auxiliary_heads_its_infinitive_and_moeten_becomes_auxiliary():
+    wil = modernised([("Hij", "hij", "PRON", "VNW", "_", 4, "nsubj"), ("wil", "willen", "VERB", "WW", "_", 4, "aux"),
+                      ("boeken", "boek", "NOUN", "N", "_", 4, "obj"), ("lezen", "lezen", "VERB", "WW", "_", 0, "root"),
+                      (".", ".", "PUNCT", "LET", "_", 4, "punct")])
+    assert wil["wil"][:2] == ("ROOT", "root") and wil["lezen"][:2] == ("wil", "xcomp")
+    assert wil["Hij"][0] == "wil" and wil["boeken"][0] == "lezen"
+    moet = modernised([("Hij", "hij", "PRON", "VNW", "_", 2, "nsubj"), ("moet", "moeten", "VERB", "WW", "_", 0, "root"),
+                       ("werken", "werken", "VERB", "WW", "_", 2, "xcomp"), (".", ".", "PUNCT", "LET", "_", 2, "punct")])
+    assert moet["werken"][:2] == ("ROOT", "root")
+    assert moet["moet"] == ("werken", "aux", "AUX") and moet["Hij"][0] == "werken"
+
+
+def test_fixed_names_become_flat_proper_nouns_and_passive_subjects_are_marked():
+    tree = modernised([("De", "de", "DET", "LID", "_", 2, "det"), ("Tweede", "twee", "ADJ", "ADJ", "_", 5, "nsubj"),
+                       ("Kamer", "kamer", "NOUN", "N", "_", 2, "fixed"), ("wordt", "worden", "AUX", "WW", "_", 5, "aux:pass"),
+                       ("gekozen", "kiezen", "VERB", "WW", "_", 0, "root"), (".", ".", "PUNCT", "LET", "_", 5, "punct")])
+    assert tree["Kamer"] == ("Tweede", "flat", "PROPN") and tree["Tweede"] == ("gekozen", "nsubj:pass", "PROPN")

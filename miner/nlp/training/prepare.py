@@ -132,8 +132,71 @@ class ConventionLexicon:
         return upos if total >= self.upos_min_count and n >= self.upos_share * total else None
 
 
+# Since 2017 only "zijn" is a copula; "worden", "blijven" ... head their predicate as xcomp.
+FORMER_COPULAS = {"worden", "blijven", "gaan", "staan", "liggen", "komen", "heten", "blijken",
+                  "lijken", "zitten", "raken", "schijnen", "voorkomen", "dunken"}
+# ... and these former auxiliaries head their infinitive as xcomp; "moeten" went the other way.
+FORMER_AUXILIARIES = {"willen", "laten", "gaan", "blijken", "hoeven", "blijven", "komen", "staan",
+                      "zitten", "liggen", "lijken", "schijnen"}
+NEW_AUXILIARIES = {"moeten"}
+# Dependents that stay inside a (nominal/adjectival) predicate when a verb becomes the head.
+PHRASE_INTERNAL = {"det", "amod", "nmod", "nmod:poss", "case", "nummod", "compound", "flat", "fixed",
+                   "appos", "acl", "acl:relcl", "clf", "compound:prt", "obl", "obj", "iobj", "xcomp",
+                   "ccomp", "expl:pv", "obl:arg", "obl:agent"}
+
+
+def _lemma(node) -> str:
+    return node.lemma.replace("_", "").lower()
+
+
+def _swap_head(new_head, old_head, old_head_deprel: str, keep_with_old) -> None:
+    """``new_head`` (a dependent of ``old_head``) takes over its place in the tree; ``old_head``
+    becomes its ``old_head_deprel`` dependent; dependents for which ``keep_with_old`` is false move."""
+    new_head.parent, new_head.deprel = old_head.parent, old_head.deprel
+    old_head.parent, old_head.deprel = new_head, old_head_deprel
+    for child in list(old_head.children):
+        if child is not new_head and not keep_with_old(child):
+            child.parent = new_head
+
+
+def _restructure_verbs(root) -> None:
+    for node in list(root.descendants):
+        lemma = _lemma(node)
+        if node.deprel == "cop" and lemma in FORMER_COPULAS:
+            predicate = node.parent
+            _swap_head(node, predicate, "xcomp",
+                       lambda c: c.deprel in PHRASE_INTERNAL or (c.deprel == "advmod" and c.ord > node.ord))
+            node.upos = "VERB"
+        elif node.deprel == "aux" and lemma in FORMER_AUXILIARIES and node.parent.upos == "VERB":
+            verb = node.parent
+            _swap_head(node, verb, "xcomp", lambda c: c.deprel in PHRASE_INTERNAL or c.deprel == "advmod"
+                       or (c.deprel in ("aux", "aux:pass") and c.ord > node.ord))
+            node.upos = "VERB"
+        elif lemma in NEW_AUXILIARIES and node.upos in ("VERB", "AUX"):
+            complements = [c for c in node.children if c.deprel == "xcomp" and c.upos in ("VERB", "AUX")]
+            if complements:
+                _swap_head(complements[0], node, "aux", lambda c: False)
+                node.upos = "AUX"
+
+
+def _fixed_names_to_flat(root) -> None:
+    """2017 "fixed" on content-word heads is "flat" now; capitalised chains are names (PROPN)."""
+    for node in root.descendants:
+        if node.deprel == "fixed" and node.parent.upos in ("NOUN", "PROPN", "ADJ", "NUM", "DET", "VERB"):
+            node.deprel = "flat"
+    for head in root.descendants:
+        chain = [c for c in head.children if c.deprel == "flat"]
+        if chain and head.upos in ("NOUN", "ADJ", "NUM", "PROPN") and all(
+                n.form[:1].isupper() or n.form[:1].isdigit() for n in [head, *chain]) \
+                and head.form[:1].isupper() and head.ord > 1:
+            for n in [head, *chain]:
+                n.upos = "PROPN"
+
+
 def modernise(root, lexicon: ConventionLexicon | None = None) -> None:
     """Bring one 2017 tree to the 2025 conventions (in place)."""
+    _restructure_verbs(root)
+    _fixed_names_to_flat(root)
     nodes = root.descendants
     for node in nodes:
         if node.deprel == "obl":
@@ -141,6 +204,8 @@ def modernise(root, lexicon: ConventionLexicon | None = None) -> None:
                 node.deprel = "obl:agent"
             elif lexicon is not None and lexicon.is_argument(node):
                 node.deprel = "obl:arg"
+        if node.deprel == "nsubj" and any(c.deprel == "aux:pass" for c in node.parent.children):
+            node.deprel = "nsubj:pass"
         if node.deprel == "flat:name":
             node.deprel = "flat"
         if node.deprel == "cc" and node.parent.ord < node.ord:
