@@ -141,3 +141,27 @@ def test_tag_pdf_reports_the_page(project):
     ground = [row for row in rows if row["layer"] == "ground"]
     assert ground and all(row["page"] == 2 for row in ground)
     assert {row["page"] for row in rows if row["layer"] == "recommendation"} == {2}
+
+
+def test_refresh_stage_knows_the_people_of_crawled_kamervragen(project):
+    from miner import config
+    from miner.nlp import stage
+    from miner.store import open_store
+    (project / "docs").mkdir()
+    (project / "docs" / "n.txt").write_text(
+        "Volgens Kamerlid Noor el Haddouchi moet de gemeente racisme aanpakken. Ook El Haddouchi vraagt "
+        "om meer meldpunten. De kamp in Drenthe en mevrouw Wit bleven buiten beeld.", encoding="utf-8")
+    assert run("add", "docs").exit_code == 0
+    cfg = config.load(project / "config.toml")
+    conn = open_store(cfg)
+    conn.execute("INSERT INTO kamervragen(id, zaak_nummer, answered_by) VALUES (1, '2099Z00001', "
+                 "'Minister van Binnenlandse Zaken en Koninkrijksrelaties')")
+    conn.executemany("INSERT INTO kamervraag_actors(kamervraag_id, role, name) VALUES (1, ?, ?)",
+                     [("indiener", "Noor el Haddouchi"), ("medeindiener", "Wit, B."), ("gericht_aan", "Kamp")])
+    conn.commit()
+    assert stage.kamervraag_persons(conn) == ["Kamp", "Noor el Haddouchi", "Wit, B."]
+    stage.run(cfg, conn, progress=False)
+    persons = conn.execute("SELECT text, source FROM annotations WHERE layer = 'person'").fetchall()
+    found = {r["text"] for r in persons if "kamervraag-metadata" in r["source"]}
+    assert found == {"Noor el Haddouchi", "Haddouchi"}   # "Wit" and "Kamp" are ordinary words: not alone
+    conn.close()

@@ -14,6 +14,7 @@ from collections import Counter
 from miner.store.db import transaction, utcnow
 
 DUTCH = ("nl", "und")
+_FUNCTION_WORDS = {"minister", "staatssecretaris", "minister-president", "de", "het"}
 
 
 def pending(conn: sqlite3.Connection, taxonomy_hash: str, force: bool = False) -> list[sqlite3.Row]:
@@ -56,6 +57,14 @@ def save(conn: sqlite3.Connection, doc_id: int, sha: str | None, taxonomy_hash: 
             (doc_id, sha, taxonomy_hash, utcnow()))
 
 
+def kamervraag_persons(conn: sqlite3.Connection) -> list[str]:
+    """Members of parliament and ministers the crawl knows from Kamervraag metadata."""
+    rows = conn.execute("SELECT name FROM kamervraag_actors UNION SELECT answered_by FROM kamervragen "
+                        "WHERE answered_by IS NOT NULL").fetchall()
+    # answered_by falls back to a function ("Minister van Justitie en Veiligheid"): no name
+    return sorted({r[0] for r in rows if r[0] and r[0].split()[0].lower() not in _FUNCTION_WORDS})
+
+
 def run(cfg, conn, progress: bool = True, force: bool = False) -> dict:
     """Tag new/changed documents (all extracted ones with ``force``); returns a summary."""
     from miner.nlp.tagging.pipeline import taxonomy_for
@@ -76,6 +85,7 @@ def run(cfg, conn, progress: bool = True, force: bool = False) -> dict:
     from miner.nlp.tagging import evidence, pipeline
     from miner.nlp.tagging.annotation import to_records
     nlp = pipeline.build(cfg, taxonomy)
+    nlp.get_pipe("miner_entities").tagger.add_persons(kamervraag_persons(conn), "kamervraag-metadata")
     by_layer: Counter = Counter()
 
     def texts():

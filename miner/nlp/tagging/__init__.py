@@ -42,9 +42,10 @@ class _Component:
 
 
 def _named_tagger(make):
-    """Build step for tagger objects called as ``tagger(doc, component_name)``."""
+    """Build step for tagger objects called as ``tagger(doc, component_name)``; the object stays
+    reachable as ``component.tagger`` (the tagging stage adds names from the store to it)."""
     def build(component):
-        tagger = make(component)
+        tagger = component.tagger = make(component)
         return lambda doc: tagger(doc, component.name)
     return build
 

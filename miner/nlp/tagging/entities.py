@@ -27,10 +27,39 @@ class EntityTagger:
                 (self.exact if _case_sensitive(name) else self.folded).add("organisation|" + label, [make(name)])
         for name in taxonomy.persons["names"]:
             self.folded.add("person|" + name, [make(name)])
+        self._make = make
+        self._extra: set[str] = set()
         self.titles: dict[str, list[list[str]]] = {}
         for t in taxonomy.persons["titles"]:
             words = t.lower().split()
             self.titles.setdefault(words[0], []).append(words)
+
+    def add_persons(self, names, origin: str) -> int:
+        """Add person names known from elsewhere (the Kamervraag metadata: submitters, who answered).
+
+        The full name matches in any case; the surname alone only as written, and not when it is
+        an ordinary Dutch word ("Kamp", "Wit"). Returns how many names were new."""
+        from miner.nlp.tagging.recommendations import _lemma_tables
+        table, _ = _lemma_tables()
+        added = 0
+        for raw in names:
+            name = " ".join((raw or "").split())
+            if "," in name:                      # "Simons, S.R." → "S.R. Simons"
+                surname, _, given = name.partition(",")
+                name = f"{given.strip()} {surname.strip()}".strip()
+            if len(name) < 3 or name in self._extra:
+                continue
+            self._extra.add(name)
+            added += 1
+            tokens = name.split()
+            if len(tokens) > 1:
+                self.folded.add("person|" + origin, [self._make(name)])
+            surname = tokens[-1]
+            if len(surname) >= 4 and surname[0].isupper() and surname.lower() not in table \
+                    and surname not in self._extra:
+                self._extra.add(surname)
+                self.exact.add("person|" + origin, [self._make(surname)])
+        return added
 
     def __call__(self, doc: Doc, component: str) -> None:
         sent_of = doc._.miner_sent_of
