@@ -59,6 +59,9 @@ def test_eval_scores_a_treebank_as_json(project):
         assert 0.5 <= scores[key] <= 1.0, key
     assert scores["words_per_second"] > 0
     assert "nl_miner" in scores["pipeline"] or "nl_core_news_sm" in scores["pipeline"]
+    assert scores["sentences_per_doc"] == 10
+    single = json.loads(run("nlp", "eval", "--conllu", "small.conllu", "--json", "--sentences-per-doc", "1").output)
+    assert single["sentences_per_doc"] == 1 and single["words"] == 14 and single["sentence_f"] >= scores["sentence_f"]
 
 
 def test_eval_text_report(project):

@@ -63,7 +63,8 @@ def train(ud_dir, output, max_steps, init_from, cfg):
 
 def _print_scores(s, description: str) -> None:
     click.echo(f"pipeline: {description}")
-    click.echo(f"test set: {s.file} ({s.sentences} sentences, {s.words} words)")
+    click.echo(f"test set: {s.file} ({s.sentences} sentences, {s.words} words, "
+               f"{s.sentences_per_doc} sentence(s) per text)")
     for label, value in (("TAG", s.tag), ("POS", s.pos), ("MORPH", s.morph), ("LEMMA", s.lemma),
                          ("UAS", s.uas), ("LAS", s.las), ("sentence F", s.sentence_f), ("token F", s.token_f)):
         click.echo(f"  {label:<11}{value:.3f}")
@@ -73,9 +74,11 @@ def _print_scores(s, description: str) -> None:
 @nlp.command("eval")
 @click.option("--conllu", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help=f"CoNLL-U file to score on (default: {TEST_SET} in nlp.ud_dir).")
+@click.option("--sentences-per-doc", "per_doc", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Gold sentences joined into one text (1 = spacy convert's default).")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @config_option
-def eval_cmd(conllu, as_json, cfg):
+def eval_cmd(conllu, per_doc, as_json, cfg):
     """Score the configured pipeline: TAG, POS, MORPH, LEMMA, UAS, LAS, sentence F, words/s."""
     from miner.nlp.evaluate import evaluate
     from miner.nlp.loader import PipelineUnavailable, describe_pipeline, load_pipeline
@@ -87,7 +90,7 @@ def eval_cmd(conllu, as_json, cfg):
     except PipelineUnavailable as exc:
         raise UserError(str(exc)) from None
     try:
-        scores = evaluate(pipeline, conllu, progress=progress_enabled())
+        scores = evaluate(pipeline, conllu, progress=progress_enabled(), per_doc=per_doc)
     except ValueError as exc:
         raise UserError(f"{conllu}: {exc}") from None
     if as_json:

@@ -26,26 +26,29 @@ class Scores:
     sentence_f: float
     token_f: float
     words_per_second: float
+    sentences_per_doc: int = SENTENCES_PER_DOC
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
-def gold_docs(nlp, conllu: Path):
+def gold_docs(nlp, conllu: Path, per_doc: int = SENTENCES_PER_DOC):
     from miner.nlp.training.prepare import load_sentences, to_docs
     sentences = load_sentences(conllu)
-    return to_docs(nlp.vocab, sentences, SENTENCES_PER_DOC), len(sentences)
+    return to_docs(nlp.vocab, sentences, per_doc), len(sentences)
 
 
-def evaluate(nlp, conllu: Path, progress: bool = False) -> Scores:
-    """Scores of ``nlp`` on ``conllu``; words/s is measured in CPU time of this process, i.e. per
-    core, so that other jobs on a shared machine do not distort it."""
+def evaluate(nlp, conllu: Path, progress: bool = False, per_doc: int = SENTENCES_PER_DOC) -> Scores:
+    """Scores of ``nlp`` on ``conllu``, ``per_doc`` sentences joined into one text (1 is what
+    ``spacy convert`` does by default: sentence F then only counts wrong splits inside a
+    sentence); words/s is measured in CPU time of this process, i.e. per core, so that other
+    jobs on a shared machine do not distort it."""
     from spacy.scorer import Scorer
     from spacy.training import Example
     if not conllu.exists():
         raise FileNotFoundError(f"{conllu} does not exist")
     try:
-        references, n_sentences = gold_docs(nlp, conllu)
+        references, n_sentences = gold_docs(nlp, conllu, per_doc)
     except (ValueError, IndexError, KeyError) as exc:
         raise ValueError(f"not a readable CoNLL-U file ({exc})") from None
     if not references:
@@ -65,5 +68,5 @@ def evaluate(nlp, conllu: Path, progress: bool = False) -> Scores:
         morph=scores.get("morph_acc") or 0.0, lemma=scores.get("lemma_acc") or 0.0,
         uas=scores.get("dep_uas") or 0.0, las=scores.get("dep_las") or 0.0,
         sentence_f=scores.get("sents_f") or 0.0, token_f=scores.get("token_f") or 0.0,
-        words_per_second=n_words / elapsed,
+        words_per_second=n_words / elapsed, sentences_per_doc=per_doc,
     )
