@@ -66,6 +66,7 @@ def test_seed_kamervraag_2023Z02090(real_nlp):
     ("Sommige sportclubs moeten door het tekort aan vrijwilligers trainingen schrappen.", set()),
     ("Het is belangrijk om signalen van uitsluiting serieus te nemen.", {"recommendation"}),
     ("Gemeenten moeten discriminatie actiever aanpakken.", {"recommendation"}),
+    ("Een nieuwkomer moet zich eerst laten registreren bij de gemeente.", set()),   # a rule, not advice
     ("Stel dat de ene groep twee keer zo vaak wordt gecontroleerd als de andere.", set()),
     ("Registraties kunnen dienen om beleid te onderbouwen.", set()),
     ("Klachtgegevens zijn namelijk niet altijd zo neutraal als ze lijken.", set()),
