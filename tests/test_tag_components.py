@@ -74,6 +74,7 @@ def test_no_mechanisms_in_a_document_off_the_subject(blank_nlp):
     ("Wij bevelen aan dat antidiscriminatievoorzieningen hun bereik vergroten.", ["adv"]),
     ("Zorg ervoor dat iedereen zich welkom voelt.", ["onbepaald"]),
     ("Train uw vrijwilligers", ["onbepaald"]),     # a tip heading: verb stem + object, no final stop
+    ("Als bewoners elkaar nog niet kennen, organiseer dan een buurtmaaltijd.", ["onbepaald"]),
 ])
 def test_recommendations_and_actor(blank_nlp, text, actor):
     recs = [r for r in records(blank_nlp, text) if r["layer"] == "recommendation"]
@@ -88,6 +89,7 @@ def test_recommendations_and_actor(blank_nlp, text, actor):
     "Uit onderzoek blijkt dat gemeenten meer moeten investeren.",
     "Download de handreiking",
     "Maak een afspraak",
+    "Als de vergadering uitloopt, blijft dan de zaal langer open.",
     "Aanpak van de kennissynthese",
     "Sommige verenigingen moeten hun activiteiten stoppen.",
     "Het is belangrijk om te bekijken in hoeverre de aanpak ook werkt voor nieuwkomers.",

@@ -31,6 +31,7 @@ _RELATIVE = {"die", "welke", "waarvoor", "waarbij", "waarin", "waarop", "waarmee
 _OBJECT_OPENERS = {"uw", "je", "jouw", "jullie", "de", "het", "een"}
 # verbs after which "dienen" is an infinitive ("kunnen dienen als ..."), not the normative modal
 _MODAL_INFINITIVE_HEADS = {"kunnen", "kan", "kun", "zal", "zullen", "zou", "zouden", "mogen", "mag", "moet", "moeten"}
+_CONDITIONS = {"als", "wanneer", "indien", "zodra", "mocht"}
 _ORG_NOUNS = {"organisatie", "vereniging", "initiatief", "club", "team", "instelling", "stichting"}
 
 
@@ -154,7 +155,7 @@ class RecommendationTagger:
         for p in self.imperative_frames:
             if cwords[:len(p)] == p:
                 return content[0].i, content[len(p) - 1].i + 1, "imperative:" + " ".join(p)
-        imp = self._imperative(content)
+        imp = self._imperative(content) or self._imperative_after_condition(content)
         if imp is not None:
             return imp.i, imp.i + 1, f"imperative:{imp.lower_}"
         if any(w in self.past for w in words):
@@ -340,6 +341,29 @@ class RecommendationTagger:
             return None  # a noun heading: "Verbod op vooringenomenheid", "Toegang tot zorg"
         if any(c in lemmas for c in _infinitives(stem)):
             return first
+        return None
+
+    @staticmethod
+    def _is_verb_stem(tok: Token) -> bool:
+        stem = tok.lower_
+        table, lemmas = _lemma_tables()
+        if not tok.is_alpha or stem in STOP_WORDS or stem.endswith("en") or stem in lemmas:
+            return False
+        if stem.endswith("t") and any(c in lemmas for c in _infinitives(stem[:-1])):
+            return False  # "blijft": the finite verb of a main clause, not a bare stem
+        known = table.get(stem) if table else None
+        if isinstance(known, str) and known.endswith("en") and known != stem:
+            return True
+        return any(c in lemmas for c in _infinitives(stem))
+
+    def _imperative_after_condition(self, content: list[Token]) -> Token | None:
+        """'Als kinderen samen spelen, faciliteer dan ...': a condition, then a verb stem + 'dan'."""
+        opening = [t.lower_ for t in content[:3]]
+        if not _CONDITIONS & set(opening):
+            return None
+        for k in range(len(content) - 2):
+            if content[k].text == "," and content[k + 2].lower_ == "dan" and self._is_verb_stem(content[k + 1]):
+                return content[k + 1]
         return None
 
     # -- actor ---------------------------------------------------------------
