@@ -82,9 +82,9 @@ def test_test_set_is_kept_out_and_old_duplicates_dropped(ud_dir, tmp_path):
     texts = {s.text for doc in load(tmp_path / "out" / "train.spacy") + load(tmp_path / "out" / "dev.spacy")
              for s in doc.sents}
     assert "Dit blijft geheim ." not in texts
-    # alpino-dev counts twice (weight 2) minus its held-out dev share.
+    # alpino-dev counts three times, alpino-2017 twice (the test set's domain), minus alpino-dev's dev share.
     assert result.per_source["alpino-v2.16-dev.conllu"]["dev"] == 1
-    assert result.train_sentences == 2 * 9 + 1 + 1 + 2 + 4
+    assert result.train_sentences == 3 * 9 + 1 + 1 + 2 * 2 + 4
 
 
 def test_lemma_markers_removed_and_old_lassysmall_tags_missing(ud_dir, tmp_path):
