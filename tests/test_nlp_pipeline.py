@@ -30,7 +30,7 @@ def sentences(doc):
 def test_shipped_pipeline_has_all_components(nlp, shipped_cfg):
     assert nlp.pipe_names == ["tok2vec", "tagger", "morphologizer", "trainable_lemmatizer",
                               "miner_lemma_fallback", "miner_policy_sentences", "parser",
-                              "miner_particle_lemmas"]
+                              "miner_verb_function", "miner_particle_lemmas"]
     assert "nl_miner" in describe_pipeline(shipped_cfg)
     assert nlp.meta["license"] == "CC BY-SA 4.0"
     for note in ("README.md", "LICENSE"):
@@ -153,3 +153,17 @@ def test_registered_tokenizer_matches_the_shipped_one(nlp):
     fresh = spacy.blank("nl", config={"nlp": {"tokenizer": {"@tokenizers": "miner.policy_tokenizer.v1"}}})
     text = "Zorg- en welzijnswerk o.b.v. (inter)culturele kennis: gestuurd4 aan 12,5% van de lhbti+ jongeren."
     assert [t.text for t in fresh(text)] == [t.text for t in nlp.tokenizer(text)]
+
+
+def test_aux_and_verb_follow_the_parse():
+    import spacy
+    from spacy.tokens import Doc
+    import miner.nlp.components  # noqa: F401  (registers the component)
+    nlp = spacy.blank("nl")
+    verb_function = nlp.add_pipe("miner_verb_function")
+    # "Er is een probleem": "is" with its own subject is a main verb; "heeft ... gedaan": auxiliary
+    doc = Doc(nlp.vocab, words=["Er", "is", "een", "probleem", "dat", "hij", "heeft", "opgelost"],
+              pos=["PRON", "AUX", "DET", "NOUN", "PRON", "PRON", "VERB", "VERB"],
+              heads=[1, 1, 3, 1, 7, 7, 7, 3], deps=["expl", "ROOT", "det", "nsubj", "obj", "nsubj", "aux", "acl:relcl"])
+    verb_function(doc)
+    assert [t.pos_ for t in doc][1] == "VERB" and doc[6].pos_ == "AUX" and doc[7].pos_ == "VERB"

@@ -200,3 +200,22 @@ def join_separated_particles(doc):
                 token.lemma_ = particle + token.lemma_
                 break
     return doc
+
+
+AUX_RELATIONS = frozenset({"aux", "aux:pass", "cop"})
+MAIN_VERB_ARGUMENTS = frozenset({"nsubj", "nsubj:pass", "obj", "expl"})
+
+
+@Language.component("miner_verb_function")
+def verb_function_from_parse(doc):
+    """UD's AUX is a verb in an aux/cop relation; the morphologizer and the parser decide
+    separately and sometimes disagree ("is" with its own subject tagged AUX). The parse wins
+    where it is clear: a VERB attached as aux/cop is AUX, an AUX with its own subject or object
+    is VERB. Runs after the parser (and before miner_particle_lemmas, which looks at VERBs)."""
+    for token in doc:
+        if token.pos_ == "VERB" and token.dep_ in AUX_RELATIONS:
+            token.pos_ = "AUX"
+        elif token.pos_ == "AUX" and token.dep_ not in AUX_RELATIONS and \
+                any(child.dep_ in MAIN_VERB_ARGUMENTS for child in token.children):
+            token.pos_ = "VERB"
+    return doc

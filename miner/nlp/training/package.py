@@ -31,7 +31,8 @@ Explosion AI) and miner's own domain list (miner/nlp/resources/domain_lemmas.tsv
 Components: tok2vec, tagger (Alpino XPOS), morphologizer (UPOS + features),
 trainable_lemmatizer (edit trees), miner_lemma_fallback, miner_policy_sentences (bullets,
 blank lines, glued footnote numbers), parser (sets all other sentence boundaries),
-miner_particle_lemmas (separated particles join the verb lemma: "zette ... in" → inzetten).
+miner_verb_function (AUX/VERB made consistent with the parse), miner_particle_lemmas
+(separated particles join the verb lemma: "zette ... in" → inzetten).
 Loading needs `miner.nlp.components` imported first (miner.nlp.loader does this).
 Scores: see README.md of the repository, section "Dutch NLP pipeline".
 """
@@ -90,7 +91,8 @@ def package(best_dir: Path, output_dir: Path, train_corpus: Path, sources: dict 
     fallback.initialize(lookup=dutch_lookup_table(), known_forms=training_forms(train_corpus),
                         domain=read_domain_lemmas())
     nlp.add_pipe("miner_policy_sentences", before="parser")
-    nlp.add_pipe("miner_particle_lemmas", after="parser")
+    nlp.add_pipe("miner_verb_function", after="parser")
+    nlp.add_pipe("miner_particle_lemmas", after="miner_verb_function")
     nlp.config["nlp"]["tokenizer"] = {"@tokenizers": "miner.policy_tokenizer.v1"}
     dev_scores = choose_fallback_mode(nlp, train_corpus.with_name("dev.spacy"))
     nlp.config["components"]["miner_lemma_fallback"]["prefer_lookup"] = fallback.prefer_lookup
