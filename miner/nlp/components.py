@@ -31,7 +31,7 @@ WORD_LIKE_ABBREVIATIONS = ("dat", "al", "kon", "pas", "bel", "hand", "me", "top"
 BRACKETED_PREFIX_WORD = r"\([A-Za-zÀ-ÿ]+\)[a-zà-ÿ]"
 # Footnote numbers glued to a word or punctuation: "gestuurd4", "toelicht?1".
 FOOTNOTE_SUFFIXES = (r"(?<=[a-zà-ÿ]{2})\d{1,2}$", r"(?<=[a-zà-ÿ][\?\!\.\,\;\:\)])\d{1,2}$")
-PERCENT_SUFFIX = r"(?<=[0-9])%"
+# "12,5%" stays one token, as in UD Dutch (the treebanks the pipeline is trained on).
 
 
 def customise_tokenizer(nlp: Language) -> None:
@@ -39,12 +39,16 @@ def customise_tokenizer(nlp: Language) -> None:
     rules = {key: value for key, value in tokenizer.rules.items()
              if not (key.endswith(".") and key[:-1].lower() in WORD_LIKE_ABBREVIATIONS)}
     tokenizer.rules = rules
+    # UD Dutch tokens the default rules split: ",," (a low opening quote typed as two commas)
+    # and decades written "'30" / "’30".
+    for special in (",,", *(f"{q}{d:02d}" for q in "'’" for d in range(100))):
+        tokenizer.add_special_case(special, [{"ORTH": special}])
     for abbreviation in EXTRA_ABBREVIATIONS:
         for variant in {abbreviation, abbreviation[0].upper() + abbreviation[1:]}:
             tokenizer.add_special_case(variant, [{"ORTH": variant}])
     prefixes = compile_prefix_regex(nlp.Defaults.prefixes).pattern
     tokenizer.prefix_search = re.compile(f"^(?!{BRACKETED_PREFIX_WORD})(?:{prefixes})").search
-    suffixes = list(nlp.Defaults.suffixes) + [*FOOTNOTE_SUFFIXES, PERCENT_SUFFIX]
+    suffixes = list(nlp.Defaults.suffixes) + list(FOOTNOTE_SUFFIXES)
     tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     tokenizer.token_match = re.compile(f"^{BRACKETED_PREFIX_WORD}+$").match
 

@@ -179,24 +179,18 @@ def _restructure_verbs(root) -> None:
                 node.upos = "AUX"
 
 
-NAME_FUNCTION_POS = ("ADP", "DET", "CCONJ", "PUNCT")
-DEGREE_WORDS = {"meer", "minder", "meest", "meeste", "veel", "vele", "weinig"}
-
-
 def _fixed_names_to_flat(root) -> None:
     """2017 "fixed" on content-word heads is "flat" now; capitalised chains are names (PROPN)."""
     for node in root.descendants:
-        if node.deprel == "flat:name" or (node.deprel == "fixed" and
-                                          node.parent.upos in ("NOUN", "PROPN", "ADJ", "NUM", "DET", "VERB")):
+        if node.deprel == "fixed" and node.parent.upos in ("NOUN", "PROPN", "ADJ", "NUM", "DET", "VERB"):
             node.deprel = "flat"
     for head in root.descendants:
         chain = [c for c in head.children if c.deprel == "flat"]
-        content = [n for n in [head, *chain] if n.upos not in NAME_FUNCTION_POS]
-        if chain and head.upos in ("NOUN", "ADJ", "NUM", "PROPN") and head.form[:1].isupper() \
-                and head.ord > 1 and all(n.form[:1].isupper() or n.form[:1].isdigit() for n in content):
-            # "Koninklijk Museum voor Schone Kunsten": every word of a name is PROPN, "voor" too
+        if chain and head.upos in ("NOUN", "ADJ", "NUM", "PROPN") and all(
+                n.form[:1].isupper() or n.form[:1].isdigit() for n in [head, *chain]) \
+                and head.form[:1].isupper() and head.ord > 1:
             for n in [head, *chain]:
-                n.upos = "SYM" if n.upos == "PUNCT" else "PROPN"
+                n.upos = "PROPN"
 
 
 def modernise(root, lexicon: ConventionLexicon | None = None) -> None:
@@ -213,10 +207,10 @@ def modernise(root, lexicon: ConventionLexicon | None = None) -> None:
         if node.deprel == "nsubj" and any(c.deprel == "aux:pass" for c in node.parent.children):
             node.deprel = "nsubj:pass"
         lower = node.form.lower()
-        if lower in DEGREE_WORDS and node.upos == "PRON" and node.deprel in ("obl", "advmod", "amod", "nmod"):
-            node.upos, node.deprel = "ADV", "advmod"   # "meer gladde stijl": a degree adverb now
         if node.deprel == "amod" and node.parent.upos in ("ADV", "ADJ", "PRON", "DET"):
             node.deprel = "advmod"      # "nog steeds", "pas later": modifiers of non-nominals
+        if node.deprel == "flat:name":
+            node.deprel = "flat"
         if node.deprel == "cc" and node.parent.ord < node.ord:
             later = [c for c in node.parent.children if c.deprel == "conj" and c.ord > node.ord]
             if later:
