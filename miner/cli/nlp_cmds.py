@@ -44,7 +44,7 @@ def train(ud_dir, output, max_steps, init_from, cfg):
     """Prepare the UD Dutch data, run `spacy train` and package the result.
 
     Keeps alpino-v2.16-test out of training, deduplicates against it, brings the 2017 trees
-    to current conventions. Takes 20-60 minutes on one CPU core.
+    to current conventions. Takes 30-40 minutes on one CPU core.
     """
     from miner.nlp.loader import SHIPPED_NAME
     from miner.nlp.training.train import TrainingFailed, train as run_training

@@ -5,6 +5,7 @@ Importing this module registers them; ``miner.nlp.loader`` imports it before loa
 - ``miner_lemma_fallback``: corrects the trained lemmatizer with a domain lemma list and the
   Dutch lookup table of spacy-lookups-data.
 - ``miner_policy_sentences``: sentence starts of policy text the parser then respects.
+- ``miner_verb_function``: AUX/VERB made consistent with the parse (UD's definition of AUX).
 - ``miner_particle_lemmas``: separated verb particles join the verb's lemma (UD convention).
 """
 from __future__ import annotations
