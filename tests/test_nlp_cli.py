@@ -111,3 +111,10 @@ def test_default_test_set_is_found(project):
     from miner.cli.nlp_cmds import TEST_SET, configured_ud_dir
     cfg = config.from_dict({"nlp": {"ud_dir": str(SHARED / "data" / "ud_dutch")}}, root=project)
     assert (configured_ud_dir(cfg) / TEST_SET).exists()
+
+
+def test_status_names_the_pipeline_before_any_document_was_added(project):
+    result = run("status")
+    assert result.exit_code == 0, result.output
+    assert "nlp pipeline:" in result.output and ("nl_miner" in result.output or "nl_core_news_sm" in result.output)
+    assert "database: none yet" in result.output

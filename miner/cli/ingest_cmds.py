@@ -88,12 +88,16 @@ def extract(file, fmt, cfg):
 @config_option
 def status(cfg):
     """Counts per source, type and language; the last run; every failed document with its reason."""
+    # The pipeline in use is worth knowing before anything was added (fresh clone).
+    click.echo(f"nlp pipeline: {_pipeline_name(cfg)}")
+    if not Path(cfg.database).exists():
+        click.echo(f"database: none yet at {cfg.database} (run `miner add` or `miner refresh`)")
+        return
     try:
         conn = open_store(cfg, readonly=True)
     except StoreError as exc:
         raise UserError(str(exc)) from None
     click.echo(f"database: {cfg.database}")
-    click.echo(f"nlp pipeline: {_pipeline_name(cfg)}")
     total = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
     click.echo(f"documents: {total}")
     for title, col in (("per source", "source"), ("per type", "COALESCE(doc_type, '-')"),
