@@ -102,9 +102,13 @@ def _passage_context(by_sent, n_sents: int, min_core: int, window: int) -> list[
     context of its introduction."""
     if min_core <= 0:
         return [False] * n_sents
-    core = [i for i, hs in by_sent.items()
-            if any(h.layer == "context" and h.label == "discrimination" for h in hs)]
-    return [sum(1 for c in core if abs(c - i) <= window) >= min_core for i in range(n_sents)]
+    # running count of core sentences, so each window is one subtraction (long reports)
+    before = [0] * (n_sents + 1)
+    for i in range(n_sents):
+        core = any(h.layer == "context" and h.label == "discrimination" for h in by_sent.get(i, ()))
+        before[i + 1] = before[i] + core
+    return [before[min(n_sents, i + window + 1)] - before[max(0, i - window)] >= min_core
+            for i in range(n_sents)]
 
 
 def _modifies(doc, other: Hit, group: Hit) -> bool:

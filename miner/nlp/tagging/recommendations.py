@@ -77,6 +77,19 @@ def _infinitives(stem: str) -> list[str]:
     return out
 
 
+def _verb_stem_evidence(stem: str) -> str | None:
+    """Why a lower-case word may be a bare verb stem (an imperative): "verb form" when the lemma
+    table maps it to a verb, "infinitive" when one of its candidate infinitives is a known verb,
+    None for infinitives/plurals ("samenwerken") and anything else."""
+    table, lemmas = _lemma_tables()
+    if stem.endswith("en") or stem in lemmas:
+        return None
+    known = table.get(stem) if table else None
+    if isinstance(known, str) and known.endswith("en") and known != stem:
+        return "verb form"
+    return "infinitive" if any(c in lemmas for c in _infinitives(stem)) else None
+
+
 class RecommendationTagger:
     def __init__(self, taxonomy: Taxonomy):
         r = taxonomy.recommendation
@@ -326,35 +339,26 @@ class RecommendationTagger:
         if first.doc.has_annotation("DEP") and any(c.dep_.startswith("nsubj") and c.i > first.i and
                                                    c.lower_ in self.subject_pronouns for c in first.children):
             return None
-        stem = first.lower_
-        table, lemmas = _lemma_tables()
-        if stem.endswith("en") or stem in lemmas:
-            return None  # an infinitive or plural: "Samenwerken met ...", a heading
-        known = table.get(stem) if table else None
-        if isinstance(known, str) and known.endswith("en") and known != stem:
+        evidence = _verb_stem_evidence(first.lower_)
+        if evidence == "verb form":
             return first  # the lemma table knows this form as a verb form
-        if first.pos_ == "NOUN" and stem in _ALL_LEMMAS:
+        if first.pos_ == "NOUN" and first.lower_ in _ALL_LEMMAS:
             return None  # a real noun ("Aanpak", "Gebruik"), not a verb stem read as one
         if first.pos_ and first.pos_ not in ("VERB", "AUX", "PROPN", "X", "NOUN"):
             return None
         if first.pos_ in ("NOUN", "PROPN") and nxt.pos_ == "ADP":
             return None  # a noun heading: "Verbod op vooringenomenheid", "Toegang tot zorg"
-        if any(c in lemmas for c in _infinitives(stem)):
-            return first
-        return None
+        return first if evidence == "infinitive" else None
 
     @staticmethod
     def _is_verb_stem(tok: Token) -> bool:
         stem = tok.lower_
-        table, lemmas = _lemma_tables()
-        if not tok.is_alpha or stem in STOP_WORDS or stem.endswith("en") or stem in lemmas:
+        if not tok.is_alpha or stem in STOP_WORDS:
             return False
-        if stem.endswith("t") and any(c in lemmas for c in _infinitives(stem[:-1])):
+        _, verb_lemmas = _lemma_tables()
+        if stem.endswith("t") and any(c in verb_lemmas for c in _infinitives(stem[:-1])):
             return False  # "blijft": the finite verb of a main clause, not a bare stem
-        known = table.get(stem) if table else None
-        if isinstance(known, str) and known.endswith("en") and known != stem:
-            return True
-        return any(c in lemmas for c in _infinitives(stem))
+        return _verb_stem_evidence(stem) is not None
 
     def _imperative_after_condition(self, content: list[Token]) -> Token | None:
         """'Als kinderen samen spelen, faciliteer dan ...': a condition, then a verb stem + 'dan'."""

@@ -85,6 +85,10 @@ def read_trees(path: Path):
     return document
 
 
+def _lemma(node) -> str:
+    return node.lemma.replace("_", "").lower()
+
+
 def _case_word(node) -> str | None:
     marks = [c.lemma.lower() for c in node.children if c.deprel == "case"]
     return marks[0] if marks else None
@@ -115,12 +119,12 @@ class ConventionLexicon:
         for node in root.descendants:
             self.upos[node.form.lower()][node.upos] += 1
             if node.deprel in ("obl", "obl:arg"):
-                pair = (node.parent.lemma.replace("_", "").lower(), _case_word(node))
+                pair = (_lemma(node.parent), _case_word(node))
                 self.total[pair] += 1
                 self.arg[pair] += node.deprel == "obl:arg"
 
     def is_argument(self, node) -> bool:
-        pair = (node.parent.lemma.replace("_", "").lower(), _case_word(node))
+        pair = (_lemma(node.parent), _case_word(node))
         return self.arg[pair] >= self.min_count and self.arg[pair] >= self.min_share * self.total[pair]
 
     def current_upos(self, form: str) -> str | None:
@@ -143,10 +147,6 @@ NEW_AUXILIARIES = {"moeten"}
 PHRASE_INTERNAL = {"det", "amod", "nmod", "nmod:poss", "case", "nummod", "compound", "flat", "fixed",
                    "appos", "acl", "acl:relcl", "clf", "compound:prt", "obl", "obj", "iobj", "xcomp",
                    "ccomp", "expl:pv", "obl:arg", "obl:agent"}
-
-
-def _lemma(node) -> str:
-    return node.lemma.replace("_", "").lower()
 
 
 def _swap_head(new_head, old_head, old_head_deprel: str, keep_with_old) -> None:
