@@ -16,3 +16,10 @@ CREATE VIEW document_relevance AS
 SELECT id AS document_id, relevance, relevant, relevance_override,
        COALESCE(relevance_override, relevant, 1) AS is_relevant
 FROM documents;
+
+-- The labels everything downstream counts: the model's annotations with the researchers'
+-- reviews applied.  Until reviews exist this is the annotations table marked as the
+-- model's; the review migration replaces this view (same columns, plus reviewed rows).
+CREATE VIEW effective_annotations AS
+SELECT a.*, 'model' AS origin, NULL AS reviewer
+FROM annotations a;
