@@ -100,7 +100,7 @@ def test_a_researcher_adds_a_synonym_without_code(tmp_path, blank_dir):
     from miner.nlp.tagging.annotation import to_records
     from miner.nlp.tagging.pipeline import build
     text = BUILTIN_PATH.read_text(encoding="utf-8").replace(
-        '[mechanism.mindfulness]\nwords = ["mindfulness",', '[mechanism.mindfulness]\nwords = ["stiltewandeling",')
+        '[mechanism.mindfulness]\nname_nl = "Mindfulness"\nname_en = "Mindfulness"\nwords = ["mindfulness",', '[mechanism.mindfulness]\nname_nl = "Mindfulness"\nname_en = "Mindfulness"\nwords = ["stiltewandeling",')
     assert "stiltewandeling" in text
     (tmp_path / "tax.toml").write_text(text, encoding="utf-8")
     cfg = config.from_dict({"nlp": {"pipeline": str(blank_dir), "taxonomy": "tax.toml"}}, tmp_path)

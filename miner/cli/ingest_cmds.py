@@ -90,6 +90,7 @@ def status(cfg):
     """Counts per source, type and language; the last run; every failed document with its reason."""
     # The pipeline in use is worth knowing before anything was added (fresh clone).
     click.echo(f"nlp pipeline: {_pipeline_name(cfg)}")
+    click.echo(f"tagger: {_tagger_name(cfg)}")
     if not Path(cfg.database).exists():
         click.echo(f"database: none yet at {cfg.database} (run `miner add` or `miner refresh`)")
         return
@@ -118,6 +119,17 @@ def status(cfg):
             click.echo(f"  [{r['id']}] {r['what']}: {r['status']}: {r['error']}")
     for line in _stage_status_lines(conn):
         click.echo(line)
+    from miner.store import relevance
+    rel = relevance.counts(conn)
+    if rel["documents"]:
+        click.echo(f"relevance: {rel['relevant']} of {rel['documents']} extracted documents are about "
+                   f"discrimination, exclusion or inclusion ({rel['not_relevant']} not, {rel['unscored']} not scored, "
+                   f"{rel['overridden']} set by a researcher; `miner relevance` lists and overrides)")
+    tag_failed = relevance.tagging_failures(conn)
+    if tag_failed:
+        click.echo(f"not tagged ({len(tag_failed)}):")
+        for r in tag_failed:
+            click.echo(f"  [{r['id']}] {r['what']}: {r['error']}")
 
 
 def _pipeline_name(cfg) -> str:
@@ -126,6 +138,11 @@ def _pipeline_name(cfg) -> str:
     except ImportError:
         return "(not configured)"
     return describe_pipeline(cfg)
+
+
+def _tagger_name(cfg) -> str:
+    from miner.nlp.tagging.pipeline import describe_tagger
+    return describe_tagger(cfg)
 
 
 def _stage_status_lines(conn) -> list[str]:

@@ -12,12 +12,30 @@ from miner.cli.common import UserError, config_option, progress_enabled
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 JSON_KEYS = ("file", "layer", "label", "start", "end", "text", "sentence_start", "sentence_end", "page",
-             "actor", "hedge", "negated", "source")
+             "actor", "hedge", "negated", "source", "confidence", "relevance")
+
+
+class _TagGroup(click.Group):
+    """`miner tag FILE…` tags files; `miner tag train` trains the learned tagger."""
+
+    def parse_args(self, ctx, args):
+        if not args or args[0] not in self.commands:
+            args = ["files", *args]
+        return super().parse_args(ctx, args)
+
+    def format_help(self, ctx, formatter):
+        self.commands["files"].format_help(ctx, formatter)
+        formatter.write_paragraph()
+        formatter.write_text("Train the learned tagger: miner tag train --help")
 
 
 def register(main):
-    main.add_command(tag)
+    group = _TagGroup("tag", help="Tag files or the store; `miner tag train` trains the learned tagger.")
+    group.add_command(tag, name="files")
+    group.add_command(train_cmd, name="train")
+    main.add_command(group)
     main.add_command(eval_cmd)
+    main.add_command(relevance_cmd)
 
 
 def _build(cfg):
@@ -55,8 +73,10 @@ def _decode(data: bytes, name: str) -> str:
         raise UserError(f"{name}: not UTF-8 text (byte {exc.start}); convert it or pass a PDF/HTML file") from None
 
 
-def _plain(name: str, records: list[dict], doc_labels: list[dict]) -> None:
+def _plain(name: str, records: list[dict], doc_labels: list[dict], relevance: float | None = None) -> None:
     click.echo(f"== {name}")
+    if relevance is not None:
+        click.echo(f"  relevance: {relevance:.2f}")
     if doc_labels:
         click.echo("  evidence_type: " + ", ".join(f"{d['label']} ({d['score']:g})" for d in doc_labels))
     for r in records:
@@ -69,7 +89,8 @@ def _plain(name: str, records: list[dict], doc_labels: list[dict]) -> None:
         page = f" p.{r['page']}" if r["page"] is not None else ""
         text = r["text"] if r["layer"] != "recommendation" else r["sentence"]
         text = " ".join(text.split())
-        click.echo(f"  {r['layer']:<14} {r['label']:<24} {r['start']:>6}-{r['end']:<6}{page} "
+        conf = f" {r['confidence']:.2f}" if r.get("confidence") is not None else ""
+        click.echo(f"  {r['layer']:<14} {r['label']:<24}{conf} {r['start']:>6}-{r['end']:<6}{page} "
                    f"{text[:120]!r}{extra}{' [' + ','.join(flags) + ']' if flags else ''}")
 
 
@@ -94,29 +115,35 @@ def tag(files, as_json, retag_all, cfg):
     if list(files).count("-") > 1:
         raise UserError("'-' (stdin) can be given only once")
     inputs = [(name, *_read_input(name, cfg)) for name in files]  # read all first: errors before the slow load
-    from miner.nlp.tagging.annotation import to_records
-    from miner.nlp.tagging.pipeline import tag as tag_texts
+    from miner.nlp.tagging.pipeline import tag_records
     nlp = _build(cfg)
     counts: dict[str, int] = {}
+    failed = 0
     t0 = time.monotonic()
-    docs = tag_texts(nlp, (text for _, text, _ in inputs))
-    for (name, _text, pages), doc in zip(inputs, docs):
-        doc._.miner_pages = pages
-        records = to_records(doc)
+    results = tag_records(nlp, (text for _, text, _ in inputs), pages=(pages for _, _, pages in inputs))
+    for (name, _text, pages), res in zip(inputs, results):
+        if res.error:
+            click.echo(f"{name}: {res.error}", err=True)
+            failed += 1
+            continue
+        records = res.records
         for r in records:
             counts[r["layer"]] = counts.get(r["layer"], 0) + 1
+            r["relevance"] = res.relevance
         if as_json:
             for r in records:
-                out = {"file": name, **{k: r[k] for k in JSON_KEYS if k != "file"}}
+                out = {"file": name, **{k: r.get(k) for k in JSON_KEYS if k != "file"}}
                 if r["layer"] != "recommendation":
                     del out["actor"]
                 if r["value"] is not None:
                     out["value"] = r["value"]
                 click.echo(json.dumps(out, ensure_ascii=False))
         else:
-            _plain(name, records, doc._.miner_doc_labels or [])
+            _plain(name, records, res.doc_labels, res.relevance)
     summary = ", ".join(f"{n} {layer}" for layer, n in sorted(counts.items())) or "no annotations"
-    click.echo(f"tagged {len(inputs)} file(s): {summary} ({time.monotonic() - t0:.1f} s)", err=as_json)
+    click.echo(f"tagged {len(inputs) - failed} file(s): {summary} ({time.monotonic() - t0:.1f} s)", err=as_json)
+    if failed:
+        raise UserError(f"{failed} file(s) could not be tagged (see above)")
 
 
 def _retag_all(cfg):
@@ -172,3 +199,128 @@ def eval_cmd(gold_path, as_json, cfg):
     else:
         click.echo(format_table(result))
         click.echo(f"({result['seconds']} s)")
+
+
+@click.command("train")
+@click.option("--train-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder with train_*.jsonl (default: [nlp] train_dir).")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the model goes (default: <models_dir>/miner_tagger).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (recorded in the model).")
+@click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True, help="Cross-validation folds.")
+@click.option("--no-reviews", is_flag=True, help="Leave the store's reviewed sentences out of the training data.")
+@click.option("--json", "as_json", is_flag=True, help="Print the cross-validated report as JSON.")
+@config_option
+def train_cmd(train_dir, output, seed, folds, no_reviews, as_json, cfg):
+    """Train the learned tagger (ground, mechanism, recommendation, relevance) on labelled passages.
+
+    Cross-validates by passage, calibrates, picks the per-layer thresholds and saves the model
+    (JSON + numpy arrays, with seed, data hashes and settings) where `miner tag` loads it."""
+    from miner.nlp.learned.component import DEFAULT_NAME
+    from miner.nlp.learned.train import train
+    from miner.nlp.tagging.pipeline import build, taxonomy_for
+    train_dir = train_dir or Path(cfg["nlp"]["train_dir"])
+    paths = sorted(Path(train_dir).glob("train_*.jsonl")) if Path(train_dir).is_dir() else []
+    if not paths:
+        raise UserError(f"{train_dir}: no train_*.jsonl files (set [nlp] train_dir or --train-dir)")
+    output = output or Path(cfg["store"]["models_dir"]) / DEFAULT_NAME
+    extra = []
+    if not no_reviews:
+        extra = _reviewed_passages(cfg)
+    nlp = _build_rules(cfg)
+    taxonomy = taxonomy_for(cfg)
+    t0 = time.monotonic()
+    try:
+        model, report = train(nlp, taxonomy, paths, extra=extra, settings={"seed": seed, "folds": folds},
+                              log=lambda m: click.echo(m, err=as_json))
+    except ValueError as exc:
+        raise UserError(f"tag train: {exc}") from None
+    model.save(Path(output))
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"\ncross-validated ({folds}-fold by passage), calibrated, at the chosen thresholds:")
+    click.echo(f"  {'layer':<16}{'P':>7}{'R':>7}{'F1':>7}{'thr':>7}")
+    for layer, r in report["layers"].items():
+        click.echo(f"  {layer:<16}{r['precision']:>7.3f}{r['recall']:>7.3f}{r['f1']:>7.3f}{r['threshold']:>7.2f}")
+    rel = report["relevance"]
+    click.echo(f"  {'relevance':<16}{rel['precision']:>7.3f}{rel['recall']:>7.3f}{rel['f1']:>7.3f}")
+    click.echo(f"model saved to {output} ({time.monotonic() - t0:.0f} s); `miner eval --gold FILE` scores it")
+
+
+def _build_rules(cfg):
+    from miner.nlp.loader import PipelineUnavailable
+    from miner.nlp.tagging.pipeline import build
+    from miner.nlp.tagging.taxonomy import TaxonomyError
+    try:
+        return build(cfg, learned=False)
+    except (PipelineUnavailable, TaxonomyError) as exc:
+        raise UserError(str(exc)) from None
+
+
+def _reviewed_passages(cfg) -> list:
+    """Reviewed sentences from the store as extra training passages (when the store has reviews)."""
+    try:
+        from miner.review import training_examples  # noqa: F401
+    except ImportError:
+        return []
+    from miner.nlp.learned.data import Passage
+    from miner.store import open_store
+    db = Path(cfg["store"]["database"])
+    if not db.exists():
+        return []
+    conn = open_store(cfg)
+    out = []
+    for n, ex in enumerate(training_examples(conn)):
+        text = ex["text"]
+        out.append(Passage(id=f"review:{n}", group="reviews", text=text, spans=[(0, len(text))],
+                           labels=[{"ground": list(ex.get("ground") or []),
+                                    "mechanism": list(ex.get("mechanism") or []),
+                                    "recommendation": bool(ex.get("recommendation")),
+                                    "actor": list(ex.get("actor") or [])}],
+                           weight=float(ex.get("weight", 1.0))))
+    return out
+
+
+@click.command("relevance")
+@click.argument("doc_ids", nargs=-1, type=int)
+@click.option("--relevant", "decision", flag_value="yes", help="Mark DOC_ID… as relevant (a researcher's decision).")
+@click.option("--not-relevant", "decision", flag_value="no", help="Mark DOC_ID… as not relevant.")
+@click.option("--clear", "decision", flag_value="clear", help="Drop the decision: the model's score counts again.")
+@click.option("--json", "as_json", is_flag=True, help="Print the listing as JSON lines.")
+@config_option
+def relevance_cmd(doc_ids, decision, as_json, cfg):
+    """List documents with their relevance, or override it for DOC_ID….
+
+    Not relevant documents keep their tags (flagged) but are left out of gaps, the gap map
+    and the evidence report."""
+    from miner.store import open_store, relevance
+    from miner.store.db import StoreError
+    if decision and not doc_ids:
+        raise UserError("give the document id(s) to decide on, e.g. `miner relevance 12 --not-relevant`")
+    try:
+        conn = open_store(cfg, readonly=not decision)
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+    if decision:
+        value = {"yes": True, "no": False, "clear": None}[decision]
+        found = relevance.set_override(conn, list(doc_ids), value)
+        missing = sorted(set(doc_ids) - set(found))
+        word = {"yes": "relevant", "no": "not relevant", "clear": "back to the model's score"}[decision]
+        click.echo(f"{len(found)} document(s) set {word}" + (f"; no such document: {missing}" if missing else ""))
+        if missing:
+            raise SystemExit(1)
+        return
+    rows = relevance.listing(conn, list(doc_ids) or None)
+    for r in rows:
+        who = "researcher" if r["relevance_override"] is not None else "model"
+        score = "-" if r["relevance"] is None else f"{r['relevance']:.2f}"
+        if as_json:
+            click.echo(json.dumps({"document_id": r["id"], "title": r["title"], "relevance": r["relevance"],
+                                   "relevant": bool(r["is_relevant"]), "decided_by": who}, ensure_ascii=False))
+        else:
+            mark = "relevant" if r["is_relevant"] else "NOT relevant"
+            click.echo(f"[{r['id']}] {score:>5} {mark:<13} ({who}) {(r['title'] or r['what'] or '')[:90]}")
+    if not as_json:
+        c = relevance.counts(conn)
+        click.echo(f"{c['relevant']} of {c['documents']} relevant, {c['overridden']} set by a researcher")

@@ -34,27 +34,33 @@ def _pages(conn, doc_id: int) -> list[tuple[int, int, int]]:
 
 
 def save(conn: sqlite3.Connection, doc_id: int, sha: str | None, taxonomy_hash: str, records: list[dict],
-         doc_labels: list[dict]) -> None:
+         doc_labels: list[dict], relevance: float | None = None, relevance_threshold: float = 0.5,
+         error: str | None = None) -> None:
     with transaction(conn):
         conn.execute("DELETE FROM annotations WHERE document_id = ?", (doc_id,))
         conn.execute("DELETE FROM document_labels WHERE document_id = ?", (doc_id,))
         conn.executemany(
             "INSERT INTO annotations(document_id, layer, label, char_start, char_end, text, sentence_start, "
-            "sentence_end, sentence, page_no, actor, hedge, negated, value, source) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "sentence_end, sentence, page_no, actor, hedge, negated, value, source, confidence) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [(doc_id, r["layer"], r["label"], r["start"], r["end"], r["text"], r["sentence_start"],
               r["sentence_end"], r["sentence"], r["page"], json.dumps(r["actor"] or [], ensure_ascii=False),
               int(r["hedge"]), int(r["negated"]),
-              json.dumps(r["value"], ensure_ascii=False) if r["value"] is not None else None, r["source"])
+              json.dumps(r["value"], ensure_ascii=False) if r["value"] is not None else None, r["source"],
+              r.get("confidence"))
              for r in records])
+        conn.execute("UPDATE documents SET relevance = ?, relevant = ? WHERE id = ?",
+                     (None if relevance is None else round(relevance, 4),
+                      None if relevance is None else int(relevance >= relevance_threshold), doc_id))
         conn.executemany(
             "INSERT INTO document_labels(document_id, layer, label, score, source) VALUES (?,?,?,?,?)",
             [(doc_id, d["layer"], d["label"], d["score"], d["source"]) for d in doc_labels])
         conn.execute(
-            "INSERT INTO tagging_state(document_id, extracted_sha256, taxonomy_hash, tagged_at) VALUES (?,?,?,?) "
+            "INSERT INTO tagging_state(document_id, extracted_sha256, taxonomy_hash, tagged_at, error) "
+            "VALUES (?,?,?,?,?) "
             "ON CONFLICT(document_id) DO UPDATE SET extracted_sha256 = excluded.extracted_sha256, "
-            "taxonomy_hash = excluded.taxonomy_hash, tagged_at = excluded.tagged_at",
-            (doc_id, sha, taxonomy_hash, utcnow()))
+            "taxonomy_hash = excluded.taxonomy_hash, tagged_at = excluded.tagged_at, error = excluded.error",
+            (doc_id, sha, taxonomy_hash, utcnow(), error))
 
 
 def kamervraag_persons(conn: sqlite3.Connection) -> list[str]:
@@ -67,11 +73,12 @@ def kamervraag_persons(conn: sqlite3.Connection) -> list[str]:
 
 def run(cfg, conn, progress: bool = True, force: bool = False) -> dict:
     """Tag new/changed documents (all extracted ones with ``force``); returns a summary."""
-    from miner.nlp.tagging.pipeline import taxonomy_for
+    from miner.nlp.tagging.pipeline import tagger_hash, taxonomy_for
     taxonomy = taxonomy_for(cfg)
-    th = taxonomy.version_hash
+    th = tagger_hash(cfg, taxonomy)
     todo = pending(conn, th, force)
-    summary = {"tagged": 0, "not_dutch": 0, "annotations": 0, "by_layer": {}, "taxonomy": th}
+    summary = {"tagged": 0, "not_dutch": 0, "failed": 0, "failures": [], "relevant": 0, "annotations": 0,
+               "by_layer": {}, "taxonomy": th}
     if not todo:
         return summary
     dutch = [r for r in todo if (r["language"] or "und") in DUTCH]
@@ -83,7 +90,6 @@ def run(cfg, conn, progress: bool = True, force: bool = False) -> dict:
         return summary
 
     from miner.nlp.tagging import evidence, pipeline
-    from miner.nlp.tagging.annotation import to_records
     nlp = pipeline.build(cfg, taxonomy)
     nlp.get_pipe("miner_entities").tagger.add_persons(kamervraag_persons(conn), "kamervraag-metadata")
     by_layer: Counter = Counter()
@@ -92,20 +98,30 @@ def run(cfg, conn, progress: bool = True, force: bool = False) -> dict:
         for r in dutch:
             yield conn.execute("SELECT text FROM documents WHERE id = ?", (r["id"],)).fetchone()[0]
 
+    def pages():
+        for r in dutch:
+            yield _pages(conn, r["id"])
+
+    rel_threshold = float(cfg["nlp"].get("relevance_threshold", 0.5))
     bar = None
     if progress:
         from tqdm import tqdm
         bar = tqdm(total=len(dutch), desc="tag", unit="doc", leave=False)
     try:
-        docs = pipeline.tag(nlp, texts(), batch_size=cfg["nlp"]["tag_batch_size"])
-        for row, doc in zip(dutch, docs):
-            doc._.miner_pages = _pages(conn, row["id"])
-            records = to_records(doc)
-            # the crawl knows a Kamervraag for what it is; the text's cue words do not decide that
-            doc_labels = evidence.from_doc_type(taxonomy, row["doc_type"]) or doc._.miner_doc_labels or []
-            save(conn, row["id"], row["extracted_sha256"], th, records, doc_labels)
-            by_layer.update(r["layer"] for r in records)
-            summary["tagged"] += 1
+        results = pipeline.tag_records(nlp, texts(), batch_size=cfg["nlp"]["tag_batch_size"], pages=pages())
+        for row, res in zip(dutch, results):
+            if res.error:
+                save(conn, row["id"], row["extracted_sha256"], th, [], [], error=res.error)
+                summary["failed"] += 1
+                summary["failures"].append({"document_id": row["id"], "error": res.error})
+            else:
+                # the crawl knows a Kamervraag for what it is; the text's cue words do not decide that
+                doc_labels = evidence.from_doc_type(taxonomy, row["doc_type"]) or res.doc_labels
+                save(conn, row["id"], row["extracted_sha256"], th, res.records, doc_labels, res.relevance,
+                     rel_threshold)
+                by_layer.update(r["layer"] for r in res.records)
+                summary["tagged"] += 1
+                summary["relevant"] += int(res.relevance is None or res.relevance >= rel_threshold)
             if bar is not None:
                 bar.update(1)
     finally:

@@ -28,11 +28,13 @@ class Annotation:
     hedge: bool = False
     negated: bool = False
     value: dict | None = None
+    confidence: float | None = None   # calibrated probability (learned layers) or the rule prior
 
 
 def register_extensions() -> None:
     for name, default in (("miner_sents", None), ("miner_sent_of", None), ("miner_hits", None),
-                          ("miner_annotations", None), ("miner_doc_labels", None), ("miner_pages", None)):
+                          ("miner_annotations", None), ("miner_doc_labels", None), ("miner_pages", None),
+                          ("miner_relevance", None)):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default)
     if not Span.has_extension("miner_annotations"):
@@ -73,5 +75,6 @@ def to_records(doc: Doc) -> list[dict]:
             "page": page_of(pages, span.start_char),
             "actor": list(a.actor) if a.layer == "recommendation" else None,
             "hedge": a.hedge, "negated": a.negated, "value": a.value, "source": a.source,
+            "confidence": a.confidence,
         })
     return out

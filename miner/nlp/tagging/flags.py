@@ -12,7 +12,6 @@ from spacy.tokens import Doc
 
 from miner.nlp.tagging.taxonomy import Taxonomy
 
-_CLAUSE_BREAKS = {",", ";", ":", "(", ")", "en", "maar", "want", "omdat", "dat", "die", "wat", "terwijl"}
 
 
 class FlagTagger:
@@ -23,6 +22,7 @@ class FlagTagger:
         self.neg_words = set(f["negation_words"])
         self.neg_phrases = [p.split() for p in f["negation_phrases"]]
         self.window = taxonomy.settings["flag_window"]
+        self.clause_breaks = set(f["clause_breaks"])
 
     @staticmethod
     def _phrase_spans(words: list[str], phrases: list[list[str]], offset: int) -> list[tuple[int, int]]:
@@ -58,12 +58,12 @@ class FlagTagger:
         for ns, ne in neg_spans:
             if ns < a.end + self.window and a.start - self.window < ne:
                 lo, hi = (a.end, ns) if ns >= a.end else (ne, a.start)
-                if not any(doc[k].lower_ in _CLAUSE_BREAKS for k in range(lo, hi)):
+                if not any(doc[k].lower_ in self.clause_breaks for k in range(lo, hi)):
                     return True
         i = a.start - 1
         while i >= max(sent_start, a.start - self.window):
             tok = doc[i]
-            if tok.lower_ in _CLAUSE_BREAKS:
+            if tok.lower_ in self.clause_breaks:
                 break
             if tok.lower_ in self.neg_words:
                 return True

@@ -24,15 +24,10 @@ from miner.nlp.tagging.lexicon import Hit
 from miner.nlp.tagging.taxonomy import Taxonomy
 
 _SKIP_START = {"•", "●", "▪", "-", "–", "*", "(", ")", "'", '"', "‘", "’", "“", "”", ":", "."}
-_SECOND_PERSON = {"je", "jij", "u", "jullie", "we", "wij"}
 UNDETERMINED = "onbepaald"
-_RELATIVE = {"die", "welke", "waarvoor", "waarbij", "waarin", "waarop", "waarmee", "waardoor"}
-# words that open the object of a tip heading without final stop: "Train uw vrijwilligers", "Maak je website ..."
-_OBJECT_OPENERS = {"uw", "je", "jouw", "jullie", "de", "het", "een"}
-# verbs after which "dienen" is an infinitive ("kunnen dienen als ..."), not the normative modal
-_MODAL_INFINITIVE_HEADS = {"kunnen", "kan", "kun", "zal", "zullen", "zou", "zouden", "mogen", "mag", "moet", "moeten"}
-_CONDITIONS = {"als", "wanneer", "indien", "zodra", "mocht"}
-_ORG_NOUNS = {"organisatie", "vereniging", "initiatief", "club", "team", "instelling", "stichting"}
+# The Dutch grammar words these tests rely on (second person, relative and question words,
+# object openers, modal heads, condition words, organisation nouns, possessives) are data:
+# the [recommendation] section of the taxonomy file.
 
 
 _LEMMA_TABLE = None
@@ -116,6 +111,14 @@ class RecommendationTagger:
         self._advice_re = self._compile([p.split() for p in r["advice"]])
         self.descriptive_determiners = set(r["descriptive_determiners"])
         self.discourse_verbs = tuple(r["discourse_verbs"])
+        self.second_person = set(r["second_person"])
+        self.relative_words = set(r["relative_words"])
+        self.indirect_question_words = set(r["indirect_question_words"]) | self.relative_words
+        self.object_openers = set(r["object_openers"])
+        self.modal_infinitive_heads = set(r["modal_infinitive_heads"])
+        self.condition_words = set(r["condition_words"])
+        self.organisation_nouns = set(r["organisation_nouns"])
+        self.possessives = tuple(r["possessives"])
 
     # -- sentence tests -------------------------------------------------------
     def _content(self, sent) -> list[Token]:
@@ -203,10 +206,9 @@ class RecommendationTagger:
             return pred.i, pred.i + 1, f"frame:{pred.lower_}"
         return None
 
-    @staticmethod
-    def _normative_te(words: list[str], k: int) -> bool:
+    def _normative_te(self, words: list[str], k: int) -> bool:
         """'dienen te' / 'behoort te' prescribe; 'kunnen dienen om ... te' ('serve to') does not."""
-        if k > 0 and words[k - 1] in _MODAL_INFINITIVE_HEADS:
+        if k > 0 and words[k - 1] in self.modal_infinitive_heads:
             return False
         for w in words[k + 1:k + 8]:
             if w == "om":
@@ -260,12 +262,11 @@ class RecommendationTagger:
                 return j > 0 or k - j < 12
         return False
 
-    @staticmethod
-    def _in_relative_clause(tok: Token, unit) -> bool:
+    def _in_relative_clause(self, tok: Token, unit) -> bool:
         """'een wet die dwang makkelijker moet maken' describes the wet: no advice."""
         i = tok.i - 1
         while i >= unit[0] and tok.doc[i].text not in (",", ";", ":", "(", "–"):
-            if tok.doc[i].lower_ in _RELATIVE and i > unit[0]:
+            if tok.doc[i].lower_ in self.relative_words and i > unit[0]:
                 return True  # "regels die ... moeten": the modal describes the rules
             i -= 1
         if not tok.doc.has_annotation("DEP"):
@@ -293,13 +294,12 @@ class RecommendationTagger:
                     return tok
         return None
 
-    @staticmethod
-    def _in_indirect_question(sent, i: int) -> bool:
+    def _in_indirect_question(self, sent, i: int) -> bool:
         """'... om te kijken of er extra inzet nodig is' asks, it does not advise."""
         for j in range(i - 1, -1, -1):
             if sent[j].text in (",", ";", ":"):
                 return False
-            if sent[j].lower_ in ("of", "hoeverre", "waar", "welke", "hoe", "wat") or sent[j].lower_ in _RELATIVE:
+            if sent[j].lower_ in self.indirect_question_words:
                 return True
         return False
 
@@ -325,12 +325,12 @@ class RecommendationTagger:
             return None  # "Blijkt de rollator stuk, dan ...": a verb-first condition
         if nxt.is_title and nxt.pos_ == "PROPN":
             return None  # a name: "Van Gennip schrijft ..."
-        if nxt.pos_ in ("AUX", "VERB") and "Fin" in nxt.morph.get("VerbForm") and nxt.lower_ not in _OBJECT_OPENERS:
+        if nxt.pos_ in ("AUX", "VERB") and "Fin" in nxt.morph.get("VerbForm") and nxt.lower_ not in self.object_openers:
             return None  # the first word is the subject: "Ervaringsgegevens zijn ..."
         if first.has_morph() and "Imp" in first.morph.get("Mood"):
             return first
         ends = [t for t in content if not (t.is_space or t.is_quote or t.text in (")", "”", "’"))]
-        if (not ends or ends[-1].text not in (".", "!")) and nxt.lower_ not in _OBJECT_OPENERS:
+        if (not ends or ends[-1].text not in (".", "!")) and nxt.lower_ not in self.object_openers:
             return None  # a heading ("Aanpak van de kennissynthese"), unless verb + object: "Train uw vrijwilligers"
         if first.pos_ in ("DET", "PRON", "ADP", "CCONJ", "SCONJ", "NUM", "PUNCT", "INTJ", "SYM"):
             return None
@@ -363,7 +363,7 @@ class RecommendationTagger:
     def _imperative_after_condition(self, content: list[Token]) -> Token | None:
         """'Als kinderen samen spelen, faciliteer dan ...': a condition, then a verb stem + 'dan'."""
         opening = [t.lower_ for t in content[:3]]
-        if not _CONDITIONS & set(opening):
+        if not self.condition_words & set(opening):
             return None
         for k in range(len(content) - 2):
             if content[k].text == "," and content[k + 2].lower_ == "dan" and self._is_verb_stem(content[k + 1]):
@@ -390,9 +390,9 @@ class RecommendationTagger:
                 return found[:1]
         if doc.has_annotation("DEP"):
             for subj in self._subjects(doc, unit, trig[0]):
-                if subj.lower_ in _SECOND_PERSON:
+                if subj.lower_ in self.second_person:
                     return [audience] if audience else [UNDETERMINED]
-                if subj.lower_ in _ORG_NOUNS and any(c.lower_ in ("uw", "je", "jouw") for c in subj.children):
+                if subj.lower_ in self.organisation_nouns and any(c.lower_ in self.possessives for c in subj.children):
                     return [audience] if audience else [UNDETERMINED]  # "uw organisatie": the reader's
                 found = actors_in(self._subject_core(subj))
                 if found:
@@ -413,7 +413,7 @@ class RecommendationTagger:
         after = [h for h in actor_hits if trig[0] < h.start <= trig[0] + 3]
         if after:
             return [after[0].label]
-        if audience and any(t.lower_ in _SECOND_PERSON for t in sent):
+        if audience and any(t.lower_ in self.second_person for t in sent):
             return [audience]
         return [UNDETERMINED]
 
@@ -454,7 +454,7 @@ class RecommendationTagger:
             return counts.most_common(1)[0][0]
         # "uw organisatie", "je vereniging": the text addresses an organisation; the one it names most
         words = [t.lower_ for t in doc]
-        if any(w in ("uw", "je", "jouw") and nxt in _ORG_NOUNS for w, nxt in zip(words, words[1:])):
+        if any(w in self.possessives and nxt in self.organisation_nouns for w, nxt in zip(words, words[1:])):
             named = Counter(h.label for hs in by_sent.values() for h in hs if h.layer == "actor")
             if named:
                 label, n = named.most_common(1)[0]

@@ -26,16 +26,23 @@ REQUIRED_LAYERS = ("ground", "mechanism", "actor")
 
 SETTINGS = {  # key: (type, default)
     "ground_window": (int, 45),
-    "ground_basis_frames": (list, ["vanwege", "op basis van", "op grond van", "ongeacht"]),
-    "dominant_ground_share": (float, 0.75),
-    "dominant_min": (int, 3),
-    "document_context_min": (int, 0),
+    "ground_basis_frames": (list, ["vanwege", "op basis van", "op grond van", "ongeacht", "naar"]),
+    "dominant_ground_share": (float, 0.9),
+    "dominant_min": (int, 5),
+    "document_context_min": (int, 2),
     "document_context_window": (int, 8),
     "flag_window": (int, 6),
+    # confidence given to annotations of rule-only layers (setting, target_group, statistic, organisation,
+    # person): a prior, not a calibrated probability (the learned layers have calibrated ones)
+    "rule_confidence": (float, 0.9),
     # document-level evidence_type (see miner/nlp/tagging/evidence.py)
     "evidence_lead_tokens": (int, 400),
     "evidence_lead_weight": (float, 3.0),
-    "evidence_method_cues": (list, ["methode", "onderzoeksopzet", "verantwoording", "aanpak van het onderzoek"]),
+    "evidence_method_cues": (list, ["methode", "methoden", "methodiek", "methodologie", "onderzoeksmethode",
+                                    "onderzoeksmethoden", "onderzoeksopzet", "onderzoeksverantwoording",
+                                    "verantwoording", "aanpak van het onderzoek", "opzet van het onderzoek",
+                                    "onderzoeksaanpak", "werkwijze", "dataverzameling", "voor dit onderzoek",
+                                    "in dit onderzoek"]),
     "evidence_method_window": (int, 3),
     "evidence_method_weight": (float, 2.0),
     "evidence_min_tokens": (int, 1500),
@@ -47,9 +54,11 @@ RECOMMENDATION_KEYS = ("modal_words", "past_words", "frames", "predicative_words
                        "separable_advocacy", "advocacy", "advice", "imperative_frames",
                        "subject_pronouns", "question_words", "question_verbs", "exclude_phrases",
                        "clutter_imperatives", "audience_cues", "descriptive_determiners",
-                       "discourse_verbs")
+                       "discourse_verbs", "second_person", "relative_words", "indirect_question_words",
+                       "object_openers", "modal_infinitive_heads", "condition_words", "organisation_nouns",
+                       "possessives")
 STATISTIC_KEYS = ("units", "count_nouns", "number_words", "share_phrases")
-FLAG_KEYS = ("hedge_words", "hedge_phrases", "negation_words", "negation_phrases")
+FLAG_KEYS = ("hedge_words", "hedge_phrases", "negation_words", "negation_phrases", "clause_breaks")
 PERSON_KEYS = ("names", "titles")
 CONTEXT_LABELS = ("discrimination", "exclusion", "topic")
 
@@ -68,6 +77,8 @@ class CueList:
     min_hits: int = 1
     doc_types: list[str] = field(default_factory=list)  # evidence_type: crawled doc_types that are this type
     exclusive: bool = False                              # evidence_type: when kept, the only label
+    name_nl: str = ""                                    # display names (exports, map, report)
+    name_en: str = ""
 
     def get(self, key: str) -> list[str]:
         return self.lists.get(key, [])
@@ -84,9 +95,22 @@ class Taxonomy:
     flags: dict[str, list[str]]
     organisations: dict[str, list[str]]
     persons: dict[str, list[str]]
+    display: dict[str, tuple[str, str]] = field(default_factory=dict)   # "layer" / "layer.label" -> (nl, en)
 
     def labels(self, layer: str) -> list[str]:
         return [c.label for c in self.cues if c.layer == layer]
+
+    def display_name(self, layer: str, label: str | None = None, language: str = "nl") -> str:
+        """The Dutch (``nl``) or English (``en``) name of a layer or a label; the id when none is given."""
+        i = 0 if language == "nl" else 1
+        if label is None:
+            names = self.display.get(layer)
+            return names[i] if names else layer.replace("_", " ")
+        cue = self.cue(layer, label)
+        if cue is not None and (cue.name_nl if i == 0 else cue.name_en):
+            return cue.name_nl if i == 0 else cue.name_en
+        names = self.display.get(f"{layer}.{label}")
+        return names[i] if names else label.replace("_", " ")
 
     def cue(self, layer: str, label: str) -> CueList | None:
         for c in self.cues:
@@ -131,7 +155,8 @@ def _load_cached(path: str, sha: str, data: bytes) -> Taxonomy:
 
 def _validate(raw: dict, path: Path, sha: str) -> Taxonomy:
     err = _Reporter(path)
-    known = set(CUE_LAYERS) | {"settings", "recommendation", "statistic", "flags", "organisation", "person"}
+    known = set(CUE_LAYERS) | {"settings", "recommendation", "statistic", "flags", "organisation", "person",
+                                "display"}
     for key in raw:
         if key not in known:
             err(key, f"unknown section (known: {', '.join(sorted(known))})")
@@ -164,7 +189,13 @@ def _validate(raw: dict, path: Path, sha: str) -> Taxonomy:
                 err(where, f"unknown context list (known: {', '.join(CONTEXT_LABELS)})")
             table = _table(table, where, err)
             lists, min_hits, doc_types, exclusive = {}, 1, [], False
+            names = {"name_nl": "", "name_en": ""}
             for key, value in table.items():
+                if key in names:
+                    if not isinstance(value, str) or not value.strip():
+                        err(f"{where}.{key}", f"must be a non-empty string, got {value!r}")
+                    names[key] = value.strip()
+                    continue
                 if key == "min_hits" and layer == "evidence_type":
                     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                         err(f"{where}.min_hits", f"must be an integer of 1 or more, got {value!r}")
@@ -185,7 +216,8 @@ def _validate(raw: dict, path: Path, sha: str) -> Taxonomy:
                                               "weak_infixes", "group_words",
                                               "weak_phrases", "strong_words", "strong_stems", "strong_phrases")):
                 err(where, "has no cues (give words, stems, infixes or phrases)")
-            cues.append(CueList(layer, label, _normalise(lists), min_hits, doc_types, exclusive))
+            cues.append(CueList(layer, label, _normalise(lists), min_hits, doc_types, exclusive,
+                                names["name_nl"], names["name_en"]))
 
     def keyed_lists(section: str, keys: tuple[str, ...]) -> dict[str, list[str]]:
         table = _table(raw.get(section, {}), section, err)
@@ -210,7 +242,12 @@ def _validate(raw: dict, path: Path, sha: str) -> Taxonomy:
         if key not in PERSON_KEYS:
             err(f"person.{key}", f"unknown key (known: {', '.join(PERSON_KEYS)})")
     persons = {k: _strings(person_table.get(k, []), f"person.{k}", err) for k in PERSON_KEYS}
-    return Taxonomy(path, sha, settings, cues, recommendation, statistic, flags, organisations, persons)
+    display = {}
+    for key, value in _table(raw.get("display", {}), "display", err).items():
+        if not isinstance(value, list) or len(value) != 2 or not all(isinstance(v, str) and v.strip() for v in value):
+            err(f"display.{key}", f'must be ["Dutch name", "English name"], got {value!r}')
+        display[key] = (value[0].strip(), value[1].strip())
+    return Taxonomy(path, sha, settings, cues, recommendation, statistic, flags, organisations, persons, display)
 
 
 def _normalise(lists: dict[str, list[str]]) -> dict[str, list[str]]:

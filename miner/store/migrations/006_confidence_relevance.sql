@@ -23,3 +23,7 @@ FROM documents;
 CREATE VIEW effective_annotations AS
 SELECT a.*, 'model' AS origin, NULL AS reviewer
 FROM annotations a;
+
+-- A document the tagger could not tag is recorded with the reason (and not retried until its
+-- text, the taxonomy or the model changes); the others go on.
+ALTER TABLE tagging_state ADD COLUMN error TEXT;

@@ -1,0 +1,124 @@
+"""The ``miner_learned`` spaCy component: the learned models decide ground, mechanism and
+recommendation; the rule annotations before it become evidence (cue words) or go.
+
+For every sentence unit and label the calibrated probability is compared with the layer's
+threshold. A predicted label keeps the rule annotations of that label in the sentence (their
+cue words are the evidence span) with the probability as ``confidence``; a predicted label
+without a rule cue becomes an annotation over the whole sentence (source
+``miner_learned:model``); rule annotations the model does not predict are removed. A new
+recommendation gets its actor from the rule layer's actor finder. Rule-only layers (setting,
+target_group, statistic, organisation, person) keep their annotations with the taxonomy's
+``rule_confidence``. The document's relevance lands in ``doc._.miner_relevance``.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from miner.nlp.learned.features import unit_features
+from miner.nlp.learned.model import SCORED, ModelError, TaggerModel, chunk_rows
+from miner.nlp.tagging.annotation import Annotation
+
+DEFAULT_NAME = "miner_tagger"
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, mtime: float) -> TaggerModel:
+    return TaggerModel.load(path)
+
+
+def load_model(path: str | Path) -> TaggerModel:
+    path = Path(path)
+    try:
+        mtime = (path / "model.json").stat().st_mtime
+    except OSError:
+        raise ModelError(f"{path}: no tagger model here (train one with `miner tag train`)") from None
+    return _load(str(path.resolve()), mtime)
+
+
+class LearnedTagger:
+    def __init__(self, nlp, taxonomy, model: TaggerModel, thresholds: dict[str, float], relevance_threshold: float):
+        from miner.nlp.tagging.recommendations import RecommendationTagger
+        self.model = model
+        self.thresholds = {layer: float(thresholds.get(layer) or model.thresholds.get(layer, 0.5)) for layer in SCORED}
+        self.relevance_threshold = relevance_threshold
+        self.rule_confidence = float(taxonomy.settings.get("rule_confidence", 0.9))
+        self.recommendations = RecommendationTagger(taxonomy)
+        self._cols = {layer: model.layer_columns(layer) for layer in SCORED}
+
+    def __call__(self, doc: Doc) -> Doc:
+        units = doc._.miner_sents or []
+        anns = doc._.miner_annotations or []
+        if not units:
+            doc._.miner_relevance = 0.0
+            return doc
+        feats = unit_features(doc, units)
+        probs = self.model.predict(feats)
+        kept: list[Annotation] = []
+        rule = {}
+        for a in anns:
+            if a.layer in SCORED:
+                rule.setdefault((a.sent, a.layer, a.label), []).append(a)
+            else:
+                if a.confidence is None:
+                    a.confidence = self.rule_confidence
+                kept.append(a)
+        actor_hits = None
+        for layer in SCORED:
+            threshold = self.thresholds[layer]
+            for j in self._cols[layer]:
+                label = self.model.labels[j][1]
+                col = probs[:, j]
+                for i in np.flatnonzero(col >= threshold):
+                    conf = float(round(col[i], 4))
+                    found = rule.get((int(i), layer, label))
+                    if found:
+                        for a in found:
+                            a.confidence = conf
+                            a.source = f"{a.source}|miner_learned"
+                            kept.append(a)
+                        continue
+                    s, e = units[i]
+                    ann = Annotation(layer, label, s, e, int(i), "miner_learned:model", confidence=conf)
+                    if layer == "recommendation":
+                        if actor_hits is None:
+                            from miner.nlp.tagging.layers import hits_by_sentence
+                            by_sent = hits_by_sentence(doc)
+                            actor_hits = {k: [h for h in v if h.layer == "actor"] for k, v in by_sent.items()}
+                            audience = self.recommendations.audience(doc, by_sent)
+                        trig = self.recommendations.trigger(doc, units[i])
+                        kind = trig[2] if trig else "model"
+                        ann.actor = self.recommendations.actor(doc, units[i], (trig or (s, s + 1))[:2], kind,
+                                                               actor_hits.get(int(i), []), audience)
+                    kept.append(ann)
+        kept.sort(key=lambda a: (a.start, a.layer, a.label))
+        doc._.miner_annotations = kept
+        # relevance over chunks of about 25 sentences
+        chunks = chunk_rows(len(units))
+        cfeats = [[x for f in feats[a:b] for x in f if x.startswith(("w:", "l:"))] for a, b in chunks]
+        doc._.miner_relevance = self.model.relevance_score(cfeats, [probs[a:b] for a, b in chunks])
+        return doc
+
+
+@Language.factory("miner_learned", default_config={"taxonomy": "", "model": "", "thresholds": {},
+                                                   "relevance_threshold": 0.5})
+def make_learned(nlp, name, taxonomy: str, model: str, thresholds: dict, relevance_threshold: float):
+    from miner.nlp.tagging.flags import FlagTagger
+    from miner.nlp.tagging.taxonomy import load as load_taxonomy
+    tax = load_taxonomy(taxonomy or None)
+    tagger = LearnedTagger(nlp, tax, load_model(model), thresholds, relevance_threshold)
+    flags = FlagTagger(tax)
+
+    def step(doc):
+        tagger(doc)
+        # the sentence-level annotations the model added get their hedge / negation flags too
+        everything = doc._.miner_annotations
+        doc._.miner_annotations = [a for a in everything if a.source == "miner_learned:model"]
+        flags(doc)
+        doc._.miner_annotations = everything
+        return doc
+    return step

@@ -1,0 +1,70 @@
+"""Gold passages (``../shared/train/*.jsonl``, ``../shared/eval/dev_gold.jsonl`` format) turned into
+training rows: the passage is tagged by the rule pipeline, each gold sentence becomes a token
+range, and its features and labels are collected."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from miner.nlp.learned.features import unit_features
+
+
+@dataclass
+class Passage:
+    id: str
+    group: str                      # file the passage came from (cross-validation keeps a passage whole)
+    text: str
+    spans: list[tuple[int, int]]    # gold sentence character spans
+    labels: list[dict]              # per sentence: ground, mechanism, recommendation, actor
+    features: list[list[str]] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    weight: float = 1.0
+
+
+def read_passages(paths: list[Path]) -> list[Passage]:
+    out = []
+    for path in paths:
+        for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            d = json.loads(line)
+            sents = d.get("sentences") or []
+            out.append(Passage(
+                id=str(d.get("id", f"{Path(path).stem}:{n}")), group=Path(path).stem, text=d["text"],
+                spans=[(int(s["start"]), int(s["end"])) for s in sents],
+                labels=[{"ground": list(s.get("ground") or []), "mechanism": list(s.get("mechanism") or []),
+                         "recommendation": bool(s.get("recommendation")), "actor": list(s.get("actor") or [])}
+                        for s in sents],
+                weight=float(d.get("weight", 1.0))))
+    return out
+
+
+def data_hash(paths: list[Path]) -> dict[str, str]:
+    return {Path(p).name: hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in paths}
+
+
+def token_units(doc, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Token ranges of character spans (expanded to whole tokens; empty when no token falls inside)."""
+    units = []
+    for s, e in spans:
+        span = doc.char_span(s, e, alignment_mode="expand")
+        if span is None:
+            units.append((0, 0))
+        else:
+            units.append((span.start, span.end))
+    return units
+
+
+def featurize(nlp, passages: list[Passage], batch_size: int = 16, progress=None) -> None:
+    """Tag every passage with the rule pipeline (no learned component) and fill features/texts."""
+    from miner.nlp.tagging.pipeline import disabled
+    skip = disabled(nlp) + [n for n in nlp.pipe_names if n == "miner_learned"]
+    with nlp.select_pipes(disable=skip):
+        for p, doc in zip(passages, nlp.pipe((p.text for p in passages), batch_size=batch_size)):
+            units = token_units(doc, p.spans)
+            p.features = unit_features(doc, units)
+            p.texts = [p.text[s:e] for s, e in p.spans]
+            if progress is not None:
+                progress(p)

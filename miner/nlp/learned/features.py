@@ -1,0 +1,122 @@
+"""Feature strings for a sentence of a tagged Doc.
+
+The rule components have run before (``doc._.miner_hits``, ``doc._.miner_annotations``),
+so every cue the taxonomy knows is visible to the model, strong or weak, fired or not.
+A sentence is described by
+- its words and lemmas (unigrams, lemma bigrams), numbers folded to one symbol;
+- its shape (question, heading, opening part of speech, imperative mood, modal verbs);
+- the taxonomy cues and rule decisions inside it;
+- the cues and decisions of the sentence before and after it (``P:``/``N:``);
+- the cues of the passage around it (``D:``, ``window`` sentences either side) so a
+  ground the passage makes clear reaches a sentence that does not name it.
+Character n-grams of the sentence text are added by the model's second vectorizer.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from spacy.tokens import Doc
+
+WINDOW = 6  # sentences either side that make up the local passage
+
+
+def _num(word: str) -> str:
+    return "<num>" if any(c.isdigit() for c in word) else word
+
+
+def sentence_cues(doc: Doc, n_units: int) -> list[list[str]]:
+    """Per sentence unit: cue and rule-decision symbols (no words)."""
+    out: list[list[str]] = [[] for _ in range(n_units)]
+    sent_of = doc._.miner_sent_of or []
+    for h in doc._.miner_hits or []:
+        i = sent_of[h.start]
+        out[i].append(f"H:{h.layer}:{h.label}:{h.kind}")
+        out[i].append(f"H:{h.layer}:{h.kind}")
+    for a in doc._.miner_annotations or []:
+        if a.layer in ("ground", "mechanism", "recommendation", "setting", "target_group", "statistic"):
+            out[a.sent].append(f"R:{a.layer}:{a.label}")
+            out[a.sent].append(f"R:{a.layer}")
+            if a.layer == "recommendation":
+                out[a.sent].append("R:rec:" + a.source.split(":", 1)[-1].split("(")[0][:24])
+    return [sorted(set(c)) for c in out]
+
+
+def unit_features(doc: Doc, units: list[tuple[int, int]], cues: list[list[str]] | None = None) -> list[list[str]]:
+    """Feature strings for each token range in ``units`` (the Doc's sentence units or gold spans).
+
+    ``cues``, when given, are per-unit cue lists computed over the same units (see ``sentence_cues``);
+    otherwise they are taken from the doc's own sentence units and mapped by token position."""
+    n = len(units)
+    if cues is None:
+        own = sentence_cues(doc, len(doc._.miner_sents or []))
+        sent_of = doc._.miner_sent_of or []
+        cues = []
+        for a, b in units:
+            seen = {sent_of[t] for t in range(a, b)} if b > a else set()
+            merged = set()
+            for s in seen:
+                merged.update(own[s])
+            cues.append(sorted(merged))
+    # passage context: cue symbols counted over a window of sentences (running window)
+    feats: list[list[str]] = []
+    window_counts: Counter = Counter()
+    lo = hi = 0  # current window [lo, hi)
+    for i, (a, b) in enumerate(units):
+        new_lo, new_hi = max(0, i - WINDOW), min(n, i + WINDOW + 1)
+        while hi < new_hi:
+            window_counts.update(c for c in cues[hi] if not c.startswith("R:rec:"))
+            hi += 1
+        while lo < new_lo:
+            window_counts.subtract(c for c in cues[lo] if not c.startswith("R:rec:"))
+            lo += 1
+        f = _words(doc, a, b)
+        f.extend(cues[i])
+        if i > 0:
+            f.extend("P:" + c for c in cues[i - 1] if c.startswith(("R:", "H:context")))
+        if i + 1 < n:
+            f.extend("N:" + c for c in cues[i + 1] if c.startswith(("R:", "H:context")))
+        own = Counter(c for c in cues[i] if not c.startswith("R:rec:"))
+        for c, k in window_counts.items():
+            k -= own.get(c, 0)
+            if k > 0 and not c.startswith(("H:actor", "H:evidence_type")):
+                f.append("D:" + c)
+                if k >= 3:
+                    f.append("D3:" + c)
+        feats.append(f)
+    return feats
+
+
+_MODAL_LEMMAS = {"moeten", "zullen", "kunnen", "mogen", "dienen", "hoeven", "willen"}
+
+
+def _words(doc: Doc, a: int, b: int) -> list[str]:
+    toks = [t for t in doc[a:b] if not t.is_space]
+    f: list[str] = []
+    if not toks:
+        return ["EMPTY"]
+    lemmas = []
+    for t in toks:
+        if t.is_punct:
+            continue
+        low = _num(t.lower_)
+        lem = _num(t.lemma_.lower()) if t.lemma_ else low
+        f.append("w:" + low)
+        if lem != low:
+            f.append("l:" + lem)
+        lemmas.append(lem)
+        if t.pos_ in ("AUX", "VERB") and lem in _MODAL_LEMMAS:
+            f.append("modal:" + lem)
+    f.extend("b:" + x + "_" + y for x, y in zip(lemmas, lemmas[1:]))
+    first = next((t for t in toks if not t.is_punct and not t.like_num), toks[0])
+    f.append("first_pos:" + first.pos_)
+    f.append("first:" + _num(first.lower_))
+    if "Imp" in first.morph.get("Mood") or (first.pos_ == "VERB" and first.i == toks[0].i):
+        f.append("shape:imperative_start")
+    last = toks[-1].text
+    if last == "?":
+        f.append("shape:question")
+    elif last not in (".", "!", ":", ";", "…", ")", '"', "”"):
+        f.append("shape:no_final_punct")
+    n = len(lemmas)
+    f.append("len:" + ("1-3" if n <= 3 else "4-8" if n <= 8 else "9-20" if n <= 20 else "21+"))
+    return f

@@ -1,0 +1,243 @@
+"""``miner tag train``: fit the learned tagger on labelled passages, reproducibly.
+
+1. every passage is tagged by the rule pipeline and each gold sentence featurized
+   (``data.featurize``);
+2. level 1 (logistic regression per label) is cross-validated by passage (GroupKFold);
+   its out-of-fold probabilities train level 2 (gradient-boosted trees per label);
+3. level 2 is cross-validated the same way; its out-of-fold probabilities fit the
+   calibration (isotonic, per layer) and the per-layer thresholds (best F1);
+4. document relevance: a logistic regression over each passage's lemma bag and the
+   summary of its calibrated sentence probabilities (label: the passage has a ground
+   or mechanism), scored out-of-fold too;
+5. everything is refitted on all data and saved with the seed, data hashes, settings
+   and the cross-validated scores (``model.json``).
+"""
+from __future__ import annotations
+
+import platform
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+from miner.nlp.learned.data import Passage, data_hash, featurize, read_passages
+from miner.nlp.learned.model import (SCORED, TaggerModel, _Trees, chunk_rows, doc_hasher, hasher,
+                                     level2_features, relevance_aggregate)
+
+SETTINGS = {"seed": 0, "folds": 5, "l1_C": 1.0, "l1_class_weight": "balanced",
+            "l2_max_iter": 120, "l2_learning_rate": 0.08, "l2_max_leaf_nodes": 15, "l2_min_samples_leaf": 20,
+            "l2_l2_regularization": 1.0, "relevance_C": 1.0, "relevance_top_share": 0.1}
+
+
+def label_space(passages: list[Passage], taxonomy) -> list[tuple[str, str]]:
+    """Every ground and mechanism of the taxonomy (in its order), then recommendation."""
+    labels = [("ground", g) for g in taxonomy.labels("ground")] + \
+             [("mechanism", m) for m in taxonomy.labels("mechanism")]
+    known = set(labels)
+    for p in passages:  # labels in the data the taxonomy lacks are a data error
+        for lab in p.labels:
+            for layer in ("ground", "mechanism"):
+                for x in lab[layer]:
+                    if (layer, x) not in known:
+                        raise ValueError(f"passage {p.id}: label {layer}:{x} is not in the taxonomy")
+    return labels + [("recommendation", "recommendation")]
+
+
+def matrices(passages: list[Passage], labels):
+    feats, Y, groups, spans, weights = [], [], [], [], []
+    for p in passages:
+        spans.append((len(feats), len(p.features)))
+        for f, lab in zip(p.features, p.labels):
+            feats.append(f)
+            Y.append([lab["recommendation"] if layer == "recommendation" else (label in lab[layer])
+                      for layer, label in labels])
+            groups.append(p.id)
+            weights.append(p.weight)
+    return feats, np.array(Y, dtype=bool).reshape(len(feats), len(labels)), np.array(groups), spans, \
+        np.array(weights, dtype=float)
+
+
+def _fit_l1(X, Y, w, s):
+    from sklearn.linear_model import LogisticRegression
+    coefs, intercepts = [], []
+    for j in range(Y.shape[1]):
+        y = Y[:, j]
+        if y.all() or not y.any():
+            coefs.append(np.zeros(X.shape[1]))
+            intercepts.append(8.0 if y.all() else -8.0)
+            continue
+        m = LogisticRegression(C=s["l1_C"], solver="liblinear", class_weight=s["l1_class_weight"],
+                               random_state=s["seed"])
+        m.fit(X, y, sample_weight=w)
+        coefs.append(m.coef_[0])
+        intercepts.append(m.intercept_[0])
+    coef = sparse.csr_matrix(np.vstack(coefs))
+    coef.eliminate_zeros()
+    return coef, np.array(intercepts)
+
+
+def _p1(X, coef, intercept):
+    z = np.asarray((X @ coef.T).todense()) + intercept
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _fit_l2(Z, Y, w, s):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    models = []
+    for j in range(Y.shape[1]):
+        m = HistGradientBoostingClassifier(
+            max_iter=s["l2_max_iter"], learning_rate=s["l2_learning_rate"], max_leaf_nodes=s["l2_max_leaf_nodes"],
+            min_samples_leaf=s["l2_min_samples_leaf"], l2_regularization=s["l2_l2_regularization"],
+            early_stopping=False, random_state=s["seed"])
+        y = Y[:, j].copy()
+        if y.all() or not y.any():
+            y[0] = not y[0]  # a constant label still gets a (near-constant) model
+        m.fit(Z, y, sample_weight=w)
+        models.append(m)
+    return _Trees.from_sklearn(models)
+
+
+def _subset_spans(spans, rows_mask):
+    """Passage spans re-indexed for the rows kept by a boolean mask (passages are kept whole)."""
+    out, pos = [], 0
+    for start, n in spans:
+        if n and rows_mask[start]:
+            out.append((pos, n))
+            pos += n
+    return out
+
+
+def prf(Y: np.ndarray, P: np.ndarray) -> dict:
+    tp = int((P & Y).sum()); fp = int((P & ~Y).sum()); fn = int((~P & Y).sum())
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r) if p + r else 0.0, 4),
+            "tp": tp, "fp": fp, "fn": fn}
+
+
+def _isotonic(scores: np.ndarray, truth: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.isotonic import IsotonicRegression
+    iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(scores, truth)
+    x = np.asarray(iso.X_thresholds_, dtype=float)
+    y = np.asarray(iso.y_thresholds_, dtype=float)
+    if len(x) < 2:
+        x, y = np.array([0.0, 1.0]), np.array([0.0, 1.0])
+    return x, y
+
+
+def _best_threshold(Y, P) -> float:
+    best = max(((prf(Y, P >= t)["f1"], -abs(t - 0.5), t) for t in np.round(np.arange(0.1, 0.91, 0.025), 3)))
+    return float(best[2])
+
+
+def calibration_table(Y: np.ndarray, P: np.ndarray, bands=(0.0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0001)) -> list:
+    """Predicted confidence band -> observed precision (share of predictions in the band that are right)."""
+    rows = []
+    for lo, hi in zip(bands, bands[1:]):
+        m = (P >= lo) & (P < hi)
+        n = int(m.sum())
+        rows.append({"band": f"{lo:.1f}-{min(hi, 1.0):.1f}", "n": n,
+                     "precision": round(float(Y[m].mean()), 4) if n else None})
+    return rows
+
+
+def relevance_rows(passages: list[Passage], probs: np.ndarray, spans, labels):
+    feats, aggs, ys = [], [], []
+    for p, (start, n) in zip(passages, spans):
+        feats.append([x for f in p.features for x in f if x.startswith(("w:", "l:"))])
+        aggs.append(relevance_aggregate(probs[start:start + n], labels))
+        ys.append(any(lab["ground"] or lab["mechanism"] for lab in p.labels))
+    return feats, np.array(aggs), np.array(ys, dtype=bool)
+
+
+def train(nlp, taxonomy, train_paths: list[Path], extra: list[Passage] | None = None, settings: dict | None = None,
+          log=print) -> tuple[TaggerModel, dict]:
+    from sklearn.model_selection import GroupKFold
+    from sklearn.linear_model import LogisticRegression
+
+    s = dict(SETTINGS, **(settings or {}))
+    t0 = time.time()
+    np.random.seed(s["seed"])
+    passages = read_passages(train_paths) + list(extra or [])
+    if not passages:
+        raise ValueError("no training passages")
+    log(f"tag train: {len(passages)} passages, {sum(len(p.labels) for p in passages)} sentences; featurizing …")
+    done = [0]
+
+    def tick(_):
+        done[0] += 1
+        if done[0] % 50 == 0 or done[0] == len(passages):
+            log(f"  featurized {done[0]}/{len(passages)} passages")
+    featurize(nlp, passages, progress=tick)
+    labels = label_space(passages, taxonomy)
+    feats, Y, groups, spans, w = matrices(passages, labels)
+    X = hasher().transform(feats).tocsr()
+    folds = list(GroupKFold(n_splits=min(s["folds"], len(passages))).split(X, groups=groups))
+
+    log(f"tag train: level 1 ({len(labels)} labels, {s['folds']}-fold) …")
+    oof1 = np.zeros(Y.shape)
+    for k, (a, b) in enumerate(folds, 1):
+        coef, icpt = _fit_l1(X[a], Y[a], w[a], s)
+        oof1[b] = _p1(X[b], coef, icpt)
+        log(f"  level 1 fold {k}/{len(folds)}")
+    Z = level2_features(oof1, feats, labels, spans)
+
+    log("tag train: level 2 …")
+    oof2 = np.zeros(Y.shape)
+    for k, (a, b) in enumerate(folds, 1):
+        ma = np.zeros(len(feats), bool); ma[a] = True
+        trees = _fit_l2(Z[a], Y[a], w[a], s)
+        oof2[b] = trees.predict(Z[b])
+        log(f"  level 2 fold {k}/{len(folds)}")
+
+    calibration, thresholds, report = {}, {}, {"layers": {}, "labels": {}, "calibration": {}}
+    cal = np.zeros_like(oof2)
+    for layer in SCORED:
+        cols = [j for j, (l, _) in enumerate(labels) if l == layer]
+        x, y = _isotonic(oof2[:, cols].ravel(), Y[:, cols].ravel().astype(float))
+        calibration[layer] = (x, y)
+        cal[:, cols] = np.interp(oof2[:, cols], x, y)
+        thresholds[layer] = _best_threshold(Y[:, cols], cal[:, cols])
+        report["layers"][layer] = dict(prf(Y[:, cols], cal[:, cols] >= thresholds[layer]),
+                                       threshold=thresholds[layer],
+                                       level1=prf(Y[:, cols], oof1[:, cols] >= 0.5)["f1"])
+        report["calibration"][layer] = calibration_table(Y[:, cols].ravel(), cal[:, cols].ravel())
+        for j in cols:
+            report["labels"][f"{layer}:{labels[j][1]}"] = prf(Y[:, j], cal[:, j] >= thresholds[layer])
+
+    log("tag train: document relevance …")
+    rfeats, raggs, ry = relevance_rows(passages, cal, spans, labels)
+    RX = doc_hasher().transform(rfeats).tocsr()
+    rgroups = np.array([p.id for p in passages])
+    roof = np.zeros(len(passages))
+    rfolds = list(GroupKFold(n_splits=min(s["folds"], len(passages))).split(RX, groups=rgroups))
+
+    def fit_rel(idx):
+        m = LogisticRegression(C=s["relevance_C"], solver="liblinear", random_state=s["seed"])
+        m.fit(sparse.hstack([RX[idx], sparse.csr_matrix(raggs[idx])]).tocsr(), ry[idx])
+        return m
+    if ry.all() or not ry.any():
+        raise ValueError("relevance needs passages with and without grounds/mechanisms")
+    for a, b in rfolds:
+        roof[b] = fit_rel(a).predict_proba(sparse.hstack([RX[b], sparse.csr_matrix(raggs[b])]).tocsr())[:, 1]
+    report["relevance"] = dict(prf(ry, roof >= 0.5), n=len(ry), relevant=int(ry.sum()))
+    rel_model = fit_rel(np.arange(len(passages)))
+    rc = rel_model.coef_[0]
+    relevance = {"coef": sparse.csr_matrix(rc[:RX.shape[1]].reshape(1, -1)), "agg_coef": rc[RX.shape[1]:],
+                 "intercept": float(rel_model.intercept_[0]), "threshold": 0.5,
+                 "top_share": s["relevance_top_share"]}
+    relevance["coef"].eliminate_zeros()
+
+    log("tag train: final fit on all data …")
+    coef, icpt = _fit_l1(X, Y, w, s)
+    trees = _fit_l2(Z, Y, w, s)  # level 2 learns from out-of-fold level-1 probabilities (stacking)
+    meta = {"name": "miner_tagger", "version": datetime.now(timezone.utc).strftime("%Y%m%d"),
+            "trained_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+            "settings": s, "data": data_hash(train_paths), "extra_passages": len(extra or []),
+            "n_passages": len(passages), "n_sentences": len(feats), "taxonomy_sha256": taxonomy.sha256,
+            "python": platform.python_version(), "seconds": round(time.time() - t0, 1),
+            "cross_validation": report}
+    model = TaggerModel(labels, coef, icpt, trees, calibration, thresholds, relevance, meta)
+    return model, report
