@@ -57,11 +57,13 @@ def blank_nlp(blank_dir, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def real_nlp(tmp_path_factory):
-    """The configured pipeline as the product loads it (models/nl_miner or nl_core_news_sm)."""
+    """The configured Dutch pipeline (models/nl_miner or nl_core_news_sm) with the rule layer alone:
+    the rule tests pin what the rules do (cue words, actors); the learned decision has its own tests."""
     from miner import config
     from miner.nlp.loader import PipelineUnavailable
     from miner.nlp.tagging.pipeline import build
-    cfg = config.from_dict({"store": {"models_dir": str(ROOT / "models")}}, tmp_path_factory.mktemp("cfg"))
+    cfg = config.from_dict({"store": {"models_dir": str(ROOT / "models")}, "nlp": {"tagger_model": "rules"}},
+                           tmp_path_factory.mktemp("cfg"))
     try:
         return build(cfg)
     except PipelineUnavailable as exc:
