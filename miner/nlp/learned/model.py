@@ -149,8 +149,10 @@ class _Trees:
             baselines.append(float(np.ravel(model._baseline_prediction)[0]))
         return cls(np.array(baselines), tables)
 
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        """Probabilities, rows x labels."""
+    def predict(self, X: np.ndarray, block: int = 256) -> np.ndarray:
+        """Probabilities, rows x labels (rows in blocks, so memory stays at block x trees)."""
+        if X.shape[0] > block:
+            return np.vstack([self.predict(X[i:i + block], block) for i in range(0, X.shape[0], block)])
         n = X.shape[0]
         node = np.broadcast_to(self._roots, (n, len(self._roots))).copy()
         rows = np.arange(n)[:, None]
