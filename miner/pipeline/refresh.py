@@ -113,7 +113,8 @@ def refresh(cfg, *, only: list[str] | None = None, since: str | None = None, lim
         bars = [tqdm(desc=s.name, unit="item", position=i, disable=not progress, leave=False)
                 for i, s in enumerate(chosen)]
         threads = [threading.Thread(target=_run_source, name=f"crawl-{s.name}",
-                                    args=(cfg, s, fetcher, summary, since, limit, bar, all_sources))
+                                    args=(cfg, s, fetcher, summary, since, limit, bar, all_sources),
+                                    daemon=True)   # Ctrl-C/SIGTERM must not wait for a slow host
                    for s, summary, bar in zip(chosen, report.sources, bars)]
         for t in threads:
             t.start()
@@ -131,10 +132,10 @@ def refresh(cfg, *, only: list[str] | None = None, since: str | None = None, lim
         fetcher.close()
         report.extraction = extract_pending(cfg, conn, progress=progress, label="extract")
         for name, spec in stages_mod.POST_EXTRACTION_STAGES:
-            try:
-                report.stages[name] = stages_mod.resolve(spec)(cfg, conn, progress=progress) or {}
-            except Exception as exc:   # a later stage's failure is reported, the crawl is kept
-                report.stage_errors[name] = f"{type(exc).__name__}: {exc}"
+            # a later stage's failure is reported, the crawl is kept
+            report.stages[name], error = stages_mod.run_stage(name, spec, cfg, conn, progress=progress)
+            if error:
+                report.stage_errors[name] = error
         report.seconds = time.monotonic() - t0
         runs.finish(conn, run_id, "ok" if report.ok else "failed", report.as_dict())
         return report
