@@ -118,3 +118,37 @@ def test_serve_binds_loopback_with_facets_search_and_canned_queries(server, work
 def test_serve_without_database_is_one_line(workdir):
     r = dbfixture.run_cli("serve", "--port", str(_free_port()))
     assert r.exit_code == 2 and "no database" in r.stderr
+
+
+def _listening_pids_gone(port: int, timeout: float = 15.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not _listening_addresses(port):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="needs Linux /proc")
+def test_sigterm_stops_datasette_too_and_a_huge_blob_is_refused(server):
+    """SIGTERM to `miner serve` reaches Datasette and is waited for: nothing keeps the port;
+    one GET asking for a 300 MB blob is refused by SQLite's length limit, not built."""
+    import signal
+    port, proc = server
+    q = urllib.parse.quote
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        _get(port, "/miner.json?sql=" + q("select zeroblob(300000000) as b") + "&_shape=array")
+    assert "too big" in refused.value.read().decode("utf-8", "replace")
+    # an ordinary blob still comes back
+    rows = json.loads(_get(port, "/miner.json?sql=" + q("select length(zeroblob(1000)) as n") + "&_shape=array")[1])
+    assert rows == [{"n": 1000}]
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=20) is not None
+    assert _listening_pids_gone(port), "a process still listens on the port after SIGTERM"
+
+
+def test_any_non_loopback_address_is_warned_about():
+    from miner.cli.query_cmds import _is_loopback
+    assert _is_loopback("127.0.0.1") and _is_loopback("::1") and _is_loopback("localhost")
+    for host in ("0.0.0.0", "::", "192.168.1.20", "10.0.0.5", "example.org", "[::]"):
+        assert not _is_loopback(host), host

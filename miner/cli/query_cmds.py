@@ -176,17 +176,27 @@ def serve(host, port, cfg):
     except StoreError as exc:
         raise UserError(str(exc)) from None
     if not _is_loopback(host):
-        echo_err(f"warning: serving on {host}: anyone who can reach this address can read the whole store")
+        echo_err(f"warning: serving on {host}, which is not loopback: anyone who can reach this address "
+                 f"can read the whole store (use 127.0.0.1 unless you mean to share it)")
     echo_err(f"serving {cfg.database} read-only at http://{host}:{port}/ (Ctrl-C stops)")
-    status = serve_mod.run(Path(cfg.database), Path(cfg["store"]["outputs_dir"]) / "datasette", host, port)
-    if status not in (0, -15, -2):
+    ex = cfg["export"]
+    try:
+        status = serve_mod.run(Path(cfg.database), Path(cfg["store"]["outputs_dir"]) / "datasette", host, port,
+                               max_returned_rows=ex["serve_max_returned_rows"],
+                               sql_time_limit_ms=ex["serve_sql_time_limit_ms"], max_cell_kb=ex["serve_max_cell_kb"])
+    except KeyboardInterrupt:
+        echo_err("stopped")
+        return
+    if status not in (0, -15, -2, 130, 143):
         raise UserError(f"datasette stopped with status {status}")
 
 
 def _is_loopback(host: str) -> bool:
-    if host == "localhost":
+    """Only 127.0.0.0/8, ::1 and localhost are private to this machine; 0.0.0.0, ::, a LAN
+    address or a host name all get the warning."""
+    if host.strip().lower() == "localhost":
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False

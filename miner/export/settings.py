@@ -20,8 +20,8 @@ SCHEMA = {
                                      check=lambda v: None if v > 0 else "must be greater than 0"),
     "serve_sql_time_limit_ms": Field(int, 5000, "Datasette: time limit of one SQL query.",
                                      check=lambda v: None if v > 0 else "must be greater than 0"),
-    "serve_max_cell_kb": Field(int, 1024, "Datasette: longest text or blob value it returns; longer ones "
-                               "are cut (a `zeroblob(300000000)` GET cannot fill the memory).",
+    "serve_max_cell_kb": Field(int, 16384, "Datasette: longest text or blob value SQLite may build or "
+                               "return; longer ones are refused (a `zeroblob(300000000)` GET cannot fill the memory).",
                                check=lambda v: None if v > 0 else "must be greater than 0"),
     "search_limit": Field(int, 20, "Default number of hits `miner search` shows.",
                           check=lambda v: None if v > 0 else "must be greater than 0"),
