@@ -362,3 +362,18 @@ def test_a_failing_stage_fails_the_refresh(tmp_path, monkeypatch):
     conn = sqlite3.connect(tmp_path / "d" / "m.sqlite")
     assert conn.execute("SELECT status FROM runs ORDER BY id DESC").fetchone()[0] == "failed"
     conn.close()
+
+
+def test_bidi_override_in_a_title_does_not_reach_the_exports(workdir):
+    db = _db(workdir)
+    dbfixture.build(db, with_gaps=True)
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE documents SET title = 'Rapport\u202eFDP.exe' WHERE id = (SELECT MIN(document_id) "
+                 "FROM annotations)")
+    conn.commit()
+    conn.close()
+    for kind, name in (("ris", "c.ris"), ("report", "r.html"), ("eppi", "e.json")):
+        r = miner(workdir, "export", kind, "-o", name)
+        assert r.returncode == 0, r.stderr
+        text = (workdir / name).read_text(encoding="utf-8")
+        assert "\u202e" not in text and "RapportFDP.exe" in text, kind
