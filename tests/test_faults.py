@@ -317,6 +317,7 @@ def test_sigkill_refresh_at_ten_random_moments(tmp_path, blank_pipeline):
     from fixture_server import FixtureServer
 
     def config_for(folder: Path, server) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
         config = crawl_corpus.write_config(folder / "config.toml", server, folder / "data", workers=2)
         with open(config, "a", encoding="utf-8") as f:
             f.write(f'\n[nlp]\npipeline = "{blank_pipeline}"\n')

@@ -105,6 +105,10 @@ def test_serve_binds_loopback_with_facets_search_and_canned_queries(server, work
     status, csv_text = _get(port, "/miner/recommendations.csv?actor=gemeente")
     assert status == 200 and csv_text.splitlines()[0].startswith("annotation_id,actor,sentence")
 
+    # CSV cells that a spreadsheet would run are neutralised, as in `miner query` and the tidy export.
+    status, csv_text = _get(port, "/miner.csv?sql=" + q("select '=HYPERLINK(1)' as a, '@x' as b, 'gewoon' as c"))
+    assert csv_text.splitlines()[1] == "'=HYPERLINK(1),'@x,gewoon"
+
     # Read-only: SQL that writes is refused and nothing changes.
     try:
         _get(port, "/miner.json?sql=" + q("DELETE FROM documents"))

@@ -158,8 +158,10 @@ def search(terms, target, limit, as_json, cfg):
 @click.command()
 @click.option("--host", default=None, help="Address to bind [export.serve_host, default 127.0.0.1].")
 @click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port [export.serve_port].")
+@click.option("--keep-formulas", is_flag=True,
+              help="CSV downloads: leave cells starting with = + - @ as they are (default: a leading ').")
 @config_option
-def serve(host, port, cfg):
+def serve(host, port, keep_formulas, cfg):
     """Browse the store in Datasette (read-only): facets, full-text search, canned queries, CSV/JSON."""
     from miner.export import serve as serve_mod
     host = host or cfg["export"]["serve_host"]
@@ -183,7 +185,8 @@ def serve(host, port, cfg):
     try:
         status = serve_mod.run(Path(cfg.database), Path(cfg["store"]["outputs_dir"]) / "datasette", host, port,
                                max_returned_rows=ex["serve_max_returned_rows"],
-                               sql_time_limit_ms=ex["serve_sql_time_limit_ms"], max_cell_kb=ex["serve_max_cell_kb"])
+                               sql_time_limit_ms=ex["serve_sql_time_limit_ms"], max_cell_kb=ex["serve_max_cell_kb"],
+                               keep_formulas=keep_formulas)
     except KeyboardInterrupt:
         echo_err("stopped")
         return

@@ -6,6 +6,11 @@ connection Datasette opens gets a cap on the length of one text or blob value
 columns, so a single GET such as ``select zeroblob(300000000)`` is refused by SQLite
 ("string or blob too big") instead of being built, base64-encoded and sent.  Datasette's
 own ``max_returned_rows``, ``sql_time_limit_ms`` and ``max_csv_mb`` bound the rest.
+
+CSV that Datasette streams gets the same formula protection as `miner query` and the tidy
+export (a leading ``'`` before ``= + - @``), unless ``MINER_SERVE_KEEP_FORMULAS=1``
+(`miner serve --keep-formulas`).  Datasette 0.65 has no hook for CSV cells, so its CSV view's
+``csv.writer`` is wrapped (datasette is pinned below 1.0; tests/test_serve.py checks it).
 """
 from __future__ import annotations
 
@@ -25,12 +30,45 @@ def prepare_connection(conn):
     conn.setlimit(sqlite3.SQLITE_LIMIT_COLUMN, MAX_COLUMNS)
 
 
+class _FormulaSafeWriter:
+    def __init__(self, writer):
+        self._writer = writer
+
+    def writerow(self, row):
+        from miner.export.formats import spreadsheet_safe
+        return self._writer.writerow([spreadsheet_safe(v) for v in row])
+
+    def writerows(self, rows):
+        for row in rows:
+            self.writerow(row)
+
+
+class _FormulaSafeCsv:
+    """The ``csv`` module as Datasette's CSV view sees it, with formula-safe writers."""
+
+    def __getattr__(self, name):
+        import csv
+        return getattr(csv, name)
+
+    @staticmethod
+    def writer(*args, **kwargs):
+        import csv
+        return _FormulaSafeWriter(csv.writer(*args, **kwargs))
+
+
+def _protect_csv() -> None:
+    from datasette.views import base
+    base.csv = _FormulaSafeCsv()
+
+
 def main() -> None:
     from miner.lifecycle import die_with_parent
     die_with_parent(int(os.environ["MINER_SERVE_PARENT"])) if os.environ.get("MINER_SERVE_PARENT") else None
     from datasette.cli import cli
     from datasette.plugins import pm
     pm.register(sys.modules[__name__], name="miner-limits")
+    if os.environ.get("MINER_SERVE_KEEP_FORMULAS") != "1":
+        _protect_csv()
     cli(prog_name="datasette")
 
 
