@@ -170,19 +170,19 @@ def corpus(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def clean_add(corpus, tmp_path_factory) -> tuple[dict, float]:
+def clean_add(corpus, tmp_path_factory) -> tuple[dict, float, Path]:
     """The store an uninterrupted `miner add` makes, and how long it took."""
     config = write_config(tmp_path_factory.mktemp("clean") / "ref")
     t0 = time.monotonic()
     code, out = run(config, "add", str(corpus))
     assert code == 0, out
-    return store_snapshot(config.parent / "data" / "miner.sqlite"), time.monotonic() - t0
+    return store_snapshot(config.parent / "data" / "miner.sqlite"), time.monotonic() - t0, corpus
 
 
 # ---------------------------------------------------------------- add
 
 def _kill_add(tmp_path, corpus, clean_add, trials, seed, sig=signal.SIGKILL):
-    expected, seconds = clean_add
+    expected, seconds, _ = clean_add
     assert len(expected["documents"]) == N_DOCS and all(d[1] == "extracted" for d in expected["documents"].values())
     parts = {k: expected[k] for k in ("documents", "passages", "pages")}
     return kill_trials(tmp_path, "add", trials, seed, lambda config: None, ("add", str(corpus)), parts,
@@ -200,11 +200,38 @@ def test_sigkill_add_at_ten_random_moments(tmp_path, corpus, clean_add):
     assert "running" not in statuses and "died" in statuses
 
 
-def test_sigterm_add_stops_promptly_and_keeps_finished_work(tmp_path, corpus, clean_add):
-    """SIGTERM: the run row says 'interrupted' (not 'running'), the workers are gone, and the
-    next add only finishes the rest."""
-    statuses = _kill_add(tmp_path, corpus, clean_add, trials=2, seed=5, sig=signal.SIGTERM)
-    assert statuses and all(s in ("interrupted", "ok") for s in statuses), statuses
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+def test_sigterm_and_ctrl_c_stop_add_promptly_and_keep_finished_work(tmp_path, corpus, clean_add, sig):
+    """SIGTERM/Ctrl-C: the command stops within seconds, the run row says 'interrupted' (not
+    'running'), the workers are gone, and the next add only finishes the rest."""
+    expected, seconds, corpus_dir = clean_add
+    config = write_config(tmp_path / "t")
+    tag = uuid.uuid4().hex
+    proc = start(config, "add", str(corpus_dir), tag=tag)
+    time.sleep(max(0.8, seconds * 0.5))
+    t0 = time.monotonic()
+    proc.send_signal(sig)
+    out, _ = proc.communicate(timeout=30)
+    stopped = time.monotonic() - t0
+    print(f"{signal.Signals(sig).name}: exit {proc.returncode} after {stopped:.1f} s")
+    assert wait_no_processes(tag) == []
+    db = config.parent / "data" / "miner.sqlite"
+    conn = sqlite3.connect(db)
+    status, summary = conn.execute("SELECT status, summary FROM runs ORDER BY id DESC").fetchone()
+    kept = conn.execute("SELECT COUNT(*) FROM documents WHERE status = 'extracted'").fetchone()[0]
+    conn.close()
+    if proc.returncode == 0:   # it finished before the signal arrived
+        assert status == "ok"
+    else:
+        assert proc.returncode == 128 + sig, out
+        assert status == "interrupted" and "stopped; finished work is kept" in out, out
+        assert stopped < 10, f"took {stopped:.1f} s to stop"
+    code, out = run(config, "add", str(corpus_dir), tag=tag)
+    assert code == 0, out
+    if proc.returncode != 0:
+        assert f"finished {N_DOCS - kept} left unextracted by an earlier run" in out or kept == N_DOCS, out
+    got = store_snapshot(db)
+    assert all(got[k] == expected[k] for k in ("documents", "passages", "pages"))
 
 
 def test_add_300_files_with_two_workers_completes(tmp_path):
