@@ -48,6 +48,8 @@ def _listening_addresses(port: int) -> set[str]:
 @pytest.fixture
 def server(workdir):
     dbfixture.build(workdir / "corpora" / "miner.sqlite", with_gaps=True)
+    with open(workdir / "config.toml", "a", encoding="utf-8") as f:
+        f.write("[export]\nserve_max_memory_mb = 1024\n")
     port = _free_port()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen([sys.executable, "-m", "miner", "serve", "--port", str(port)], cwd=workdir, env=env,
@@ -143,6 +145,12 @@ def test_sigterm_stops_datasette_too_and_a_huge_blob_is_refused(server):
     with pytest.raises(urllib.error.HTTPError) as refused:
         _get(port, "/miner.json?sql=" + q("select zeroblob(300000000) as b") + "&_shape=array")
     assert "too big" in refused.value.read().decode("utf-8", "replace")
+    # many moderate cells: the memory limit turns it into an error, and the server lives on
+    many = ("with recursive c(x) as (select 1 union all select x + 1 from c limit 1000) "
+            "select zeroblob(16000000) as a, zeroblob(16000000) as b from c")
+    with pytest.raises(urllib.error.HTTPError) as failed:
+        _get(port, "/miner.json?sql=" + q(many) + "&_shape=array")
+    assert failed.value.code in (400, 500)
     # an ordinary blob still comes back
     rows = json.loads(_get(port, "/miner.json?sql=" + q("select length(zeroblob(1000)) as n") + "&_shape=array")[1])
     assert rows == [{"n": 1000}]

@@ -186,7 +186,7 @@ def serve(host, port, keep_formulas, cfg):
         status = serve_mod.run(Path(cfg.database), Path(cfg["store"]["outputs_dir"]) / "datasette", host, port,
                                max_returned_rows=ex["serve_max_returned_rows"],
                                sql_time_limit_ms=ex["serve_sql_time_limit_ms"], max_cell_kb=ex["serve_max_cell_kb"],
-                               keep_formulas=keep_formulas)
+                               keep_formulas=keep_formulas, max_memory_mb=ex["serve_max_memory_mb"])
     except KeyboardInterrupt:
         echo_err("stopped")
         return

@@ -61,7 +61,21 @@ def _protect_csv() -> None:
     base.csv = _FormulaSafeCsv()
 
 
+def _limit_memory() -> None:
+    """Cap the address space (MINER_SERVE_MAX_MEMORY_MB): a request that builds a huge response
+    from many moderate cells fails with MemoryError (HTTP 500) instead of taking the machine."""
+    mb = int(os.environ.get("MINER_SERVE_MAX_MEMORY_MB", "0"))
+    if mb <= 0:
+        return
+    try:
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (mb * 1024 * 1024, mb * 1024 * 1024))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
 def main() -> None:
+    _limit_memory()
     from miner.lifecycle import die_with_parent
     die_with_parent(int(os.environ["MINER_SERVE_PARENT"])) if os.environ.get("MINER_SERVE_PARENT") else None
     from datasette.cli import cli

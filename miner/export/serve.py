@@ -107,13 +107,13 @@ def write_metadata(database: Path, folder: Path) -> Path:
 
 def run(database: Path, folder: Path, host: str, port: int, *, max_returned_rows: int = 1000,
         sql_time_limit_ms: int = 5000, max_cell_kb: int = 1024, stop_timeout_s: float = 10.0,
-        keep_formulas: bool = False) -> int:
+        keep_formulas: bool = False, max_memory_mb: int = 0) -> int:
     """Run Datasette in the foreground until Ctrl-C or SIGTERM, which are passed on to it
     and waited for (SIGKILL after ``stop_timeout_s``); returns its exit status.  Datasette
     also dies when this process is killed outright (PR_SET_PDEATHSIG + parent watchdog)."""
     meta = write_metadata(database, folder)
     env = dict(os.environ, MINER_SERVE_MAX_CELL_BYTES=str(max_cell_kb * 1024), MINER_SERVE_PARENT=str(os.getpid()),
-               MINER_SERVE_KEEP_FORMULAS="1" if keep_formulas else "0")
+               MINER_SERVE_KEEP_FORMULAS="1" if keep_formulas else "0", MINER_SERVE_MAX_MEMORY_MB=str(max_memory_mb))
     proc = subprocess.Popen(command(database, meta, host, port, max_returned_rows=max_returned_rows,
                                     sql_time_limit_ms=sql_time_limit_ms), env=env)
     try:

@@ -23,6 +23,9 @@ SCHEMA = {
     "serve_max_cell_kb": Field(int, 16384, "Datasette: longest text or blob value SQLite may build or "
                                "return; longer ones are refused (a `zeroblob(300000000)` GET cannot fill the memory).",
                                check=lambda v: None if v > 0 else "must be greater than 0"),
+    "serve_max_memory_mb": Field(int, 2048, "Datasette: address-space limit of its process; a request that "
+                                 "would build a larger response fails with HTTP 500 (0 = no limit).",
+                                 check=lambda v: None if v == 0 or v >= 256 else "must be 0 or at least 256"),
     "search_limit": Field(int, 20, "Default number of hits `miner search` shows.",
                           check=lambda v: None if v > 0 else "must be greater than 0"),
 }
