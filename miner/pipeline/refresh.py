@@ -130,7 +130,12 @@ def refresh(cfg, *, only: list[str] | None = None, since: str | None = None, lim
         for bar in bars:
             bar.close()
         fetcher.close()
-        report.extraction = extract_pending(cfg, conn, progress=progress, label="extract")
+        run = runs.Run(conn, run_id)   # how far it got, kept in the run row if the process dies
+
+        def extracted(ext, total):
+            run.progress({"sources": {s.name: s.as_dict() for s in report.sources},
+                          "extraction": {"done": ext.total, "of": total}})
+        report.extraction = extract_pending(cfg, conn, progress=progress, label="extract", on_progress=extracted)
         for name, spec in stages_mod.POST_EXTRACTION_STAGES:
             # a later stage's failure is reported, the crawl is kept
             report.stages[name], error = stages_mod.run_stage(name, spec, cfg, conn, progress=progress)
