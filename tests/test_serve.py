@@ -48,6 +48,8 @@ def _listening_addresses(port: int) -> set[str]:
 @pytest.fixture
 def server(workdir):
     dbfixture.build(workdir / "corpora" / "miner.sqlite", with_gaps=True)
+    with open(workdir / "config.toml", "a", encoding="utf-8") as f:
+        f.write("[export]\nserve_max_memory_mb = 1024\n")
     port = _free_port()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen([sys.executable, "-m", "miner", "serve", "--port", str(port)], cwd=workdir, env=env,
@@ -105,6 +107,10 @@ def test_serve_binds_loopback_with_facets_search_and_canned_queries(server, work
     status, csv_text = _get(port, "/miner/recommendations.csv?actor=gemeente")
     assert status == 200 and csv_text.splitlines()[0].startswith("annotation_id,actor,sentence")
 
+    # CSV cells that a spreadsheet would run are neutralised, as in `miner query` and the tidy export.
+    status, csv_text = _get(port, "/miner.csv?sql=" + q("select '=HYPERLINK(1)' as a, '@x' as b, 'gewoon' as c"))
+    assert csv_text.splitlines()[1] == "'=HYPERLINK(1),'@x,gewoon"
+
     # Read-only: SQL that writes is refused and nothing changes.
     try:
         _get(port, "/miner.json?sql=" + q("DELETE FROM documents"))
@@ -118,3 +124,43 @@ def test_serve_binds_loopback_with_facets_search_and_canned_queries(server, work
 def test_serve_without_database_is_one_line(workdir):
     r = dbfixture.run_cli("serve", "--port", str(_free_port()))
     assert r.exit_code == 2 and "no database" in r.stderr
+
+
+def _listening_pids_gone(port: int, timeout: float = 15.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not _listening_addresses(port):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="needs Linux /proc")
+def test_sigterm_stops_datasette_too_and_a_huge_blob_is_refused(server):
+    """SIGTERM to `miner serve` reaches Datasette and is waited for: nothing keeps the port;
+    one GET asking for a 300 MB blob is refused by SQLite's length limit, not built."""
+    import signal
+    port, proc = server
+    q = urllib.parse.quote
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        _get(port, "/miner.json?sql=" + q("select zeroblob(300000000) as b") + "&_shape=array")
+    assert "too big" in refused.value.read().decode("utf-8", "replace")
+    # many moderate cells: the memory limit turns it into an error, and the server lives on
+    many = ("with recursive c(x) as (select 1 union all select x + 1 from c limit 1000) "
+            "select zeroblob(16000000) as a, zeroblob(16000000) as b from c")
+    with pytest.raises(urllib.error.HTTPError) as failed:
+        _get(port, "/miner.json?sql=" + q(many) + "&_shape=array")
+    assert failed.value.code in (400, 500)
+    # an ordinary blob still comes back
+    rows = json.loads(_get(port, "/miner.json?sql=" + q("select length(zeroblob(1000)) as n") + "&_shape=array")[1])
+    assert rows == [{"n": 1000}]
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=20) is not None
+    assert _listening_pids_gone(port), "a process still listens on the port after SIGTERM"
+
+
+def test_any_non_loopback_address_is_warned_about():
+    from miner.cli.query_cmds import _is_loopback
+    assert _is_loopback("127.0.0.1") and _is_loopback("::1") and _is_loopback("localhost")
+    for host in ("0.0.0.0", "::", "192.168.1.20", "10.0.0.5", "example.org", "[::]"):
+        assert not _is_loopback(host), host

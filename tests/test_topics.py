@@ -146,7 +146,7 @@ def test_refresh_without_change_keeps_model_and_ids(tmp_path):
     forced = stage.run(cfg, conn, progress=False, force=True)   # a refit from scratch gives the same
     assert forced["status"] == "fitted" and forced["kept_ids"] == first["n_topics"]
     assert [t for t in _snapshot(conn)[0]] == before[0]
-    assert (tmp_path / "models" / "topics" / f"topic_model_{forced['model_id']}.joblib").exists()
+    assert (tmp_path / "models" / "topics" / f"topic_model_{forced['model_id']}.json").exists()
 
 
 @pytest.mark.parametrize("topics", [{}, {"n_topics": 8}], ids=["auto-k", "fixed-k"])
@@ -189,8 +189,9 @@ def test_broken_labels_file_is_one_clear_error(tmp_path):
     conn = synthetic_store(tmp_path / "db.sqlite", 40)
     cfg["topics"]["labels_file"].parent.mkdir(parents=True, exist_ok=True)
     cfg["topics"]["labels_file"].write_text("[topic.x]\nlabel = 3\n", encoding="utf-8")
-    out = stage.run(cfg, conn, progress=False)
-    assert out["status"] == "failed" and "topic_labels.toml: topic.x: the topic id must be a number" in out["reason"]
+    # every stage fails the same way: it raises, and `miner refresh` reports it (test_stage_contract)
+    with pytest.raises(TopicError, match="topic_labels.toml: topic.x: the topic id must be a number"):
+        stage.run(cfg, conn, progress=False)
     with pytest.raises(TopicError, match="topic_labels.toml: topic.x"):
         from miner.topics import labels
         labels.read(cfg["topics"]["labels_file"])

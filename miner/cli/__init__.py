@@ -12,7 +12,31 @@ import click
 from miner.cli import common
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class MinerGroup(click.Group):
+    """Every command: SIGTERM stops like Ctrl-C (cleanup runs, finished work is kept), and a
+    store problem or an interruption is one line, never a traceback."""
+
+    def invoke(self, ctx):
+        import sqlite3
+
+        from miner import lifecycle
+        from miner.store import StoreError
+        lifecycle.install_signal_handlers()
+        try:
+            return super().invoke(ctx)
+        except StoreError as exc:
+            raise common.UserError(str(exc)) from None
+        except sqlite3.DatabaseError as exc:
+            raise common.UserError(f"database problem: {exc}") from None
+        except PermissionError as exc:
+            raise common.UserError(f"permission denied: {exc.filename or exc}") from None
+        except KeyboardInterrupt as exc:
+            click.echo("miner: stopped; finished work is kept, run the same command again to complete it",
+                       err=True)
+            ctx.exit(lifecycle.exit_status(exc))
+
+
+@click.group(cls=MinerGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               envvar="MINER_CONFIG", help="Path to config.toml (also accepted after each command).")
 @click.version_option(package_name="miner")

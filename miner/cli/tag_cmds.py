@@ -152,20 +152,25 @@ def _retag_all(cfg):
     from miner.nlp.tagging.taxonomy import TaxonomyError
     from miner.store import open_store, runs
     conn = open_store(cfg)
-    run_id = runs.start(conn, "tag --all")
     t0 = time.monotonic()
-    try:
-        s = stage.run(cfg, conn, progress=progress_enabled(), force=True)
-    except (PipelineUnavailable, TaxonomyError) as exc:
-        runs.finish(conn, run_id, "failed", {"error": str(exc)})
-        raise UserError(str(exc)) from None
-    except BaseException:
-        runs.finish(conn, run_id, "interrupted", {})
-        raise
-    runs.finish(conn, run_id, "ok", s)
+    # An earlier `tag --all` that died or was stopped is continued, not started over: what it
+    # re-tagged (same text, same taxonomy) since it began is kept.
+    left = runs.unfinished(conn, "tag --all")
+    resume_since = left[0]["started_at"] if left else None
+    with runs.tracked(conn, "tag --all") as run:
+        try:
+            s = stage.run(cfg, conn, progress=progress_enabled(), force=True, resume_since=resume_since,
+                          on_progress=lambda summary: run.progress({"tagged": summary["tagged"]}))
+        except (PipelineUnavailable, TaxonomyError) as exc:
+            runs.finish(conn, run.id, "failed", {"error": str(exc)})
+            raise UserError(str(exc)) from None
+        if resume_since:
+            s["resumed_from"] = resume_since
+        runs.finish(conn, run.id, "ok", s)
     layers = ", ".join(f"{n} {layer}" for layer, n in s["by_layer"].items()) or "no annotations"
     click.echo(f"re-tagged {s['tagged']} document(s) ({s['not_dutch']} not Dutch, skipped): {layers} "
-               f"(taxonomy {s['taxonomy']}, {time.monotonic() - t0:.1f} s)")
+               f"(taxonomy {s['taxonomy']}, {time.monotonic() - t0:.1f} s)"
+               + (f"; continued the run interrupted at {resume_since}" if resume_since else ""))
 
 
 @click.command("eval")

@@ -53,11 +53,11 @@ def topics(refit, from_scratch, n_topics, method, label, over_time, by_source, a
             labels_mod.set_label(cfg["topics"]["labels_file"], label[0], label[1], current)
             persist.refresh_labels(conn, cfg)
         elif refit or from_scratch or overrides or stage.active_model(conn) is None:
-            run_id = runs.start(conn, "topics")
-            summary = stage.run(cfg, conn, progress=progress_enabled(), force=True, overrides=overrides,
-                                from_scratch=from_scratch)
-            runs.finish(conn, run_id, "failed" if summary["status"] == "failed" else "ok", summary)
-            if summary["status"] in ("skipped", "failed"):
+            with runs.tracked(conn, "topics") as run:
+                summary = stage.run(cfg, conn, progress=progress_enabled(), force=True, overrides=overrides,
+                                    from_scratch=from_scratch)
+                runs.finish(conn, run.id, "ok", summary)
+            if summary["status"] == "skipped":
                 raise UserError(f"no new topic model: {summary['reason']}")
     except TopicError as exc:
         raise UserError(str(exc)) from None

@@ -12,6 +12,7 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from miner.export import labels as L
+from miner.textsafe import for_display
 
 QUOTED_LAYERS = ("ground", "mechanism", "setting", "target_group")
 
@@ -68,7 +69,9 @@ def load(conn: sqlite3.Connection) -> list[Document]:
             FROM documents_overview o JOIN documents d ON d.id = o.document_id
             WHERE o.n_annotations > 0 OR o.evidence_types IS NOT NULL
             ORDER BY o.document_id"""):
-        docs[r[0]] = Document(id=r[0], title=r[1] or "(zonder titel)", url=r[2], date=r[3], year=r[4],
+        # bidi overrides and control characters in a title could make the map, report or RIS
+        # show other text than the document's; the raw file and documents.title keep them
+        docs[r[0]] = Document(id=r[0], title=for_display(r[1]) or "(zonder titel)", url=r[2], date=r[3], year=r[4],
                               source=r[5], doc_type=r[6], authors=_authors(r[7]), evidence_types=[],
                               summary=r[8] or "")
     for doc_id, label in conn.execute("SELECT document_id, label FROM document_labels WHERE layer = 'evidence_type'"

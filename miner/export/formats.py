@@ -26,8 +26,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def terminal_safe(text: str) -> str:
-    """Crawled text without control characters, so it cannot send escape sequences to a terminal."""
-    return _CONTROL.sub(" ", text)
+    """Crawled text without control characters (so it cannot send escape sequences to a
+    terminal) and without bidi overrides (so it cannot display as other text)."""
+    from miner.textsafe import for_terminal
+    return for_terminal(_CONTROL.sub(" ", text))
 
 
 def render_table(columns: Sequence[str], rows: Iterable[Sequence], max_width: int = 60) -> str:
@@ -60,6 +62,41 @@ def to_text(columns: Sequence[str], rows: Sequence[Sequence], fmt: str) -> str:
     if fmt == "jsonl":
         return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
     raise ValueError(f"unknown text format {fmt!r}")
+
+
+def stream_text(out, columns: Sequence[str], rows: Iterable[Sequence], fmt: str,
+                safe_formulas: bool = True) -> int:
+    """Write CSV, JSON or JSON lines to the text file ``out`` row by row (memory stays flat
+    for any number of rows); returns the number of rows.  CSV cells that a spreadsheet would
+    run as formulas get a leading quote, as in the tidy export, unless ``safe_formulas`` is off."""
+    n = 0
+    if fmt == "csv":
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(columns)
+        for row in rows:
+            w.writerow([spreadsheet_safe(v) for v in row] if safe_formulas else row)
+            n += 1
+        return n
+    if fmt not in ("json", "jsonl"):
+        raise ValueError(f"unknown text format {fmt!r}")
+    if fmt == "json":
+        out.write("[")
+    for row in rows:
+        record = json.dumps(dict(zip(columns, row)), ensure_ascii=False, default=_json_value)
+        if fmt == "json":
+            out.write(("\n" if n == 0 else ",\n") + record)
+        else:
+            out.write(record + "\n")
+        n += 1
+    if fmt == "json":
+        out.write("\n]\n" if n else "]\n")
+    return n
+
+
+def _json_value(v):
+    if isinstance(v, (bytes, bytearray, memoryview)):
+        return bytes(v).hex()
+    raise TypeError(f"{type(v).__name__} is not JSON")
 
 
 def write_xlsx(path: Path, sheets: dict[str, tuple[Sequence[str], Sequence[Sequence]]]) -> None:

@@ -6,9 +6,12 @@ does not stop: it opens *another* file) and writes into one clear sentence.
 """
 from __future__ import annotations
 
+import re
 import sqlite3
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from miner.store.db import StoreError, connect, migrations, schema_version
 
@@ -35,6 +38,21 @@ for _name in dir(sqlite3):
 
 class ReadOnlyError(Exception):
     """User SQL that would change something, or that SQLite rejects; one line for a person."""
+
+
+class QueryTimeout(ReadOnlyError):
+    """The query ran longer than its time limit."""
+
+
+# Statements the authorizer sees only through what they do inside (VACUUM attaches a
+# temporary database): the refusal names the statement the user wrote.
+_STATEMENT = re.compile(r"^\s*(?:(?:--[^\n]*\n|/\*.*?\*/)\s*)*([A-Za-z]+)", re.S)
+_READING = {"SELECT", "WITH", "VALUES", "EXPLAIN", "PRAGMA"}
+
+
+def _statement_keyword(sql: str) -> str | None:
+    m = _STATEMENT.match(sql)
+    return m.group(1).upper() if m else None
 
 
 @dataclass
@@ -70,39 +88,85 @@ class Result:
 
 
 class ReadOnlyDatabase:
-    """The store opened for user SQL; ``run`` executes one statement and reports refusals in words."""
+    """The store opened for user SQL; ``run``/``stream`` execute one statement and report
+    refusals in words.  ``timeout_s`` bounds the time SQLite spends on it (checked by the
+    progress handler every few thousand VM steps, so a recursive query that never ends
+    stops too); time spent writing the rows out does not count."""
 
     def __init__(self, database: str | Path):
         ensure_current_schema(Path(database))
         self.conn = connect(database, readonly=True)
         self._guard = _Guard()
         self.conn.set_authorizer(self._guard)
-        # A Python callback every 100k VM steps lets Ctrl-C stop a runaway query.
-        self.conn.set_progress_handler(lambda: 0, 100_000)
+        self._deadline: float | None = None
+        self._timed_out = False
+        self._timeout_s: float | None = None
+        # A Python callback every 10k VM steps checks the time limit and lets Ctrl-C stop a runaway query.
+        self.conn.set_progress_handler(self._progress, 10_000)
+
+    def _progress(self) -> int:
+        if self._deadline is not None and time.monotonic() > self._deadline:
+            self._timed_out = True
+            return 1
+        return 0
 
     def close(self) -> None:
         self.conn.close()
 
-    def run(self, sql: str, params: tuple | dict = ()) -> Result:
+    def run(self, sql: str, params: tuple | dict = (), timeout_s: float | None = None) -> Result:
+        columns, rows = self.stream(sql, params, timeout_s)
+        return Result(columns, list(rows))
+
+    def stream(self, sql: str, params: tuple | dict = (), timeout_s: float | None = None,
+               batch: int = 1000) -> tuple[list[str], Iterator[tuple]]:
+        """(columns, rows): rows are fetched ``batch`` at a time while the caller iterates."""
         self._guard.refused.clear()
+        self._timeout_s = timeout_s
+        budget = [timeout_s]
+        cur = self._call(lambda: self.conn.execute(sql, params), sql, budget)
+        columns = [d[0] for d in cur.description] if cur.description else []
+
+        def rows():
+            while True:
+                chunk = self._call(lambda: cur.fetchmany(batch), sql, budget)
+                if not chunk:
+                    return
+                for r in chunk:
+                    yield tuple(r)
+        return columns, rows()
+
+    def _call(self, fn, sql: str, budget: list):
+        start = time.monotonic()
+        self._deadline = None if budget[0] is None else start + max(budget[0], 0.0)
+        self._timed_out = False
         try:
-            cur = self.conn.execute(sql, params)
-            rows = [tuple(r) for r in cur.fetchall()]
+            return fn()
         except sqlite3.ProgrammingError as exc:
             if "one statement" in str(exc):
                 raise ReadOnlyError("only one SQL statement at a time (remove the ';' and what follows)") from None
             raise ReadOnlyError(f"SQL error: {exc}") from None
         except sqlite3.DatabaseError as exc:
             if "interrupted" in str(exc):
+                if self._timed_out:
+                    raise QueryTimeout(f"stopped: the query ran longer than its time limit of "
+                                       f"{self._timeout_s:g} s (--timeout SECONDS or export.query_timeout_s "
+                                       f"allows more)") from None
                 raise KeyboardInterrupt from None
-            if self._guard.refused:
-                raise ReadOnlyError(f"refused: {self._guard.refused[0]} is not allowed; "
-                                    "the database is opened read-only (SELECT only)") from None
-            if "readonly" in str(exc) or "read-only" in str(exc):
+            keyword = _statement_keyword(sql)
+            if self._guard.refused or "readonly" in str(exc) or "read-only" in str(exc):
+                what = self._guard.refused[0] if self._guard.refused else None
+                if keyword and keyword not in _READING and (what is None or (
+                        what in ("ATTACH", "DETACH") and keyword not in ("ATTACH", "DETACH"))):
+                    what = keyword   # VACUUM is refused through the ATTACH it does inside
+                if what:
+                    raise ReadOnlyError(f"refused: {what} is not allowed; "
+                                        "the database is opened read-only (SELECT only)") from None
                 raise ReadOnlyError("refused: the database is opened read-only (SELECT only)") from None
             raise ReadOnlyError(f"SQL error: {exc}") from None
-        columns = [d[0] for d in cur.description] if cur.description else []
-        return Result(columns, rows)
+        finally:
+            if budget[0] is not None:
+                budget[0] -= time.monotonic() - start
+            self._deadline = None
 
 
 def ensure_current_schema(database: Path) -> None:
@@ -113,9 +177,10 @@ def ensure_current_schema(database: Path) -> None:
     probe = connect(database, readonly=True)
     try:
         current = schema_version(probe)
+        done = {r[0] for r in probe.execute("SELECT version FROM schema_migrations")} if current else set()
     finally:
         probe.close()
-    if current >= migrations()[-1][0]:
+    if {v for v, _, _ in migrations()} <= done:   # every shipped migration, not just the newest number
         return
     try:
         connect(database).close()

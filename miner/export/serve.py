@@ -7,9 +7,13 @@ the configured host (127.0.0.1 by default), so the UI cannot change the store.
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
+
+from miner.atomic import write_text
 
 CANNED_QUERIES = {
     "documents_per_ground_mechanism": {
@@ -85,25 +89,44 @@ def metadata(database: Path) -> dict:
     }
 
 
-def command(database: Path, metadata_path: Path, host: str, port: int) -> list[str]:
-    return [sys.executable, "-m", "datasette", "serve", str(database), "--host", host, "--port", str(port),
-            "--metadata", str(metadata_path), "--setting", "sql_time_limit_ms", "5000",
+def command(database: Path, metadata_path: Path, host: str, port: int, *, max_returned_rows: int = 1000,
+            sql_time_limit_ms: int = 5000, max_csv_mb: int = 50) -> list[str]:
+    return [sys.executable, "-m", "miner.export.datasette_main", "serve", str(database), "--host", host,
+            "--port", str(port), "--metadata", str(metadata_path),
+            "--setting", "sql_time_limit_ms", str(sql_time_limit_ms),
+            "--setting", "max_returned_rows", str(max_returned_rows),
+            "--setting", "max_csv_mb", str(max_csv_mb),
             "--setting", "allow_facet", "on", "--setting", "default_page_size", "50"]
 
 
 def write_metadata(database: Path, folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / "datasette-metadata.json"
-    path.write_text(json.dumps(metadata(database), ensure_ascii=False, indent=1), encoding="utf-8")
+    write_text(path, json.dumps(metadata(database), ensure_ascii=False, indent=1))
     return path
 
 
-def run(database: Path, folder: Path, host: str, port: int) -> int:
-    """Run Datasette in the foreground until Ctrl-C; returns its exit status."""
+def run(database: Path, folder: Path, host: str, port: int, *, max_returned_rows: int = 1000,
+        sql_time_limit_ms: int = 5000, max_cell_kb: int = 1024, stop_timeout_s: float = 10.0,
+        keep_formulas: bool = False, max_memory_mb: int = 0) -> int:
+    """Run Datasette in the foreground until Ctrl-C or SIGTERM, which are passed on to it
+    and waited for (SIGKILL after ``stop_timeout_s``); returns its exit status.  Datasette
+    also dies when this process is killed outright (PR_SET_PDEATHSIG + parent watchdog)."""
     meta = write_metadata(database, folder)
-    proc = subprocess.Popen(command(database, meta, host, port))
+    env = dict(os.environ, MINER_SERVE_MAX_CELL_BYTES=str(max_cell_kb * 1024), MINER_SERVE_PARENT=str(os.getpid()),
+               MINER_SERVE_KEEP_FORMULAS="1" if keep_formulas else "0", MINER_SERVE_MAX_MEMORY_MB=str(max_memory_mb))
+    proc = subprocess.Popen(command(database, meta, host, port, max_returned_rows=max_returned_rows,
+                                    sql_time_limit_ms=sql_time_limit_ms), env=env)
     try:
         return proc.wait()
-    except KeyboardInterrupt:
-        proc.terminate()
-        return proc.wait()
+    except KeyboardInterrupt as exc:
+        sig = getattr(exc, "signum", signal.SIGINT)
+        try:
+            proc.send_signal(sig if sig in (signal.SIGINT, signal.SIGTERM) else signal.SIGTERM)
+            return proc.wait(timeout=stop_timeout_s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            return proc.wait()
+        except KeyboardInterrupt:   # a second Ctrl-C: stop now
+            proc.kill()
+            proc.wait()
+            raise

@@ -12,6 +12,20 @@ SCHEMA = {
     "map_max_quotes": Field(int, 3, "Quotes per document and label shown in the gap map (all are in the tables).",
                             check=lambda v: None if v > 0 else "must be greater than 0"),
     "report_by": Field(str, "ground", "Sections of the evidence report.", choices=("ground", "mechanism", "setting")),
+    "query_timeout_s": Field(float, 30.0, "Time limit of one `miner query` (SQLite time; --timeout overrides).",
+                             check=lambda v: None if v > 0 else "must be greater than 0"),
+    "query_table_rows": Field(int, 1000, "Rows `miner query` prints as a table (csv/json/jsonl/xlsx stream all).",
+                              check=lambda v: None if v > 0 else "must be greater than 0"),
+    "serve_max_returned_rows": Field(int, 1000, "Datasette: rows one page or query returns.",
+                                     check=lambda v: None if v > 0 else "must be greater than 0"),
+    "serve_sql_time_limit_ms": Field(int, 5000, "Datasette: time limit of one SQL query.",
+                                     check=lambda v: None if v > 0 else "must be greater than 0"),
+    "serve_max_cell_kb": Field(int, 16384, "Datasette: longest text or blob value SQLite may build or "
+                               "return; longer ones are refused (a `zeroblob(300000000)` GET cannot fill the memory).",
+                               check=lambda v: None if v > 0 else "must be greater than 0"),
+    "serve_max_memory_mb": Field(int, 2048, "Datasette: address-space limit of its process; a request that "
+                                 "would build a larger response fails with HTTP 500 (0 = no limit).",
+                                 check=lambda v: None if v == 0 or v >= 256 else "must be 0 or at least 256"),
     "search_limit": Field(int, 20, "Default number of hits `miner search` shows.",
                           check=lambda v: None if v > 0 else "must be greater than 0"),
 }

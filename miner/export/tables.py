@@ -5,6 +5,7 @@ import csv
 import re
 from pathlib import Path
 
+from miner.atomic import atomic_open, atomic_path
 from miner.export.evidence import Document
 from miner.export.formats import spreadsheet_safe, write_xlsx
 
@@ -38,12 +39,13 @@ def _cell(value):
 def write_tidy(docs: list[Document], csv_path: Path | None, xlsx_path: Path | None) -> int:
     rows = tidy_rows(docs)
     if csv_path is not None:
-        with open(csv_path, "w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel reads UTF-8
+        with atomic_open(csv_path, "w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel reads UTF-8
             w = csv.writer(fh)
             w.writerow(TIDY_COLUMNS)
             w.writerows(["" if v is None else v for v in row] for row in rows)
     if xlsx_path is not None:
-        write_xlsx(xlsx_path, {"evidence": (TIDY_COLUMNS, rows)})
+        with atomic_path(xlsx_path) as tmp:
+            write_xlsx(tmp, {"evidence": (TIDY_COLUMNS, rows)})
     return len(rows)
 
 

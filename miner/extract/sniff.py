@@ -22,11 +22,13 @@ _XML_START = re.compile(rb"^\s*<\?xml", re.I)
 def _looks_like_text(head: bytes) -> bool:
     if not head:
         return False
-    if b"\x00" in head:
-        # UTF-16 text has NULs; accept it only with a BOM
-        return head.startswith((b"\xff\xfe", b"\xfe\xff"))
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
-    return controls / len(head) < 0.01
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True   # UTF-16 with a byte order mark (it is full of NULs)
+    # A stray NUL or two (a bad copy, a text editor's crash) does not make a text file
+    # binary; binary formats and BOM-less UTF-16 have NULs everywhere.
+    nuls = head.count(0)
+    controls = sum(1 for b in head if 0 < b < 9 or 13 < b < 32)
+    return nuls / len(head) < 0.001 + 2 / len(head) and controls / len(head) < 0.01
 
 
 def sniff_kind(head: bytes, name: str = "", content_type: str | None = None) -> str:

@@ -37,9 +37,15 @@ def extract_text(data: bytes, content_type: str | None = None) -> Extraction:
     charset = None
     if content_type and "charset=" in content_type:
         charset = content_type.split("charset=")[-1].split(";")[0].strip()
+    warnings = []
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" in data:
+        n = data.count(0)
+        data = data.replace(b"\x00", b"")
+        warnings.append(f"dropped {n} NUL byte(s) from the text (the raw file keeps them)")
     raw = decode(data, charset)
     b = TextBuilder()
     for para in re.split(r"\n\s*\n", raw.replace("\r\n", "\n")):
         b.add(re.sub(r"[ \t]*\n[ \t]*", " ", para.strip()))
     text = b.text()
-    return Extraction(text=text, passages=b.passages, mime="text/plain", language=detect_language(text))
+    return Extraction(text=text, passages=b.passages, mime="text/plain", language=detect_language(text),
+                      warnings=warnings)

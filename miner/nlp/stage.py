@@ -17,7 +17,11 @@ DUTCH = ("nl", "und")
 _FUNCTION_WORDS = {"minister", "staatssecretaris", "minister-president", "de", "het"}
 
 
-def pending(conn: sqlite3.Connection, taxonomy_hash: str, force: bool = False) -> list[sqlite3.Row]:
+def pending(conn: sqlite3.Connection, taxonomy_hash: str, force: bool = False,
+            resume_since: str | None = None) -> list[sqlite3.Row]:
+    """Documents to tag: new/changed ones, or all with ``force``.  ``resume_since`` (the start
+    of an interrupted `tag --all`) leaves out what that run already re-tagged with this text
+    and taxonomy, so the next `tag --all` finishes the job instead of starting over."""
     sql = ("SELECT d.id, d.extracted_sha256, d.language, d.doc_type FROM documents d "
            "LEFT JOIN tagging_state t ON t.document_id = d.id "
            "WHERE d.status = 'extracted' AND d.text IS NOT NULL")
@@ -25,6 +29,10 @@ def pending(conn: sqlite3.Connection, taxonomy_hash: str, force: bool = False) -
         sql += (" AND (t.document_id IS NULL OR t.extracted_sha256 IS NOT d.extracted_sha256 "
                 "OR t.taxonomy_hash IS NOT ?)")
         return conn.execute(sql + " ORDER BY d.id", (taxonomy_hash,)).fetchall()
+    if resume_since:
+        sql += (" AND NOT (t.document_id IS NOT NULL AND t.extracted_sha256 IS d.extracted_sha256 "
+                "AND t.taxonomy_hash IS ? AND t.tagged_at >= ?)")
+        return conn.execute(sql + " ORDER BY d.id", (taxonomy_hash, resume_since)).fetchall()
     return conn.execute(sql + " ORDER BY d.id").fetchall()
 
 
@@ -71,12 +79,14 @@ def kamervraag_persons(conn: sqlite3.Connection) -> list[str]:
     return sorted({r[0] for r in rows if r[0] and r[0].split()[0].lower() not in _FUNCTION_WORDS})
 
 
-def run(cfg, conn, progress: bool = True, force: bool = False) -> dict:
-    """Tag new/changed documents (all extracted ones with ``force``); returns a summary."""
+def run(cfg, conn, progress: bool = True, force: bool = False, resume_since: str | None = None,
+        on_progress=None) -> dict:
+    """Tag new/changed documents (all extracted ones with ``force``); returns a summary.
+    ``on_progress(summary)`` is called after every document (the run row's progress)."""
     from miner.nlp.tagging.pipeline import tagger_hash, taxonomy_for
     taxonomy = taxonomy_for(cfg)
     th = tagger_hash(cfg, taxonomy)
-    todo = pending(conn, th, force)
+    todo = pending(conn, th, force, resume_since)
     summary = {"tagged": 0, "not_dutch": 0, "failed": 0, "failures": [], "relevant": 0, "annotations": 0,
                "by_layer": {}, "taxonomy": th}
     if not todo:
@@ -122,6 +132,8 @@ def run(cfg, conn, progress: bool = True, force: bool = False) -> dict:
                 by_layer.update(r["layer"] for r in res.records)
                 summary["tagged"] += 1
                 summary["relevant"] += int(res.relevance is None or res.relevance >= rel_threshold)
+            if on_progress is not None:
+                on_progress(summary)
             if bar is not None:
                 bar.update(1)
     finally:

@@ -15,11 +15,16 @@ from dataclasses import dataclass, field
 from tqdm import tqdm
 
 from miner.extract import ExtractOptions, ExtractionError, extract_file, pdf_page_count
-from miner.store import documents, files
+from miner.lifecycle import init_worker
+from miner.store import documents, files, locks
 
 # Each page range reopens the PDF (fonts are parsed again), so ranges are as long as
 # they can be while a long document still spreads over every worker.
 MIN_PAGES_PER_TASK = 16
+# A worker pool is replaced after about this many documents per worker (parsers leak memory).
+# Pools are recycled whole, between batches: ProcessPoolExecutor(max_tasks_per_child=...)
+# hangs on Python 3.11 once a worker is replaced while tasks are queued (150 files, 2 workers).
+DOCS_PER_WORKER_PER_POOL = 50
 
 
 def pages_per_task(pages: int, workers: int) -> int:
@@ -70,9 +75,11 @@ def _work_ocr(path: str, opts: ExtractOptions, page):
     return _guard(run)
 
 
-def _init_worker():
+def _init_worker(parent: int | None = None):
     # Tesseract would start one thread per core in every worker; the pool already uses the cores.
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    # A killed `miner add` must not leave its workers running; Ctrl-C is the parent's to handle.
+    init_worker(parent)
 
 
 def _name_of(row) -> str | None:
@@ -101,11 +108,28 @@ class _Job:
 
 
 def extract_pending(cfg, conn, doc_ids: list[int] | None = None, progress: bool = True,
-                    label: str = "extract") -> ExtractionSummary:
-    rows = documents.needs_extraction(conn, doc_ids)
+                    label: str = "extract", on_progress=None) -> ExtractionSummary:
+    """Extract every stored document whose current bytes have no text yet (``doc_ids``: only
+    those).  Another command extracting the same store is waited for, then only what it left
+    is done, so no document is extracted twice.  Each document is saved as soon as it is
+    done: Ctrl-C/SIGTERM stops the workers and keeps everything finished."""
     summary = ExtractionSummary()
-    if not rows:
+    if not documents.needs_extraction(conn, doc_ids):
         return summary
+
+    def waiting():
+        if progress or on_progress is not None:
+            import sys
+            print(f"{label}: waiting for another miner command that is extracting this store", file=sys.stderr)
+
+    with locks.exclusive(cfg.data_dir, "extract", on_wait=waiting):
+        rows = documents.needs_extraction(conn, doc_ids)   # what the other command left
+        if rows:
+            _extract_rows(cfg, conn, rows, summary, progress, label, on_progress)
+    return summary
+
+
+def _extract_rows(cfg, conn, rows, summary: ExtractionSummary, progress, label, on_progress) -> None:
     opts = ExtractOptions.from_config(cfg)
     workers = worker_count(cfg)
     jobs = []
@@ -131,16 +155,42 @@ def extract_pending(cfg, conn, doc_ids: list[int] | None = None, progress: bool 
             else:
                 summary.extracted += 1
         bar.update(1)
+        if on_progress is not None:
+            on_progress(summary, len(jobs))
 
-    if workers == 1 or len(jobs) == 1 and not jobs[0].pages:
-        for job in jobs:
-            record(job, _work(*job.args))
+    try:
+        if workers == 1 or len(jobs) == 1 and not jobs[0].pages:
+            for job in jobs:
+                record(job, _work(*job.args))
+            return
+        per_pool = workers * DOCS_PER_WORKER_PER_POOL
+        for i in range(0, len(jobs), per_pool):
+            pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(os.getpid(),))
+            try:
+                _run_pool(pool, jobs[i:i + per_pool], opts, record, workers)
+            except BaseException:
+                _stop_pool(pool)
+                raise
+            pool.shutdown(wait=True)
+    finally:
         bar.close()
-        return summary
-    with ProcessPoolExecutor(max_workers=workers, max_tasks_per_child=50, initializer=_init_worker) as pool:
-        _run_pool(pool, jobs, opts, record, workers)
-    bar.close()
-    return summary
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop at once: queued tasks are dropped and running workers killed (their documents stay
+    to be extracted by the next run)."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        try:
+            p.kill()
+        except Exception:
+            pass
+    for p in procs:
+        try:
+            p.join(timeout=5)
+        except Exception:
+            pass
 
 
 def _run_pool(pool, jobs: list[_Job], opts, record, workers: int) -> None:

@@ -113,7 +113,8 @@ def refresh(cfg, *, only: list[str] | None = None, since: str | None = None, lim
         bars = [tqdm(desc=s.name, unit="item", position=i, disable=not progress, leave=False)
                 for i, s in enumerate(chosen)]
         threads = [threading.Thread(target=_run_source, name=f"crawl-{s.name}",
-                                    args=(cfg, s, fetcher, summary, since, limit, bar, all_sources))
+                                    args=(cfg, s, fetcher, summary, since, limit, bar, all_sources),
+                                    daemon=True)   # Ctrl-C/SIGTERM must not wait for a slow host
                    for s, summary, bar in zip(chosen, report.sources, bars)]
         for t in threads:
             t.start()
@@ -129,12 +130,17 @@ def refresh(cfg, *, only: list[str] | None = None, since: str | None = None, lim
         for bar in bars:
             bar.close()
         fetcher.close()
-        report.extraction = extract_pending(cfg, conn, progress=progress, label="extract")
+        run = runs.Run(conn, run_id)   # how far it got, kept in the run row if the process dies
+
+        def extracted(ext, total):
+            run.progress({"sources": {s.name: s.as_dict() for s in report.sources},
+                          "extraction": {"done": ext.total, "of": total}})
+        report.extraction = extract_pending(cfg, conn, progress=progress, label="extract", on_progress=extracted)
         for name, spec in stages_mod.POST_EXTRACTION_STAGES:
-            try:
-                report.stages[name] = stages_mod.resolve(spec)(cfg, conn, progress=progress) or {}
-            except Exception as exc:   # a later stage's failure is reported, the crawl is kept
-                report.stage_errors[name] = f"{type(exc).__name__}: {exc}"
+            # a later stage's failure is reported, the crawl is kept
+            report.stages[name], error = stages_mod.run_stage(name, spec, cfg, conn, progress=progress)
+            if error:
+                report.stage_errors[name] = error
         report.seconds = time.monotonic() - t0
         runs.finish(conn, run_id, "ok" if report.ok else "failed", report.as_dict())
         return report

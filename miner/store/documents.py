@@ -109,10 +109,15 @@ def save_extraction(conn: sqlite3.Connection, doc_id: int, sha256: str, ext) -> 
 
 def save_failure(conn: sqlite3.Connection, doc_id: int, sha256: str | None, reason: str) -> None:
     with transaction(conn):
-        _clear_text(conn, doc_id)
-        conn.execute("UPDATE documents SET status = 'failed', error = ?, text = NULL, extracted_sha256 = ?, "
-                     "extracted_at = ?, updated_at = ? WHERE id = ?",
-                     (reason, sha256, utcnow(), utcnow(), doc_id))
+        mark_failed(conn, doc_id, sha256, reason)
+
+
+def mark_failed(conn: sqlite3.Connection, doc_id: int, sha256: str | None, reason: str) -> None:
+    """``save_failure`` inside the caller's transaction."""
+    _clear_text(conn, doc_id)
+    conn.execute("UPDATE documents SET status = 'failed', error = ?, text = NULL, extracted_sha256 = ?, "
+                 "extracted_at = ?, updated_at = ? WHERE id = ?",
+                 (reason, sha256, utcnow(), utcnow(), doc_id))
 
 
 def _clear_text(conn: sqlite3.Connection, doc_id: int) -> None:

@@ -14,6 +14,7 @@ import json
 import tomllib
 from pathlib import Path
 
+from miner.atomic import write_text
 from miner.topics.model import TopicError
 
 HEADER = ("# Topic labels for miner. Set `label` for any topic id; miner keeps your labels across\n"
@@ -60,9 +61,7 @@ def write(path: Path, current: list[tuple[int, list[str]]], labels: dict[int, st
                   f"terms = {_toml_string(', '.join(terms))}", ""]
     for topic_id in sorted(set(labels) - current_ids):
         lines += [f"[topic.{topic_id}]", f"label = {_toml_string(labels[topic_id])}", "retired = true", ""]
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text("\n".join(lines), encoding="utf-8")
-    tmp.replace(path)
+    write_text(path, "\n".join(lines))
 
 
 def set_label(path: Path, topic_id: int, label: str, current: list[tuple[int, list[str]]]) -> None:

@@ -1,15 +1,25 @@
-"""Writing a fitted model to the store, the labels file and models/ (joblib)."""
+"""Writing a fitted model to the store, the labels file and models/ (JSON + numpy, never pickle).
+
+A model file is ``models_dir/topics/topic_model_<id>.json`` (method, topic ids, vocabulary,
+corpus hash, and the name and sha256 of its ``.npy`` topic-term matrix).  The store records
+the JSON's path and sha256.  Loading (the warm start of a refit) refuses a path outside
+``models_dir`` and any file whose hash differs from what miner wrote; the matrix is read
+with ``np.load(allow_pickle=False)``.  Nothing the store names can make miner run code.
+"""
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 from pathlib import Path
 
 import numpy as np
 
+from miner.atomic import write_bytes
 from miner.store import transaction, utcnow
 from miner.topics import align, labels as labels_mod
 from miner.topics.corpus import Corpus
-from miner.topics.model import Fit
+from miner.topics.model import Fit, TopicError
 
 N_TERM_WEIGHTS = 50
 N_TOP_TERMS = 20
@@ -84,26 +94,41 @@ def save(conn, cfg, corpus: Corpus, fit: Fit, unassigned: float) -> dict:
                     rows.append((doc_id, topic_id, round(w, 6), int(bool(clear[d]) and dominant[d] == t)))
         conn.executemany("INSERT INTO document_topics (document_id, topic_id, weight, dominant) "
                          "VALUES (?, ?, ?, ?)", rows)
-        path = _save_model_file(cfg, model_id, fit, ids, corpus.signature)
-        conn.execute("UPDATE topic_models SET path = ? WHERE id = ?", (path, model_id))
+        path, sha = _save_model_file(cfg, model_id, fit, ids, corpus.signature)
+        conn.execute("UPDATE topic_models SET path = ?, sha256 = ? WHERE id = ?", (path, sha, model_id))
     labels_mod.write(tcfg["labels_file"], [(i, top_terms[t][:10]) for t, i in enumerate(ids)], user_labels)
     kept = sum(s is not None for s in sims)
     return {"model_id": model_id, "kept_ids": kept, "new_ids": len(ids) - kept,
             "retired_ids": len(set(old) - set(ids))}
 
 
-def _save_model_file(cfg, model_id: int, fit: Fit, ids: list[int], signature: str) -> str:
-    import joblib
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
-    models_dir = Path(cfg["store"]["models_dir"])
-    target = models_dir / "topics" / f"topic_model_{model_id}.joblib"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump({"method": fit.method, "n_topics": fit.n_topics, "topic_ids": ids, "vocabulary": fit.vocabulary,
-                 "components": fit.components, "estimator": fit.estimator, "corpus_hash": signature}, target)
+
+def _models_dir(cfg) -> Path:
+    return Path(cfg["store"]["models_dir"])
+
+
+def _save_model_file(cfg, model_id: int, fit: Fit, ids: list[int], signature: str) -> tuple[str, str]:
+    """Write the matrix (.npy) and the description (.json), each atomically; returns the JSON's
+    path (relative to the config folder when inside it) and sha256."""
+    folder = _models_dir(cfg) / "topics"
+    buf = io.BytesIO()
+    np.save(buf, np.ascontiguousarray(fit.components, dtype=np.float64), allow_pickle=False)
+    matrix = buf.getvalue()
+    npy = folder / f"topic_model_{model_id}.components.npy"
+    write_bytes(npy, matrix)
+    doc = {"format": "miner-topic-model/1", "method": fit.method, "n_topics": fit.n_topics, "topic_ids": ids,
+           "vocabulary": list(fit.vocabulary), "corpus_hash": signature,
+           "components": {"file": npy.name, "sha256": _sha256(matrix), "shape": list(fit.components.shape)}}
+    data = json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    target = folder / f"topic_model_{model_id}.json"
+    write_bytes(target, data)
     try:
-        return str(target.relative_to(cfg.root))
+        return str(target.relative_to(cfg.root)), _sha256(data)
     except ValueError:
-        return str(target)
+        return str(target), _sha256(data)
 
 
 def model_file(cfg, row) -> Path | None:
@@ -111,6 +136,48 @@ def model_file(cfg, row) -> Path | None:
         return None
     p = Path(row["path"])
     return p if p.is_absolute() else cfg.root / p
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve(strict=True).relative_to(folder.resolve(strict=True))
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def load_model(cfg, row) -> dict:
+    """The saved model of a topic_models row: {'vocabulary': [...], 'components': ndarray, ...}.
+    Raises TopicError (and reads nothing more) when the path lies outside models_dir, the
+    file is not what miner wrote (sha256), or the format is wrong."""
+    path = model_file(cfg, row)
+    folder = _models_dir(cfg)
+    if path is None:
+        raise TopicError("the topic model has no saved file")
+    if not _inside(path, folder):
+        raise TopicError(f"refused the topic model file {path}: it is not inside models_dir ({folder})")
+    expected = row["sha256"] if "sha256" in row.keys() else None
+    data = path.resolve().read_bytes()
+    if not expected or _sha256(data) != expected:
+        raise TopicError(f"refused the topic model file {path}: its sha256 does not match the one miner recorded")
+    try:
+        doc = json.loads(data)
+        comp = doc["components"]
+        npy = path.resolve().parent / comp["file"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise TopicError(f"refused the topic model file {path}: not a miner topic model ({exc})") from None
+    if Path(comp["file"]).name != comp["file"] or not _inside(npy, folder):
+        raise TopicError(f"refused the topic model file {path}: its matrix lies outside models_dir")
+    matrix = npy.resolve().read_bytes()
+    if _sha256(matrix) != comp.get("sha256"):
+        raise TopicError(f"refused {npy}: its sha256 does not match the model file")
+    try:
+        components = np.load(io.BytesIO(matrix), allow_pickle=False)
+    except ValueError as exc:
+        raise TopicError(f"refused {npy}: {exc}") from None
+    if list(components.shape) != [len(doc["topic_ids"]), len(doc["vocabulary"])]:
+        raise TopicError(f"refused {npy}: its shape does not match the vocabulary and topics")
+    return {**doc, "components": components}
 
 
 def refresh_labels(conn, cfg) -> int:

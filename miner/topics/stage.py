@@ -11,16 +11,15 @@ def active_model(conn):
 def run(cfg, conn, progress: bool = True, force: bool = False, overrides: dict | None = None,
         from_scratch: bool = False) -> dict:
     """Fit (or keep) the topic model.  ``overrides`` replaces [topics] keys for this run only
-    (``miner topics --refit --k 12``).  A problem a person must fix (too few documents, a
-    broken labels file) gives status 'skipped' or 'failed' with the reason, so `miner refresh`
-    carries on with the next stage and the previous model stays active.
+    (``miner topics --refit --k 12``).  Too few documents gives status 'skipped' with the
+    reason; a problem a person must fix (a broken labels file) raises TopicError, like every
+    stage's failure (`miner/pipeline/stages.py`): `miner refresh` reports it in the summary,
+    the run row and the exit status, carries on with the next stage, and the previous model
+    stays active.
 
     ``force`` refits even when the corpus is unchanged; a changed corpus still continues from
     the active model (kept k, warm start) unless ``from_scratch``."""
-    try:
-        return _run(cfg, conn, progress, force, overrides, from_scratch)
-    except model.TopicError as exc:
-        return {"status": "failed", "reason": str(exc)}
+    return _run(cfg, conn, progress, force, overrides, from_scratch)
 
 
 def _run(cfg, conn, progress, force, overrides, from_scratch) -> dict:
@@ -39,17 +38,18 @@ def _run(cfg, conn, progress, force, overrides, from_scratch) -> dict:
     if n_docs < tcfg["min_documents"]:
         return {"status": "skipped", "reason": f"{n_docs} usable document(s), fewer than "
                 f"topics.min_documents = {tcfg['min_documents']}"}
-    start, keep_k = (None, None) if from_scratch else _continuation(conn, cfg, tcfg, current, corpus)
+    warnings: list[str] = []
+    start, keep_k = (None, None) if from_scratch else _continuation(conn, cfg, tcfg, current, corpus, warnings)
     fit = model.fit(corpus.texts, tcfg, progress=progress, start=start, keep_k=keep_k)
     _, doc_weights = persist.document_weights(corpus, fit)
     unassigned = quality.unassigned_share(doc_weights, tcfg["min_topic_weight"])
     saved = persist.save(conn, cfg_view, corpus, fit, unassigned)
     return {"status": "fitted", **saved, "method": fit.method, "n_topics": fit.n_topics, "documents": n_docs,
             "units": len(corpus.units), "npmi": round(fit.npmi, 4), "diversity": round(fit.diversity, 4),
-            "unassigned_share": round(unassigned, 4)}
+            "unassigned_share": round(unassigned, 4), **({"warnings": warnings} if warnings else {})}
 
 
-def _continuation(conn, cfg, tcfg: dict, current, corpus) -> tuple[model.Start | None, int | None]:
+def _continuation(conn, cfg, tcfg: dict, current, corpus, warnings: list[str]) -> tuple[model.Start | None, int | None]:
     """What a refit after a corpus change carries over from the active model: its k when
     few documents are new, and its topics as NMF starting point (warm_start)."""
     if current is None or current["method"] != tcfg["method"] or current["corpus_hash"] == corpus.signature:
@@ -64,9 +64,12 @@ def _continuation(conn, cfg, tcfg: dict, current, corpus) -> tuple[model.Start |
     path = persist.model_file(cfg, current)
     if (tcfg["warm_start"] and tcfg["method"] == "nmf" and (keep_k or tcfg["n_topics"]) == current["n_topics"]
             and path is not None and path.exists()):
-        import joblib
-        saved = joblib.load(path)
-        start = model.Start(vocabulary=saved["vocabulary"], components=saved["components"])
+        try:
+            saved = persist.load_model(cfg, current)
+        except model.TopicError as exc:   # a tampered or foreign file: fit without it, say why
+            warnings.append(str(exc))
+        else:
+            start = model.Start(vocabulary=saved["vocabulary"], components=saved["components"])
     return start, keep_k
 
 

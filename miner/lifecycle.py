@@ -1,0 +1,70 @@
+"""Stopping cleanly: SIGTERM behaves like Ctrl-C, and worker processes die with their parent.
+
+* ``install_signal_handlers()`` (the CLI calls it) turns SIGTERM and SIGHUP into
+  ``Terminated``, a KeyboardInterrupt, so every command's cleanup (run row 'interrupted',
+  workers stopped, temp files removed) runs for both.
+* ``init_worker()`` is the initializer of every worker pool: on Linux the kernel sends the
+  worker SIGKILL when its parent dies (``prctl(PR_SET_PDEATHSIG)``), and a watchdog thread
+  that polls the parent pid covers other systems and the moment before prctl took effect.
+  Workers ignore SIGINT: Ctrl-C reaches the whole process group, and the parent decides.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+
+PR_SET_PDEATHSIG = 1
+
+
+class Terminated(KeyboardInterrupt):
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated(signum)
+
+
+def install_signal_handlers() -> None:
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if sig is not None:
+            signal.signal(sig, _raise_terminated)
+
+
+def exit_status(exc: KeyboardInterrupt) -> int:
+    return 128 + (exc.signum if isinstance(exc, Terminated) else signal.SIGINT)
+
+
+def _watch_parent(parent: int, interval: float) -> None:
+    while True:
+        time.sleep(interval)
+        if os.getppid() != parent:
+            os._exit(1)
+
+
+def die_with_parent(parent: int | None = None, interval: float = 1.0) -> None:
+    parent = parent or os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:   # the parent died before prctl took effect
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent, interval), daemon=True, name="parent-watchdog").start()
+
+
+def init_worker(parent: int | None = None) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    die_with_parent(parent)
