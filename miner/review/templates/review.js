@@ -7,7 +7,7 @@
     reviewer: localStorage.getItem("miner.reviewer") || cookie("miner_reviewer") || "",
     queue: sessionStorage.getItem("miner.queue") || document.querySelector('meta[name="default-queue"]').content,
     item: null, focus: 0, skipped: JSON.parse(sessionStorage.getItem("miner.skipped") || "[]"),
-    undo: JSON.parse(sessionStorage.getItem("miner.undo") || "[]"), taxonomy: null, busy: false,
+    undo: JSON.parse(sessionStorage.getItem("miner.undo") || "[]"), taxonomy: null,
   };
 
   function cookie(name) {
@@ -148,21 +148,26 @@
     renderProgress(await get("/api/progress", [["queue", state.queue], ["reviewer", state.reviewer]]));
   }
 
-  async function decide(layer, label, decision, actor) {
+  // decisions are sent one after the other, in the order the keys were pressed
+  let chain = Promise.resolve();
+  function decide(layer, label, decision, actor) {
+    chain = chain.then(() => decideNow(layer, label, decision, actor));
+    return chain;
+  }
+  async function decideNow(layer, label, decision, actor) {
     const it = state.item;
-    if (!it || state.busy) return;
-    state.busy = true;
+    if (!it) return;
     try {
       const res = await post("/api/decide", {
         reviewer: state.reviewer, doc_key: it.doc_key, sentence_start: it.sentence_start,
         sentence_end: it.sentence_end, sentence_hash: it.sentence_hash, layer, label, decision, actor: actor || [],
       });
       if (res.id !== null) { state.undo.push({ id: res.id, doc_key: it.doc_key, start: it.sentence_start, end: it.sentence_end }); save(); }
-      say(layer + ":" + label + " " + decision + " opgeslagen");
       await reload();
       const rs = rows(), open = rs.findIndex((r) => !r.decision);
       if (open >= 0) { state.focus = open; render(); }
-    } catch (e) { say(e.message, true); } finally { state.busy = false; }
+      say(layer + ":" + label + " " + decision + " opgeslagen");
+    } catch (e) { say(e.message, true); }
   }
   async function decideDocument(decision) {
     const it = state.item;
@@ -246,9 +251,12 @@
     else if (k === "A") { handled(); await acceptAll(); }
     else if ((k === "l" || k === "+") && state.item) { handled(); addLabel(); }
     else if (k === "c" && state.item) { handled(); pickActor(); }
-    else if (k === "n" || k === "Enter") { handled(); await next(); }
-    else if (k === "s" && state.item) { handled(); state.skipped.push(key(state.item)); save(); say("overgeslagen"); await next(); }
-    else if (k === "u") { handled(); await undo(); }
+    else if (k === "n" || k === "Enter") { handled(); chain = chain.then(next); }
+    else if (k === "s" && state.item) {
+      handled();
+      chain = chain.then(() => { state.skipped.push(key(state.item)); save(); say("overgeslagen"); return next(); });
+    }
+    else if (k === "u") { handled(); chain = chain.then(undo); }
     else if (k === "D") { handled(); await decideDocument("relevant"); }
     else if (k === "d") { handled(); await decideDocument("not_relevant"); }
     else if (k === "q") { handled(); $("queue").focus(); $("queue").select(); }
