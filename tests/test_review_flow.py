@@ -36,6 +36,7 @@ Het meldpunt discriminatie registreerde meer meldingen over afkomst.
 Ouderen voelen zich uitgesloten door leeftijdsdiscriminatie in de sport.
 Een dialoog tussen jongeren en ouderen maakte stereotypen over leeftijd bespreekbaar.
 Mensen met een beperking worden gediscrimineerd bij vrijwilligerswerk.
+Het onderzoek liep van januari tot en met juni in drie wijken van de stad.
 """
 DOC_B = """Uitsluiting en inclusie in het sociaal werk
 
@@ -210,6 +211,14 @@ def test_researcher_flow_sheet_retag_gapmap_exports(project):
 
     r = run_cli("review", "stats")
     assert r.exit_code == 0 and "Fatima" in r.output and "mechanism" in r.output
+
+    # the random queue also holds sentences the model found nothing in, and none Fatima reviewed
+    rest = project / "rest.xlsx"
+    assert run_cli("review", "export", "-o", str(rest), "-n", "0", "--queue", "random",
+                   "--reviewer", "Fatima").exit_code == 0
+    texts = [x["sentence"] for x in _sheet_rows(rest)]
+    assert "Het onderzoek liep van januari tot en met juni in drie wijken van de stad." in texts
+    assert not set(texts) & {e["text"] for e in ex}
 
 
 # -- two reviewers: kappa ------------------------------------------------------------------------

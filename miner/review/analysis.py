@@ -30,6 +30,8 @@ def stats(conn, cfg) -> dict:
     now: dict[str, Counter] = defaultdict(Counter)
     versions_then, versions_now = Counter(), Counter()
     for r in store.effective_decisions(conn):
+        if r["decision"] == store.SEEN:
+            continue
         truth = r["decision"] in POSITIVE
         pred_now = store.model_has(conn, r["document_id"], r["sentence_start"], r["sentence_end"],
                                    r["layer"], r["label"])

@@ -78,8 +78,10 @@ def build_queue(conn, cfg, queue: Queue, reviewer: str | None = None, limit: int
     done = set() if include_reviewed else store.reviewed_sentence_keys(conn, reviewer)
     threshold = cfg["review"]["threshold"]
     items = []
+    tagged: dict[int, list[tuple[int, int]]] = {}
     for r in rows:
         key = sentence_key(r)
+        tagged.setdefault(r["document_id"], []).append((r["sentence_start"], r["sentence_end"]))
         if key in done:
             continue
         confidences = json.loads(r["confidences"])
@@ -87,11 +89,51 @@ def build_queue(conn, cfg, queue: Queue, reviewer: str | None = None, limit: int
                       "sentence_start": r["sentence_start"], "sentence_end": r["sentence_end"],
                       "sentence": r["sentence"], "sentence_hash": key[3],
                       "uncertainty": min(abs(c - threshold) for c in confidences)})
+    if queue.mode in ("random", "document", "source"):
+        # sentences where the model found nothing: what it missed is only seen there (and a random
+        # sample for agreement must not be drawn from the model's hits alone)
+        items += _untagged(conn, queue, tagged, done)
     if queue.mode == "uncertain":
         items.sort(key=lambda i: (i["uncertainty"], i["document_id"], i["sentence_start"]))
     elif queue.mode == "random":
         random.Random(cfg["review"]["seed"]).shuffle(items)
+    else:
+        items.sort(key=lambda i: (i["document_id"], i["sentence_start"]))
     return items[:limit] if limit else items
+
+
+_MIN_SENTENCE = 20  # characters: shorter pieces (numbers, list bullets) are no sentence to review
+
+
+def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int, str]]:
+    """A simple sentence split of a passage, as absolute spans (for sentences the tagger left alone)."""
+    out, pos = [], 0
+    for m in list(_SENT_SPLIT.finditer(text)) + [None]:
+        end = m.start() if m else len(text)
+        piece = text[pos:end]
+        lead = len(piece) - len(piece.lstrip())
+        s = piece.strip()
+        if len(s) >= _MIN_SENTENCE:
+            out.append((offset + pos + lead, offset + pos + lead + len(s), s))
+        pos = m.end() if m else len(text)
+    return out
+
+
+def _untagged(conn, queue: Queue, tagged: dict, done: set) -> list[dict]:
+    kw = {queue.mode: queue.arg} if queue.mode in ("document", "source") else {}
+    out = []
+    for p in store.passages(conn, **kw):
+        spans = tagged.get(p["document_id"], [])
+        for start, end, s in split_sentences(p["text"], p["char_start"]):
+            if any(a < end and start < b for a, b in spans):
+                continue
+            h = store.sentence_hash(s)
+            if (p["doc_key"], start, end, h) in done:
+                continue
+            out.append({"document_id": p["document_id"], "doc_key": p["doc_key"], "source": p["source"],
+                        "sentence_start": start, "sentence_end": end, "sentence": s, "sentence_hash": h,
+                        "uncertainty": None})
+    return out
 
 
 def context(text: str, start: int, end: int, n: int) -> tuple[str, str]:
@@ -171,6 +213,25 @@ def prepare(conn, taxonomy: Taxonomy, *, reviewer: str, doc_key: str, sentence_s
             "model_version": store.model_version(conn, doc["id"]), "via": via}
 
 
+def prepare_seen(conn, *, reviewer: str, doc_key: str, sentence_start: int, sentence_end: int,
+                 sentence_hash: str, via: str = "web") -> dict:
+    """'This sentence is done': labels the reviewer did not accept or add are absent for them."""
+    reviewer = (reviewer or "").strip()
+    if not reviewer:
+        raise ReviewError("no reviewer name")
+    doc = store.document_by_key(conn, doc_key)
+    if doc is None or doc["text"] is None:
+        raise ReviewError(f"document {doc_key} is no longer in the store")
+    sentence = doc["text"][sentence_start:sentence_end]
+    if sentence_end <= sentence_start or store.sentence_hash(sentence) != sentence_hash:
+        raise ReviewError(f"the sentence at {doc_key} {sentence_start}-{sentence_end} is no longer in the store "
+                          "(the document text changed)")
+    return {"doc_key": doc_key, "sentence_start": sentence_start, "sentence_end": sentence_end,
+            "sentence_hash": sentence_hash, "sentence": sentence, "layer": "sentence", "label": "sentence",
+            "decision": store.SEEN, "reviewer": reviewer, "via": via,
+            "model_version": store.model_version(conn, doc["id"])}
+
+
 def prepare_relevance(conn, *, reviewer: str, doc_key: str, decision: str, note=None, via="web") -> dict:
     reviewer = (reviewer or "").strip()
     if not reviewer:
@@ -187,7 +248,7 @@ def model_agreement(conn, reviewer: str | None = None) -> dict:
     """How often the model (as it was when each decision was taken) agreed with the reviewer(s)."""
     agree = total = 0
     for r in store.latest_per_reviewer(conn, reviewer):
-        if r["model_suggested"] is None:
+        if r["model_suggested"] is None or r["decision"] == store.SEEN:
             continue
         total += 1
         agree += (r["decision"] == "reject") != bool(r["model_suggested"])

@@ -262,6 +262,8 @@ def _row_records(conn, taxonomy: core.Taxonomy, row: dict, default_reviewer: str
                                     sentence_end=end, sentence_hash=h, layer=layer, label=label, decision=d,
                                     actor=actor if layer == "recommendation" and d != "reject" else None,
                                     note=note, via="sheet"))
+    out.append(core.prepare_seen(conn, reviewer=reviewer, doc_key=doc_key, sentence_start=start, sentence_end=end,
+                                 sentence_hash=h, via="sheet"))
     return out
 
 

@@ -134,6 +134,11 @@ def create_app(cfg, default_queue: str = "uncertain") -> Starlette:
             with db() as conn:
                 if body.get("layer") == "relevance":
                     rec = core.prepare_relevance(conn, **fields)
+                elif body.get("layer") == "sentence":
+                    rec = core.prepare_seen(conn, reviewer=fields["reviewer"], doc_key=fields["doc_key"],
+                                            sentence_start=int(body["sentence_start"]),
+                                            sentence_end=int(body["sentence_end"]),
+                                            sentence_hash=str(body["sentence_hash"]))
                 else:
                     actor = body.get("actor") or []
                     if not isinstance(actor, list) or not all(isinstance(a, str) for a in actor):

@@ -16,6 +16,7 @@ from miner.store.db import transaction, utcnow
 
 KEY_COLUMNS = ("doc_key", "sentence_start", "sentence_end", "sentence_hash", "layer", "label")
 SENTENCE_DECISIONS = ("accept", "reject", "add")
+SEEN = "seen"            # layer 'sentence', label 'sentence': the reviewer finished this sentence
 DOCUMENT_DECISIONS = ("relevant", "not_relevant")
 
 
@@ -91,8 +92,8 @@ def model_version(conn, document_id: int):
 
 def sentences(conn, layers: list[str], *, label: str | None = None, document: str | None = None,
               source: str | None = None) -> list[sqlite3.Row]:
-    """Distinct tagged sentences with a model label in ``layers``; ``uncertainty`` is the smallest
-    |confidence - 0.5| shift input: the confidences (NULL read as 0.5) come back as a JSON list."""
+    """Distinct tagged sentences with a model label in ``layers``, with the confidences of those
+    labels as a JSON list (NULL, not scored, read as 0.5)."""
     ph = ",".join("?" * len(layers))
     where, args = [f"a.layer IN ({ph})"], list(layers)
     if label:
@@ -112,6 +113,22 @@ def sentences(conn, layers: list[str], *, label: str | None = None, document: st
         f"WHERE {' AND '.join(where)} "
         "GROUP BY a.document_id, a.sentence_start, a.sentence_end, a.sentence "
         "ORDER BY a.document_id, a.sentence_start", args).fetchall()
+
+
+def passages(conn, *, document: str | None = None, source: str | None = None) -> list[sqlite3.Row]:
+    """Body passages of tagged documents (where sentences without any model label come from)."""
+    where, args = ["p.kind NOT IN ('heading', 'footnote')"], []
+    if document:
+        where.append("(d.doc_key = ? OR CAST(d.id AS TEXT) = ?)")
+        args += [document, document]
+    if source:
+        where.append("d.source = ?")
+        args.append(source)
+    return conn.execute(
+        "SELECT p.document_id, d.doc_key, d.source, p.char_start, p.char_end, "
+        "substr(d.text, p.char_start + 1, p.char_end - p.char_start) AS text FROM passages p "
+        "JOIN documents d ON d.id = p.document_id JOIN tagging_state t ON t.document_id = d.id "
+        f"WHERE d.text IS NOT NULL AND {' AND '.join(where)} ORDER BY p.document_id, p.char_start", args).fetchall()
 
 
 def annotations_in(conn, document_id: int, start: int, end: int, layers: list[str]) -> list[sqlite3.Row]:

@@ -77,7 +77,7 @@
                  decision: it.decisions[k] || null });
     }
     for (const [k, d] of Object.entries(it.decisions)) {
-      if (seen.has(k)) continue;
+      if (seen.has(k) || k === "sentence:sentence") continue;
       const [layer, label] = k.split(":");
       out.push({ layer, label, confidence: null, actor: d.actor, model: false, decision: d });
     }
@@ -119,7 +119,7 @@
       li.append(el("span", " " + (r.confidence === null ? (r.model ? "(—)" : "") : "(" + r.confidence.toFixed(2) + ")"), "conf"));
       const actor = (r.decision && r.decision.actor && r.decision.actor.length) ? r.decision.actor : r.actor;
       if (actor && actor.length) li.append(el("span", " → " + actor.join(", ")));
-      if (r.decision) li.append(el("span", { accept: "geaccepteerd", reject: "afgewezen", add: "toegevoegd" }[r.decision.decision], "state"));
+      if (r.decision) li.append(el("span", { accept: "geaccepteerd", reject: "afgewezen", add: "toegevoegd" }[r.decision.decision] || "", "state"));
       list.append(li);
     });
     if (!rs.length) list.append(el("li", "(geen labels: voeg er een toe met l, of ga door met n)"));
@@ -166,7 +166,7 @@
       await reload();
       const rs = rows(), open = rs.findIndex((r) => !r.decision);
       if (open >= 0) { state.focus = open; render(); }
-      say(layer + ":" + label + " " + decision + " opgeslagen");
+      say(decision === "seen" ? "zin afgerond" : layer + ":" + label + " " + decision + " opgeslagen");
     } catch (e) { say(e.message, true); }
   }
   async function decideDocument(decision) {
@@ -190,6 +190,15 @@
       render(); say("ongedaan gemaakt");
       renderProgress(await get("/api/progress", [["queue", state.queue], ["reviewer", state.reviewer]]));
     } catch (e) { say(e.message, true); }
+  }
+
+  // n / Enter: the sentence is done; model labels not rejected are accepted, then the next one
+  async function done() {
+    const it = state.item;
+    if (!it) return next();
+    for (const r of rows()) if (!r.decision) await decideNow(r.layer, r.label, r.model ? "accept" : "add", []);
+    await decideNow("sentence", "sentence", "seen", []);
+    return next();
   }
 
   function focused() { const rs = rows(); return rs[state.focus]; }
@@ -251,7 +260,7 @@
     else if (k === "A") { handled(); await acceptAll(); }
     else if ((k === "l" || k === "+") && state.item) { handled(); addLabel(); }
     else if (k === "c" && state.item) { handled(); pickActor(); }
-    else if (k === "n" || k === "Enter") { handled(); chain = chain.then(next); }
+    else if (k === "n" || k === "Enter") { handled(); chain = chain.then(done); }
     else if (k === "s" && state.item) {
       handled();
       chain = chain.then(() => { state.skipped.push(key(state.item)); save(); say("overgeslagen"); return next(); });

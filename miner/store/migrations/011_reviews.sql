@@ -5,7 +5,9 @@
 -- hash), the layer and the label.  The table is append-only: a later decision by the same
 -- reviewer on the same key replaces the earlier one, and undo deletes the latest row.
 -- Document-level decisions (relevant / not_relevant) use layer 'relevance', label 'document'
--- and the span 0..0 with an empty sentence.
+-- and the span 0..0 with an empty sentence.  'seen' (layer 'sentence', label 'sentence') says a
+-- reviewer finished the sentence: labels not accepted or added there are absent for that reviewer
+-- (it changes no label; it makes a sentence without any label reviewable).
 CREATE TABLE reviews (
     id               INTEGER PRIMARY KEY,
     doc_key          TEXT NOT NULL,                 -- documents.doc_key (survives re-crawl and re-extract)
@@ -15,7 +17,7 @@ CREATE TABLE reviews (
     sentence         TEXT NOT NULL DEFAULT '',      -- the sentence as reviewed (orphans stay readable)
     layer            TEXT NOT NULL,                 -- ground, mechanism, recommendation, ... or 'relevance'
     label            TEXT NOT NULL,                 -- taxonomy id ('recommendation', 'document')
-    decision         TEXT NOT NULL CHECK (decision IN ('accept', 'reject', 'add', 'relevant', 'not_relevant')),
+    decision         TEXT NOT NULL CHECK (decision IN ('accept', 'reject', 'add', 'seen', 'relevant', 'not_relevant')),
     actor            TEXT NOT NULL DEFAULT '[]',    -- JSON list of actor ids (recommendations)
     reviewer         TEXT NOT NULL CHECK (length(trim(reviewer)) > 0),
     note             TEXT,
