@@ -49,11 +49,13 @@ def _fmt(x, digits=2):
 
 
 @click.group(invoke_without_command=True)
+@click.option("--port", type=int, default=None, help="With no command: port of the review page.")
+@click.option("--queue", "queue_spec", default="uncertain", help="With no command: the starting queue.")
 @click.pass_context
-def review(ctx):
+def review(ctx, port, queue_spec):
     """Review and correct the tags: `miner review` alone starts the review page (= `miner review serve`)."""
     if ctx.invoked_subcommand is None:
-        ctx.invoke(serve)
+        ctx.invoke(serve, port=port, queue_spec=queue_spec)
 
 
 @review.command()
