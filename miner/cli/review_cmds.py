@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from miner.cli.common import UserError, config_option
+from miner.cli.common import UserError, config_option, progress_enabled
 
 
 def register(main):
@@ -104,7 +104,7 @@ def export_cmd(output, queue_spec, limit, reviewer, cfg):
         raise UserError(f"{dest}: the review sheet is an .xlsx file")
     conn = _open(cfg, readonly=True)
     try:
-        n = sheet.export(conn, cfg, dest, queue, limit or None, reviewer)
+        n = sheet.export(conn, cfg, dest, queue, limit or None, reviewer, progress=progress_enabled())
     except OSError as exc:
         raise UserError(f"cannot write {dest}: {exc}") from None
     finally:
@@ -125,7 +125,7 @@ def import_cmd(sheet_path, reviewer, cfg):
     from miner.review import sheet
     conn = _open(cfg)
     try:
-        res = sheet.import_sheet(conn, cfg, sheet_path, reviewer)
+        res = sheet.import_sheet(conn, cfg, sheet_path, reviewer, progress=progress_enabled())
     finally:
         conn.close()
     for line in res.errors:

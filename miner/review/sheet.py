@@ -57,7 +57,15 @@ def _model_cell(layer: str, suggestions: list[dict]) -> str:
     return ", ".join(s["label"] for s in suggestions if s["layer"] == layer)
 
 
-def export(conn, cfg, dest: Path, queue: core.Queue, n: int | None, reviewer: str | None = None) -> int:
+def _bar(total, desc, progress):
+    if not progress:
+        return None
+    from tqdm import tqdm
+    return tqdm(total=total, desc=desc, unit="row", leave=False)
+
+
+def export(conn, cfg, dest: Path, queue: core.Queue, n: int | None, reviewer: str | None = None,
+           progress: bool = False) -> int:
     """Write the review sheet; returns the number of sentences in it."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -93,7 +101,10 @@ def export(conn, cfg, dest: Path, queue: core.Queue, n: int | None, reviewer: st
             cell.fill = fill
 
     items = core.build_queue(conn, cfg, queue, reviewer, n)
+    bar = _bar(len(items), "review sheet", progress)
     for it in items:
+        if bar is not None:
+            bar.update(1)
         full = core.item(conn, cfg, it["doc_key"], it["sentence_start"], it["sentence_end"])
         confs = [s["confidence"] for s in full["suggestions"] if s["confidence"] is not None]
         row = {"doc_key": full["doc_key"], "sentence_start": full["sentence_start"],
@@ -110,6 +121,8 @@ def export(conn, cfg, dest: Path, queue: core.Queue, n: int | None, reviewer: st
                                            *(row[f"model_{layer}"] for layer in layers))
         ws.append([_cell_text(row.get(h, "")) for h in header])
 
+    if bar is not None:
+        bar.close()
     last = max(2, len(items) + 1)
     for ci, name in enumerate(header, 1):
         col = get_column_letter(ci)
@@ -165,7 +178,7 @@ def _labels_from(cell: str) -> list[str]:
     return [x.strip() for x in cell.split(",") if x.strip()]
 
 
-def import_sheet(conn, cfg, path: Path, reviewer: str | None = None) -> ImportResult:
+def import_sheet(conn, cfg, path: Path, reviewer: str | None = None, progress: bool = False) -> ImportResult:
     """Validate every row; record the decisions of the good rows in one transaction.  Bad rows are
     reported (one line each) and skipped.  Importing the same file twice changes nothing."""
     from openpyxl import load_workbook
@@ -183,7 +196,10 @@ def import_sheet(conn, cfg, path: Path, reviewer: str | None = None) -> ImportRe
     taxonomy = core.Taxonomy(cfg)
     result = ImportResult()
     records: list[dict] = []
+    bar = _bar(max(0, (ws.max_row or 1) - 1), "check rows", progress)
     for rowno, values in enumerate(rows, 2):
+        if bar is not None:
+            bar.update(1)
         row = {h: _uncell(v) for h, v in zip(header, values) if h}
         if not any(row.values()):
             continue
@@ -199,6 +215,8 @@ def import_sheet(conn, cfg, path: Path, reviewer: str | None = None) -> ImportRe
         result.imported_rows += 1
         records.extend(recs)
     wb.close()
+    if bar is not None:
+        bar.close()
     if records:
         new, unchanged = store.record(conn, records)
         result.new, result.unchanged = len(new), unchanged
