@@ -203,3 +203,91 @@ def test_orphaned_review_is_kept_and_reported(db):
     r = run_cli("review", "stats")
     assert "1 review(s) whose sentence is no longer in the store" in r.stdout
     assert "doc:leeftijd ground:leeftijd reject by anna" in r.stdout
+
+
+def test_queues_uncertain_first_null_confidence_as_half_and_bad_specs(db, cfg):
+    from miner.review import core
+    path, ids = db
+    conn = _conn(path)
+    conn.execute("UPDATE annotations SET confidence = 0.95 WHERE layer IN ('ground', 'mechanism', 'recommendation')")
+    conn.execute("UPDATE annotations SET confidence = 0.55 WHERE label = 'training' AND document_id = ?",
+                 (ids["doc:moslim"],))
+    conn.execute("UPDATE annotations SET confidence = NULL WHERE label = 'dialoog'")
+    q = core.build_queue(conn, cfg, core.Queue.parse("uncertain"))
+    assert q[0]["sentence"].startswith("Een dialoog")             # NULL = 0.5: right at the threshold
+    assert q[1]["sentence"].startswith("Een training over vooroordelen")
+    assert q[-1]["uncertainty"] == pytest.approx(0.45)
+    by_label = core.build_queue(conn, cfg, core.Queue.parse("label:herkomst"))
+    assert len(by_label) == 3
+    for i in by_label:
+        shown = core.item(conn, cfg, i["doc_key"], i["sentence_start"], i["sentence_end"])
+        assert any(s["label"] == "herkomst" for s in shown["suggestions"])
+    assert {i["doc_key"] for i in core.build_queue(conn, cfg, core.Queue.parse("source:kis"))} == {"doc:ontmoeting"}
+    assert {i["doc_key"] for i in core.build_queue(conn, cfg, core.Queue.parse("document:doc:leeftijd"))} == \
+        {"doc:leeftijd"}
+    a = [i["sentence"] for i in core.build_queue(conn, cfg, core.Queue.parse("random"))]
+    assert a == [i["sentence"] for i in core.build_queue(conn, cfg, core.Queue.parse("random"))]  # seeded
+    for bad in ("label", "sometimes", "random:3"):
+        with pytest.raises(core.ReviewError):
+            core.Queue.parse(bad)
+    conn.close()
+    r = run_cli("review", "export", "--queue", "nonsense")
+    assert r.exit_code == 2 and "unknown queue 'nonsense'" in r.output
+
+
+def test_document_relevance_decision_and_undo_of_own_rows_only(db, cfg):
+    from miner.review import core
+    path, ids = db
+    conn = _conn(path)
+    rec = core.prepare_relevance(conn, reviewer="anna", doc_key="doc:leeftijd", decision="not_relevant")
+    new, _ = store.record(conn, [rec])
+    row = conn.execute("SELECT * FROM document_relevance WHERE document_id = ?", (ids["doc:leeftijd"],)).fetchone()
+    assert row["is_relevant"] == 0 and row["relevance_override"] == 0
+    assert not store.delete(conn, new[0], "bram")                   # not bram's decision
+    assert store.delete(conn, new[0], "anna")
+    row = conn.execute("SELECT * FROM document_relevance WHERE document_id = ?", (ids["doc:leeftijd"],)).fetchone()
+    assert row["is_relevant"] == 1 and row["relevance_override"] is None
+    with pytest.raises(core.ReviewError, match="unknown document decision"):
+        core.prepare_relevance(conn, reviewer="anna", doc_key="doc:leeftijd", decision="maybe")
+    tx = core.Taxonomy(cfg)
+    s = "Oudere vrijwilligers ervaren leeftijdsdiscriminatie bij sportverenigingen."
+    doc = store.document_by_key(conn, "doc:leeftijd")
+    start = doc["text"].index(s)
+    common = dict(reviewer="anna", doc_key="doc:leeftijd", sentence_start=start, sentence_end=start + len(s),
+                  sentence_hash=store.sentence_hash(s))
+    with pytest.raises(core.ReviewError, match="unknown ground label 'ras'"):
+        core.prepare(conn, tx, layer="ground", label="ras", decision="add", **common)
+    with pytest.raises(core.ReviewError, match="unknown actor"):
+        core.prepare(conn, tx, layer="recommendation", label="recommendation", decision="add", actor=["koning"],
+                     **common)
+    with pytest.raises(core.ReviewError, match="no reviewer"):
+        core.prepare(conn, tx, layer="ground", label="leeftijd", decision="accept", **dict(common, reviewer=" "))
+    ok = core.prepare(conn, tx, layer="ground", label="leeftijd", decision="accept", **common)
+    assert ok["model_suggested"] is True
+    assert core.prepare(conn, tx, layer="ground", label="religie", decision="add", **common)["model_suggested"] is False
+    conn.close()
+
+
+def test_training_examples_in_the_shared_format(db, cfg):
+    from miner.review import analysis, core, training_examples
+    path, ids = db
+    conn = _conn(path)
+    tx = core.Taxonomy(cfg)
+    s = "Gemeenten moeten het melden van discriminatie eenvoudiger maken."
+    doc = store.document_by_key(conn, "doc:moslim")
+    start = doc["text"].index(s)
+    common = dict(reviewer="anna", doc_key="doc:moslim", sentence_start=start, sentence_end=start + len(s),
+                  sentence_hash=store.sentence_hash(s))
+    store.record(conn, [core.prepare(conn, tx, layer="mechanism", label="melden", decision="reject", **common),
+                        core.prepare(conn, tx, layer="ground", label="religie", decision="add", **common),
+                        core.prepare(conn, tx, layer="recommendation", label="recommendation", decision="accept",
+                                     actor=["gemeente", "sociaal_werk"], **common),
+                        core.prepare_seen(conn, **common)])
+    ex = training_examples(conn, cfg=cfg)
+    assert ex == [{"id": f"review:doc:moslim:{start}-{start + len(s)}", "text": s, "ground": ["religie"],
+                   "mechanism": [], "recommendation": True, "actor": ["gemeente", "sociaal_werk"], "weight": 2.0}]
+    assert training_examples(conn, weight=5)[0]["weight"] == 5.0
+    assert training_examples(path)[0]["ground"] == ["religie"]
+    p = analysis.as_passages(ex)[0]
+    assert p["text"][p["sentences"][0]["start"]:p["sentences"][0]["end"]] == s
+    conn.close()

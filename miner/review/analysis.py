@@ -214,3 +214,13 @@ def training_examples(conn_or_store, weight: float | None = None, cfg=None) -> l
     finally:
         if conn is not conn_or_store:
             conn.close()
+
+
+def as_passages(examples: list[dict]) -> list[dict]:
+    """The same examples as passages of one sentence each, in the exact line format of
+    ``../shared/train/*.jsonl`` ({"id", "text", "sentences": [{start, end, labels…}], "weight"}),
+    for a reader of those files."""
+    return [{"id": e["id"], "text": e["text"], "weight": e["weight"],
+             "sentences": [{"start": 0, "end": len(e["text"]), "ground": e["ground"], "mechanism": e["mechanism"],
+                            "recommendation": e["recommendation"], "actor": e["actor"]}]}
+            for e in examples]
