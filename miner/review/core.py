@@ -255,7 +255,8 @@ def model_agreement(conn, reviewer: str | None = None) -> dict:
     return {"decisions": total, "agree": agree, "share": (agree / total) if total else None}
 
 
-def progress(conn, cfg, queue: Queue, reviewer: str) -> dict:
+def progress(conn, cfg, queue: Queue, reviewer: str, remaining: int | None = None) -> dict:
     reviewed = len(store.reviewed_sentence_keys(conn, reviewer))
-    remaining = len(build_queue(conn, cfg, queue, reviewer))
+    if remaining is None:
+        remaining = len(build_queue(conn, cfg, queue, reviewer))
     return {"reviewed": reviewed, "remaining": remaining, "agreement": model_agreement(conn, reviewer)}

@@ -84,7 +84,7 @@ def create_app(cfg, default_queue: str = "uncertain") -> Starlette:
                             if f"{i['doc_key']}|{i['sentence_start']}|{i['sentence_end']}" not in skip), None)
                 data = {"queue": str(queue), "item": None if nxt is None else core.item(
                             conn, cfg, nxt["doc_key"], nxt["sentence_start"], nxt["sentence_end"], reviewer or None),
-                        "progress": core.progress(conn, cfg, queue, reviewer) if reviewer else None}
+                        "progress": core.progress(conn, cfg, queue, reviewer, len(items)) if reviewer else None}
         except core.ReviewError as exc:
             return error(str(exc))
         return ok(data)
