@@ -137,6 +137,11 @@ def test_sheet_round_trip_bad_rows_idempotent_and_survives_retagging(db, workdir
         assert any(x[:2] == ("ground", "herkomst") and x[3] == "reviewed" for x in buren)
 
     check()
+    # search reads the effective labels too: the rejected religie is gone from that sentence
+    r = run_cli("search", "wijkteams", "--in", "annotations", "--json")
+    assert r.exit_code == 0, r.output
+    hit = json.loads(r.stdout.splitlines()[0])
+    assert hit["labels"] == ["setting:wijkteam"]
     # importing the same file again changes nothing
     conn = _conn(path)
     n = store.review_count(conn)
