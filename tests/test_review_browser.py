@@ -125,6 +125,16 @@ def test_review_five_sentences_with_the_keyboard_restart_and_export(server, brow
                 page.keyboard.press("u")
                 _wait_status(page, "ongedaan gemaakt")
                 assert page.query_selector("#suggestions li.reject") is None
+        if i == 3:                                     # the recommendation: pick its actor
+            assert seen[-1].startswith("Gemeenten moeten")
+            page.keyboard.press("c")
+            page.keyboard.type("rijksoverheid")
+            page.keyboard.press("Enter")
+            _wait_status(page, "recommendation:recommendation accept opgeslagen")
+            assert "rijksoverheid" in page.inner_text("#suggestions")
+        if i == 4:                                     # the whole document is not relevant
+            page.keyboard.press("d")
+            _wait_status(page, "document: niet relevant opgeslagen")
         page.keyboard.press("n")
         page.wait_for_function("s => document.getElementById('sentence').textContent !== s", arg=seen[-1])
     page.wait_for_function("document.getElementById('progress').textContent.includes('beoordeeld: 5')")
@@ -133,9 +143,15 @@ def test_review_five_sentences_with_the_keyboard_restart_and_export(server, brow
 
     reviews = _reviews(workdir)
     assert {r["reviewer"] for r in reviews} == {"Anna"}
-    assert len({r["sentence"] for r in reviews}) == 5
+    assert len({r["sentence"] for r in reviews if r["layer"] != "relevance"}) == 5
     assert any(r["label"] == "empathie" and r["decision"] == "add" for r in reviews)
     assert not any(r["decision"] == "reject" for r in reviews)   # undone
+    r = run_cli("query", "SELECT actor FROM effective_annotations WHERE layer = 'recommendation' "
+                "AND reviewer = 'Anna'", "--format", "json")
+    assert json.loads(r.stdout) == [{"actor": '["gemeente", "rijksoverheid"]'}]
+    r = run_cli("query", "SELECT d.doc_key, r.is_relevant FROM document_relevance r JOIN documents d "
+                "ON d.id = r.document_id WHERE r.relevance_override IS NOT NULL", "--format", "json")
+    assert json.loads(r.stdout) == [{"doc_key": "doc:ontmoeting", "is_relevant": 0}]
 
     # a killed server (SIGKILL) and a new one: every decision is still there, the name too
     server.kill()

@@ -234,8 +234,11 @@
   function pickActor() {
     openBox("actor-box", "actor-input", async (v) => {
       if (!state.taxonomy.actors.includes(v)) { say("onbekende actor: " + v, true); return; }
+      // the actor is added to those of the recommendation (the reviewer's, else the model's);
+      // picking one that is already there removes it
       const rec = rows().find((r) => r.layer === "recommendation");
-      const actors = Array.from(new Set([...(rec && rec.decision ? rec.decision.actor || [] : []), v]));
+      const current = rec ? ((rec.decision && rec.decision.actor && rec.decision.actor.length) ? rec.decision.actor : rec.actor || []) : [];
+      const actors = current.includes(v) ? current.filter((a) => a !== v) : [...current, v];
       await decide("recommendation", "recommendation", rec && rec.model ? "accept" : "add", actors);
     });
   }
