@@ -296,3 +296,15 @@ def test_training_examples_in_the_shared_format(db, cfg):
     p = analysis.as_passages(ex)[0]
     assert p["text"][p["sentences"][0]["start"]:p["sentences"][0]["end"]] == s
     conn.close()
+
+
+@pytest.mark.parametrize("toml, message", [
+    ('[review]\nhost = "0.0.0.0"\n', "review.host: must be a loopback address"),
+    ('[review]\nlayers = ["ground", "mood"]\n', "review.layers: must be a non-empty list"),
+    ('[review]\nthreshold = 1.5\n', "review.threshold: must be between 0 and 1"),
+    ('[review]\ntrain_weight = 0\n', "review.train_weight: must be greater than 0"),
+])
+def test_review_config_errors_name_the_key(workdir, toml, message):
+    (workdir / "config.toml").write_text(toml, encoding="utf-8")
+    r = run_cli("review", "stats")
+    assert r.exit_code == 2 and message in r.output and len(r.output.strip().splitlines()) == 1
