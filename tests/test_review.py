@@ -308,3 +308,24 @@ def test_review_config_errors_name_the_key(workdir, toml, message):
     (workdir / "config.toml").write_text(toml, encoding="utf-8")
     r = run_cli("review", "stats")
     assert r.exit_code == 2 and message in r.output and len(r.output.strip().splitlines()) == 1
+
+
+def test_a_store_from_before_the_reviews_is_upgraded(db):
+    """Migration 011 on a store at version 006: the views are replaced, nothing is lost."""
+    path, _ = db
+    conn = sqlite3.connect(path)
+    conn.executescript("""
+        DROP VIEW review_orphans; DROP VIEW review_decisions; DROP VIEW effective_annotations;
+        DROP VIEW document_relevance; DROP TABLE reviews; DROP INDEX annotations_doc_layer_label;
+        CREATE VIEW document_relevance AS SELECT id AS document_id, relevance, relevant, relevance_override,
+               COALESCE(relevance_override, relevant, 1) AS is_relevant FROM documents;
+        CREATE VIEW effective_annotations AS SELECT a.*, 'model' AS origin, NULL AS reviewer FROM annotations a;
+        DELETE FROM schema_migrations WHERE version > 6;""")
+    n = conn.execute("SELECT COUNT(*) FROM annotations").fetchone()[0]
+    conn.close()
+    r = run_cli("review", "stats")
+    assert r.exit_code == 0 and "no reviews yet" in r.output
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0] >= 11
+    assert conn.execute("SELECT COUNT(*) FROM effective_annotations").fetchone()[0] == n
+    conn.close()

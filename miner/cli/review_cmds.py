@@ -14,8 +14,13 @@ def register(main):
 
 
 def _open(cfg, readonly=False):
+    """The store; a store made before the reviews table is brought up to date first."""
+    from miner.export.readonly import ensure_current_schema
     from miner.store import StoreError, open_store
+    if not cfg.database.exists():
+        raise UserError(f"no database at {cfg.database}: add and tag documents first (`miner add`, `miner tag --all`)")
     try:
+        ensure_current_schema(cfg.database)
         return open_store(cfg, readonly=readonly)
     except StoreError as exc:
         raise UserError(str(exc)) from None
