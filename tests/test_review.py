@@ -329,3 +329,24 @@ def test_a_store_from_before_the_reviews_is_upgraded(db):
     assert conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0] >= 11
     assert conn.execute("SELECT COUNT(*) FROM effective_annotations").fetchone()[0] == n
     conn.close()
+
+
+def test_a_label_added_where_the_model_found_nothing_reaches_the_exports(db, workdir, cfg):
+    from miner.review import core
+    path, ids = db
+    conn = _conn(path)
+    text = "Dit is een nieuw document zonder labels van het model over training van vrijwilligers."
+    conn.execute("INSERT INTO documents (doc_key, source, title, status, text, first_seen, updated_at) "
+                 "VALUES ('doc:leeg', 'local', 'Leeg document', 'extracted', ?, 'n', 'n')", (text,))
+    rec = core.prepare(conn, core.Taxonomy(cfg), reviewer="anna", doc_key="doc:leeg", sentence_start=0,
+                       sentence_end=len(text), sentence_hash=store.sentence_hash(text), layer="mechanism",
+                       label="training", decision="add")
+    store.record(conn, [rec])
+    row = conn.execute("SELECT * FROM effective_annotations WHERE label = 'training' AND sentence = ?",
+                       (text,)).fetchone()
+    assert row["id"] < 0 and row["source"] == "review" and row["confidence"] == 1.0 and row["origin"] == "reviewed"
+    conn.close()
+    assert run_cli("export", "tables").exit_code == 0
+    import csv
+    tidy = list(csv.DictReader(open(next((workdir / "outputs").glob("*.csv")), encoding="utf-8-sig")))
+    assert any(t["title"] == "Leeg document" and t["code"] == "training" and t["reviewer"] == "anna" for t in tidy)

@@ -69,6 +69,7 @@ def load(conn: sqlite3.Connection) -> list[Document]:
                               AND p.kind <> 'heading' ORDER BY seq LIMIT 1)) AS summary
             FROM documents_overview o JOIN documents d ON d.id = o.document_id
             WHERE o.n_annotations > 0 OR o.evidence_types IS NOT NULL
+               OR o.document_id IN (SELECT document_id FROM review_decisions WHERE decision IN ('accept', 'add'))
             ORDER BY o.document_id"""):
         docs[r[0]] = Document(id=r[0], title=r[1] or "(zonder titel)", url=r[2], date=r[3], year=r[4],
                               source=r[5], doc_type=r[6], authors=_authors(r[7]), evidence_types=[],
