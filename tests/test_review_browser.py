@@ -181,6 +181,9 @@ def test_csrf_cross_site_post_refused_and_hostile_text_escaped(server, browser, 
     token = page_html.split('name="csrf-token" content="')[1].split('"')[0]
     body = {"reviewer": "eve", "doc_key": "doc:moslim", "sentence_start": 0, "sentence_end": 62,
             "sentence_hash": "x", "layer": "ground", "label": "religie", "decision": "reject"}
+    # a foreign host name pointing at 127.0.0.1 (DNS rebinding) gets neither the page nor the token
+    r = requests.get(server.url + "/", headers={"Host": "evil.example"})
+    assert r.status_code == 400 and "csrf-token" not in r.text
     # no token (what a form on another site sends)
     r = requests.post(server.url + "/api/decide", data={"decision": "reject"})
     assert r.status_code == 403

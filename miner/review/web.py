@@ -7,17 +7,21 @@
   and so is one whose Origin is not this server;
 * every write is one transaction (``miner.store.reviews.record``), so a closed tab or a killed
   server loses at most the decision in flight;
-* one SQLite connection per request (WAL: the CLI and other readers work meanwhile).
+* one SQLite connection per request (WAL: the CLI and other readers work meanwhile);
+* only loopback Host names are answered (no DNS rebinding).
 """
 from __future__ import annotations
 
 import hmac
+import html
 import json
 import secrets
 from contextlib import closing
 from importlib import resources
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -46,7 +50,7 @@ def create_app(cfg, default_queue: str = "uncertain") -> Starlette:
     token = secrets.token_urlsafe(32)
     taxonomy = core.Taxonomy(cfg)
     core.Queue.parse(default_queue)
-    page = _template("review.html").replace("{{csrf_token}}", token).replace("{{queue}}", default_queue)
+    page = _template("review.html").replace("{{csrf_token}}", token).replace("{{queue}}", html.escape(default_queue))
 
     def db():
         return closing(connect(cfg.database))
@@ -182,4 +186,6 @@ def create_app(cfg, default_queue: str = "uncertain") -> Starlette:
         Route("/api/decide", api_decide, methods=["POST"]),
         Route("/api/undo", api_undo, methods=["POST"]),
     ]
-    return Starlette(routes=routes)
+    # DNS rebinding: a foreign host name that resolves to 127.0.0.1 must not get the page (nor its token)
+    return Starlette(routes=routes, middleware=[
+        Middleware(TrustedHostMiddleware, allowed_hosts=["127.0.0.1", "localhost", "::1", "[::1]"])])
