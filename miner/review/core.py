@@ -68,37 +68,48 @@ def sentence_key(row) -> tuple:
     return (row["doc_key"], row["sentence_start"], row["sentence_end"], store.sentence_hash(row["sentence"]))
 
 
-def build_queue(conn, cfg, queue: Queue, reviewer: str | None = None, limit: int | None = None,
-                include_reviewed: bool = False) -> list[dict]:
-    """Sentences to review, in queue order, without those already reviewed (by ``reviewer``,
-    or by anyone when no reviewer is given)."""
+def candidates(conn, cfg, queue: Queue) -> list[dict]:
+    """Every sentence of a queue, in queue order, reviewed or not (what only re-tagging changes)."""
     layers = list(cfg["review"]["layers"])
     kw = {queue.mode: queue.arg} if queue.mode in ("label", "document", "source") else {}
-    rows = store.sentences(conn, layers, **kw)
-    done = set() if include_reviewed else store.reviewed_sentence_keys(conn, reviewer)
     threshold = cfg["review"]["threshold"]
     items = []
     tagged: dict[int, list[tuple[int, int]]] = {}
-    for r in rows:
-        key = sentence_key(r)
+    for r in store.sentences(conn, layers, **kw):
         tagged.setdefault(r["document_id"], []).append((r["sentence_start"], r["sentence_end"]))
-        if key in done:
-            continue
-        confidences = json.loads(r["confidences"])
         items.append({"document_id": r["document_id"], "doc_key": r["doc_key"], "source": r["source"],
                       "sentence_start": r["sentence_start"], "sentence_end": r["sentence_end"],
-                      "sentence": r["sentence"], "sentence_hash": key[3],
-                      "uncertainty": min(abs(c - threshold) for c in confidences)})
+                      "sentence": r["sentence"], "sentence_hash": store.sentence_hash(r["sentence"]),
+                      "uncertainty": min(abs(c - threshold) for c in json.loads(r["confidences"]))})
     if queue.mode in ("random", "document", "source"):
         # sentences where the model found nothing: what it missed is only seen there (and a random
         # sample for agreement must not be drawn from the model's hits alone)
-        items += _untagged(conn, queue, tagged, done)
+        items += _untagged(conn, queue, tagged)
     if queue.mode == "uncertain":
         items.sort(key=lambda i: (i["uncertainty"], i["document_id"], i["sentence_start"]))
     elif queue.mode == "random":
-        random.Random(cfg["review"]["seed"]).shuffle(items)
+        items.sort(key=lambda i: (i["document_id"], i["sentence_start"]))
+        random.Random(cfg["review"]["seed"]).shuffle(items)  # the same order every time: a stable sample
     else:
         items.sort(key=lambda i: (i["document_id"], i["sentence_start"]))
+    return items
+
+
+def candidates_version(conn) -> tuple:
+    """Changes whenever a queue's candidates may have changed (a document was tagged or re-tagged)."""
+    return tuple(conn.execute("SELECT (SELECT MAX(rowid) FROM annotations), (SELECT COUNT(*) FROM tagging_state), "
+                              "(SELECT MAX(tagged_at) FROM tagging_state)").fetchone())
+
+
+def build_queue(conn, cfg, queue: Queue, reviewer: str | None = None, limit: int | None = None,
+                include_reviewed: bool = False, all_items: list[dict] | None = None) -> list[dict]:
+    """Sentences to review, in queue order, without those already reviewed (by ``reviewer``,
+    or by anyone when no reviewer is given).  ``all_items``: the queue's candidates, if known."""
+    items = candidates(conn, cfg, queue) if all_items is None else all_items
+    if not include_reviewed:
+        done = store.reviewed_sentence_keys(conn, reviewer)
+        items = [i for i in items
+                 if (i["doc_key"], i["sentence_start"], i["sentence_end"], i["sentence_hash"]) not in done]
     return items[:limit] if limit else items
 
 
@@ -119,7 +130,7 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int, str]]:
     return out
 
 
-def _untagged(conn, queue: Queue, tagged: dict, done: set) -> list[dict]:
+def _untagged(conn, queue: Queue, tagged: dict) -> list[dict]:
     kw = {queue.mode: queue.arg} if queue.mode in ("document", "source") else {}
     out = []
     for p in store.passages(conn, **kw):
@@ -128,8 +139,6 @@ def _untagged(conn, queue: Queue, tagged: dict, done: set) -> list[dict]:
             if any(a < end and start < b for a, b in spans):
                 continue
             h = store.sentence_hash(s)
-            if (p["doc_key"], start, end, h) in done:
-                continue
             out.append({"document_id": p["document_id"], "doc_key": p["doc_key"], "source": p["source"],
                         "sentence_start": start, "sentence_end": end, "sentence": s, "sentence_hash": h,
                         "uncertainty": None})

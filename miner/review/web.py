@@ -61,6 +61,18 @@ def create_app(cfg, default_queue: str = "uncertain") -> Starlette:
     def ok(data) -> JSONResponse:
         return JSONResponse(data, headers=_HEADERS)
 
+    cache: dict[str, tuple] = {}
+
+    def queue_candidates(conn, queue: core.Queue) -> list[dict]:
+        """A queue's sentences are worked out once and again only after (re-)tagging, not per key press."""
+        version = core.candidates_version(conn)
+        hit = cache.get(str(queue))
+        if hit is None or hit[0] != version:
+            if len(cache) > 16:
+                cache.clear()
+            hit = cache[str(queue)] = (version, core.candidates(conn, cfg, queue))
+        return hit[1]
+
     def queue_of(request: Request) -> core.Queue:
         return core.Queue.parse(request.query_params.get("queue") or default_queue)
 
@@ -83,7 +95,7 @@ def create_app(cfg, default_queue: str = "uncertain") -> Starlette:
         try:
             queue = queue_of(request)
             with db() as conn:
-                items = core.build_queue(conn, cfg, queue, reviewer or None)
+                items = core.build_queue(conn, cfg, queue, reviewer or None, all_items=queue_candidates(conn, queue))
                 nxt = next((i for i in items
                             if f"{i['doc_key']}|{i['sentence_start']}|{i['sentence_end']}" not in skip), None)
                 data = {"queue": str(queue), "item": None if nxt is None else core.item(
@@ -108,7 +120,10 @@ def create_app(cfg, default_queue: str = "uncertain") -> Starlette:
         reviewer = request.query_params.get("reviewer", "").strip()
         try:
             with db() as conn:
-                return ok(core.progress(conn, cfg, queue_of(request), reviewer))
+                queue = queue_of(request)
+                remaining = len(core.build_queue(conn, cfg, queue, reviewer or None,
+                                                 all_items=queue_candidates(conn, queue)))
+                return ok(core.progress(conn, cfg, queue, reviewer, remaining))
         except core.ReviewError as exc:
             return error(str(exc))
 
