@@ -29,6 +29,7 @@ SECTION_MODULES = [
     "miner.topics.settings",
     "miner.gaps.settings",
     "miner.export.settings",
+    "miner.review.settings",
 ]
 
 

@@ -48,8 +48,10 @@ def _reference(d: Document, ids) -> dict:
     for (layer, label), quotes in sorted(d.codes.items(), key=lambda kv: ids.get(kv[0], 0)):
         if (layer, label) not in ids:
             continue
+        reviewers = sorted({q.reviewer or "?" for q in quotes if q.origin == "reviewed"})
         codes.append({
-            "AttributeId": ids[(layer, label)], "AdditionalText": "", "ArmId": 0, "ArmTitle": "",
+            "AttributeId": ids[(layer, label)],
+            "AdditionalText": f"reviewed by {', '.join(reviewers)}" if reviewers else "", "ArmId": 0, "ArmTitle": "",
             "ItemAttributeFullTextDetails": [
                 {"ItemDocumentId": d.id, "DocTitle": d.title, "Text": q.sentence, "TextFrom": q.char_start,
                  "TextTo": q.char_end, "SelectedText": q.matched, "PageNumber": q.page_no, "IsFromPDF": False,

@@ -29,6 +29,8 @@ class Quote:
     annotation_id: int
     hedge: bool = False
     negated: bool = False
+    origin: str = "model"        # 'model' or 'reviewed' (effective_annotations, issue 13)
+    reviewer: str | None = None
 
 
 @dataclass
@@ -68,6 +70,7 @@ def load(conn: sqlite3.Connection) -> list[Document]:
                               AND p.kind <> 'heading' ORDER BY seq LIMIT 1)) AS summary
             FROM documents_overview o JOIN documents d ON d.id = o.document_id
             WHERE o.n_annotations > 0 OR o.evidence_types IS NOT NULL
+               OR o.document_id IN (SELECT document_id FROM review_decisions WHERE decision IN ('accept', 'add'))
             ORDER BY o.document_id"""):
         # bidi overrides and control characters in a title could make the map, report or RIS
         # show other text than the document's; the raw file and documents.title keep them
@@ -81,20 +84,20 @@ def load(conn: sqlite3.Connection) -> list[Document]:
     placeholders = ",".join("?" * len(QUOTED_LAYERS))
     rows = conn.execute(f"""
         SELECT a.id, a.document_id, a.layer, a.label, a.sentence, a.page_no, a.text, a.char_start, a.char_end,
-               a.char_start - a.sentence_start, a.hedge, a.negated
-        FROM annotations a WHERE a.layer IN ({placeholders})
+               a.char_start - a.sentence_start, a.hedge, a.negated, a.origin, a.reviewer
+        FROM effective_annotations a WHERE a.layer IN ({placeholders})
         UNION ALL
         SELECT r.annotation_id, r.document_id, 'recommendation_actor', r.actor, r.sentence, r.page_no, a.text,
-               a.char_start, a.char_end, a.char_start - a.sentence_start, r.hedge, r.negated
-        FROM recommendations r JOIN annotations a ON a.id = r.annotation_id
+               a.char_start, a.char_end, a.char_start - a.sentence_start, r.hedge, r.negated, a.origin, a.reviewer
+        FROM recommendations r JOIN effective_annotations a ON a.id = r.annotation_id
         ORDER BY 2, 8""", QUOTED_LAYERS).fetchall()
-    for (ann_id, doc_id, layer, label, sentence, page, matched, c0, c1, rel, hedge, negated) in rows:
+    for (ann_id, doc_id, layer, label, sentence, page, matched, c0, c1, rel, hedge, negated, origin, reviewer) in rows:
         if doc_id not in docs:
             continue
         start = rel if 0 <= rel <= len(sentence) else 0
         end = min(len(sentence), start + (c1 - c0))
         docs[doc_id].codes.setdefault((layer, label), []).append(
-            Quote(sentence, page, matched, start, end, c0, c1, ann_id, bool(hedge), bool(negated)))
+            Quote(sentence, page, matched, start, end, c0, c1, ann_id, bool(hedge), bool(negated), origin, reviewer))
     return list(docs.values())
 
 

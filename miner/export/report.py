@@ -37,7 +37,9 @@ def render(docs: list[Document], layer: str = "ground", title: str = "Evidence r
                 out.append(f'<p class="quote"><span class="meta">{escape(page)}</span> &ldquo;{escape(s[:q.start])}'
                            f"<mark>{escape(s[q.start:q.end])}</mark>{escape(s[q.end:])}&rdquo;"
                            + (' <span class="meta">(hedged)</span>' if q.hedge else "")
-                           + (' <span class="meta">(negated)</span>' if q.negated else "") + "</p>")
+                           + (' <span class="meta">(negated)</span>' if q.negated else "")
+                           + (f' <span class="meta reviewed">(reviewed by {escape(q.reviewer or "?")})</span>'
+                              if q.origin == "reviewed" else "") + "</p>")
             out.append("</article>")
         out.append("</section>")
     out.append("</body></html>")

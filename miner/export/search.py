@@ -68,7 +68,7 @@ _SQL = {
         SELECT bm25(passages_fts) AS rank,
                snippet(passages_fts, 0, :open, :close, '…', :tokens) AS snippet,
                p.document_id, d.title, d.url, p.page_no, d.date,
-               (SELECT group_concat(DISTINCT a.layer || ':' || a.label) FROM annotations a
+               (SELECT group_concat(DISTINCT a.layer || ':' || a.label) FROM effective_annotations a
                  WHERE a.document_id = p.document_id AND a.char_start >= p.char_start
                    AND a.char_start < p.char_end AND a.layer NOT IN ('organisation', 'person')) AS labels
         FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid JOIN documents d ON d.id = p.document_id
@@ -80,7 +80,7 @@ _SQL = {
             SELECT bm25(annotations_fts) AS rank,
                    snippet(annotations_fts, 0, :open, :close, '…', :tokens) AS snippet,
                    a.document_id, d.title, d.url, a.page_no, d.date, a.layer, a.label, a.sentence_start
-            FROM annotations_fts JOIN annotations a ON a.id = annotations_fts.rowid
+            FROM annotations_fts JOIN effective_annotations a ON a.id = annotations_fts.rowid
             JOIN documents d ON d.id = a.document_id
             WHERE annotations_fts MATCH :query)
         SELECT MIN(rank) AS rank, snippet, document_id, title, url, page_no, date,

@@ -34,7 +34,7 @@ CANNED_QUERIES = {
         "sql": "SELECT k.zaak_nummer, k.title, k.submitted, k.answered, k.days_to_answer, k.submitters,\n"
                "       k.question_url, k.answer_url\n"
                "FROM kamervragen_overview k JOIN kamervragen kv ON kv.zaak_nummer = k.zaak_nummer\n"
-               "WHERE EXISTS (SELECT 1 FROM annotations a WHERE a.layer = 'ground' AND a.label = :ground\n"
+               "WHERE EXISTS (SELECT 1 FROM effective_annotations a WHERE a.layer = 'ground' AND a.label = :ground\n"
                "              AND a.document_id IN (kv.question_document_id, kv.answer_document_id))\n"
                "ORDER BY k.submitted DESC",
     },
@@ -48,7 +48,7 @@ CANNED_QUERIES = {
         "title": "Statistics in documents about a ground",
         "description": "Numbers (with unit and what they measure) from documents that mention the given ground.",
         "sql": "SELECT s.number, s.unit, s.measure, s.sentence, s.page_no, s.title, s.url FROM statistics s\n"
-               "WHERE s.document_id IN (SELECT document_id FROM annotations WHERE layer = 'ground' AND label = :ground)\n"
+               "WHERE s.document_id IN (SELECT document_id FROM effective_annotations WHERE layer = 'ground' AND label = :ground)\n"
                "ORDER BY s.year DESC",
     },
 }

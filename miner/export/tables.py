@@ -10,7 +10,7 @@ from miner.export.evidence import Document
 from miner.export.formats import spreadsheet_safe, write_xlsx
 
 TIDY_COLUMNS = ("document_id", "title", "year", "source", "doc_type", "url", "layer", "code", "quote",
-                "matched_text", "page", "char_start", "char_end", "hedge", "negated")
+                "matched_text", "page", "char_start", "char_end", "hedge", "negated", "origin", "reviewer")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -22,9 +22,9 @@ def tidy_rows(docs: list[Document]) -> list[tuple]:
         for (layer, label), quotes in sorted(d.codes.items()):
             for q in quotes:
                 rows.append(base + (layer, label, q.sentence, q.matched, q.page_no, q.char_start, q.char_end,
-                                    int(q.hedge), int(q.negated)))
+                                    int(q.hedge), int(q.negated), q.origin, q.reviewer))
         for label in d.evidence_types:
-            rows.append(base + ("evidence_type", label, None, None, None, None, None, 0, 0))
+            rows.append(base + ("evidence_type", label, None, None, None, None, None, 0, 0, "model", None))
     return [tuple(_cell(v) for v in row) for row in rows]
 
 

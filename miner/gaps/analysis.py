@@ -111,7 +111,8 @@ def load_documents(conn, gcfg: dict) -> dict[int, Doc]:
     """Every document with at least one ground, mechanism or setting annotation."""
     negated = " AND negated = 0" if gcfg["ignore_negated"] else ""
     labels: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for r in conn.execute("SELECT DISTINCT document_id, layer, label FROM annotations "
+    # effective_annotations: the model's labels with the researchers' reviews applied (issue 13)
+    for r in conn.execute("SELECT DISTINCT document_id, layer, label FROM effective_annotations "
                           f"WHERE layer IN ('ground', 'mechanism', 'setting'){negated}"):
         labels[r["document_id"]][r["layer"]].add(r["label"])
     evidence = _evidence(conn)
