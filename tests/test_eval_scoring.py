@@ -92,3 +92,29 @@ def read_gold_ok(tmp_path):
     p = tmp_path / "ok.jsonl"
     p.write_text(json.dumps(GOLD[0], ensure_ascii=False) + "\n\n", encoding="utf-8")
     return read_gold(p)[0]["id"] == "d1"
+
+
+def test_passage_level_scores_and_calibration_table():
+    from miner.nlp.tagging.scoring import format_table, score
+    gold = [{"id": "a", "text": "Een zin. Twee zin. Drie zin.",
+             "sentences": [{"start": 0, "end": 8, "ground": ["religie"], "mechanism": [], "recommendation": False},
+                           {"start": 9, "end": 18, "ground": [], "mechanism": ["melden"], "recommendation": False},
+                           {"start": 19, "end": 28, "ground": ["religie"], "mechanism": [], "recommendation": False}]}]
+    pred = {"a": [
+        {"layer": "ground", "label": "religie", "start": 0, "end": 3, "confidence": 0.95},       # right, high
+        {"layer": "ground", "label": "religie", "start": 9, "end": 12, "confidence": 0.85},      # wrong, high
+        {"layer": "mechanism", "label": "melden", "start": 9, "end": 12, "confidence": 0.55},    # right, middle
+        {"layer": "mechanism", "label": "contact", "start": 19, "end": 22, "confidence": 0.3},   # wrong, low
+    ]}
+    r = score(gold, pred)
+    # passage level: religie and melden are in the passage; contact is not
+    assert r["passages"]["ground"]["f1"] == 1.0
+    assert r["passages"]["mechanism"] == {**r["passages"]["mechanism"], "tp": 1, "fp": 1, "fn": 0}
+    cal = r["calibration"]
+    assert cal["ground"]["precision_at_0.8"] == 0.5 and cal["ground"]["n_at_0.8"] == 2
+    band = {b["band"]: b for b in cal["mechanism"]["bands"]}
+    assert band["0.5-0.6"] == {"band": "0.5-0.6", "n": 1, "precision": 1.0}
+    assert band["0.2-0.4"]["precision"] == 0.0
+    assert cal["all"]["n"] == 4
+    text = format_table(r)
+    assert "passage level" in text and "calibration" in text and ">= 0.8" in text

@@ -276,7 +276,7 @@ def _reviewed_passages(cfg) -> list:
         return []
     conn = open_store(cfg)
     out = []
-    for n, ex in enumerate(training_examples(conn)):
+    for n, ex in enumerate(training_examples(conn, cfg=cfg)):
         text = ex["text"]
         out.append(Passage(id=f"review:{n}", group="reviews", text=text, spans=[(0, len(text))],
                            labels=[{"ground": list(ex.get("ground") or []),

@@ -154,6 +154,13 @@ def relevance_rows(passages: list[Passage], probs: np.ndarray, spans, labels):
 
 def train(nlp, taxonomy, train_paths: list[Path], extra: list[Passage] | None = None, settings: dict | None = None,
           log=print) -> tuple[TaggerModel, dict]:
+    from threadpoolctl import threadpool_limits
+    # one thread per fit: the same numbers on any machine, and no OpenMP oversubscription on a busy one
+    with threadpool_limits(limits=1):
+        return _train(nlp, taxonomy, train_paths, extra, settings, log)
+
+
+def _train(nlp, taxonomy, train_paths, extra, settings, log):
     from sklearn.model_selection import GroupKFold
     from sklearn.linear_model import LogisticRegression
 

@@ -97,6 +97,7 @@ def score(gold_docs: list[dict], predictions: dict[str, list[dict]]) -> dict:
     unmatched: dict[str, list[str]] = defaultdict(list)
     gold_actor: dict[tuple, frozenset] = {}
     pred_actor: dict[tuple, set] = defaultdict(set)
+    conf: dict[tuple, float] = {}          # (layer, doc, sentence, label) -> highest confidence
     for doc in gold_docs:
         sents = doc["sentences"]
         for i, s in enumerate(sents):
@@ -116,6 +117,10 @@ def score(gold_docs: list[dict], predictions: dict[str, list[dict]]) -> dict:
                 unmatched[layer].append(label)
                 continue
             pred[layer].add((doc["id"], i, label))
+            c = ann.get("confidence")
+            if c is not None:
+                key = (layer, doc["id"], i, label)
+                conf[key] = max(conf.get(key, 0.0), float(c))
             if layer == "recommendation":
                 pred_actor[(doc["id"], i)].update(ann.get("actor") or [])
     layers = {}
@@ -130,9 +135,37 @@ def score(gold_docs: list[dict], predictions: dict[str, list[dict]]) -> dict:
         layers[layer] = {**_prf(len(g & p), len(p - g) + len(extra), len(g - p)), "labels": per_label}
     both = [key for key in gold_actor if (key[0], key[1], "recommendation") in pred["recommendation"]]
     correct = sum(1 for key in both if _actor_set(pred_actor.get(key)) == gold_actor[key])
+    # passage level: which labels a passage has at all (what a gap-map cell counts)
+    passages = {}
+    for layer in SCORED_LAYERS:
+        gp = {(d, label) for d, _, label in gold[layer]}
+        pp = {(d, label) for d, _, label in pred[layer]}
+        passages[layer] = _prf(len(gp & pp), len(pp - gp), len(gp - pp))
     return {"documents": len(gold_docs), "sentences": sum(len(d["sentences"]) for d in gold_docs),
-            "layers": layers,
+            "layers": layers, "passages": passages, "calibration": calibration(gold, pred, conf),
             "actor_accuracy": round(correct / len(both), 4) if both else None, "actor_n": len(both)}
+
+
+BANDS = (0.0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+
+
+def calibration(gold: dict, pred: dict, conf: dict) -> dict:
+    """Per layer (and all together): predicted confidence band -> observed precision of the
+    (sentence, label) predictions in that band; plus the precision at confidence >= 0.8."""
+    out = {}
+    for layer in (*SCORED_LAYERS, "all"):
+        layers = SCORED_LAYERS if layer == "all" else (layer,)
+        items = [(conf.get((ly, *x)), x in gold[ly]) for ly in layers for x in pred[ly]]
+        items = [(c, ok) for c, ok in items if c is not None]
+        rows = []
+        for lo, hi in zip(BANDS, BANDS[1:]):
+            band = [ok for c, ok in items if lo <= c < hi or (hi == 1.0 and c == 1.0)]
+            rows.append({"band": f"{lo:.1f}-{hi:.1f}", "n": len(band),
+                         "precision": round(sum(band) / len(band), 4) if band else None})
+        high = [ok for c, ok in items if c >= 0.8]
+        out[layer] = {"bands": rows, "n": len(items),
+                      "precision_at_0.8": round(sum(high) / len(high), 4) if high else None, "n_at_0.8": len(high)}
+    return out
 
 
 def format_table(result: dict) -> str:
@@ -144,6 +177,28 @@ def format_table(result: dict) -> str:
             for label, lr in r["labels"].items():
                 rows.append(f"  {label:32} {lr['precision']:6.3f} {lr['recall']:6.3f} {lr['f1']:6.3f} "
                             f"{lr['tp']:5d} {lr['fp']:5d} {lr['fn']:5d}")
+    if result.get("passages"):
+        rows.append("")
+        rows.append(f"{'passage level (labels a passage has)':34} {'P':>6} {'R':>6} {'F1':>6} {'TP':>5} {'FP':>5} {'FN':>5}")
+        for layer, r in result["passages"].items():
+            s = result["layers"][layer]["f1"]
+            rows.append(f"{layer:34} {r['precision']:6.3f} {r['recall']:6.3f} {r['f1']:6.3f} "
+                        f"{r['tp']:5d} {r['fp']:5d} {r['fn']:5d}   (sentence level F1 {s:.3f})")
+    cal = result.get("calibration") or {}
+    if cal.get("all", {}).get("n"):
+        rows.append("")
+        rows.append("calibration: confidence band -> observed precision (n)")
+        rows.append(f"{'band':10}" + "".join(f"{layer:>22}" for layer in cal))
+        for k, band in enumerate(cal["all"]["bands"]):
+            cells = []
+            for layer in cal:
+                b = cal[layer]["bands"][k]
+                cells.append(f"{'-' if b['precision'] is None else format(b['precision'], '.3f')} ({b['n']})")
+            rows.append(f"{band['band']:10}" + "".join(f"{c:>22}" for c in cells))
+        rows.append(f"{'>= 0.8':10}" + "".join(
+            f"{'-' if cal[layer]['precision_at_0.8'] is None else format(cal[layer]['precision_at_0.8'], '.3f')} "
+            f"({cal[layer]['n_at_0.8']})".rjust(22) for layer in cal))
+    rows.append("")
     acc = result["actor_accuracy"]
     rows.append(f"actor accuracy on {result['actor_n']} true-positive recommendations: "
                 + ("n/a" if acc is None else f"{acc:.3f}"))
