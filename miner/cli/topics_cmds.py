@@ -94,8 +94,10 @@ def topics(refit, from_scratch, n_topics, method, label, over_time, by_source, a
 @click.option("--matrix", type=click.Choice(["mechanism x ground", "mechanism x setting", "ground x setting"]),
               default=None, help="Only this matrix.")
 @click.option("--json", "as_json", is_flag=True, help="Print all cells and the attention table as JSON.")
+@click.option("--include-irrelevant", is_flag=True,
+              help="Also count documents judged not relevant (document_relevance.is_relevant = 0).")
 @config_option
-def gaps(top, matrix, as_json, cfg):
+def gaps(top, matrix, as_json, include_irrelevant, cfg):
     """Knowledge gaps: thin cells of mechanism x ground / setting matrices, and attention vs research.
 
     Recomputes from the annotations, stores the result (tables gaps, attention) and prints
@@ -105,14 +107,14 @@ def gaps(top, matrix, as_json, cfg):
     from miner.gaps.stage import compute, store
 
     conn = _open(cfg)
-    result = compute(cfg, conn)
-    store(conn, result)
+    result = compute(cfg, conn, include_irrelevant=include_irrelevant)
+    now = store(conn, result)
     gcfg = cfg["gaps"]
     if as_json:
-        now = ""
-        click.echo(json.dumps({"definition": result.definition,
-                               "cells": [analysis.cell_to_row(c, result.definition, now) for c in result.cells
-                                         if matrix is None or c.matrix == matrix],
+        click.echo(json.dumps({"definition": result.definition, "computed_at": now,
+                               "include_irrelevant": include_irrelevant,
+                               "cells": [analysis.cell_to_row(c, result.definition, now, nested=True)
+                                         for c in result.cells if matrix is None or c.matrix == matrix],
                                "attention": [a.__dict__ for a in result.attention]}, ensure_ascii=False))
         return
     if not result.docs:

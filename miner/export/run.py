@@ -1,16 +1,18 @@
-"""The export jobs behind `miner export …`: each reads the store read-only and writes its file(s)."""
+"""The export jobs behind `miner export …`: each reads the store read-only and writes its file(s),
+every file to a temp name renamed into place (miner/atomic.py)."""
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from miner.export import eppi, gapmap, report, tables
+from miner import atomic
+from miner.export import eppi, gapmap, i18n, plots, report, tables
 from miner.export.evidence import load
 from miner.export.paths import output_file
 from miner.export.readonly import ReadOnlyDatabase
 
-KINDS = ("map", "eppi", "tables", "ris", "report")
+KINDS = ("map", "eppi", "tables", "ris", "report", "plots")
 
 
 @dataclass
@@ -25,49 +27,57 @@ def _sibling(path: Path, suffix: str) -> Path:
 
 
 def export(cfg, kind: str, output: Path | None = None, *, columns: str | None = None,
-           by: str | None = None, static: bool = True) -> Written:
+           by: str | None = None, static: bool = True, include_irrelevant: bool = False,
+           dialect: str | None = None) -> Written:
     db = ReadOnlyDatabase(cfg.database)
     try:
         conn = db.conn
         ex = cfg["export"]
+        lang = i18n.load(cfg)
         if kind == "map":
-            min_research = cfg.get("gaps", {}).get("min_research_documents", 3)
-            data = gapmap.build_data(conn, min_research=min_research, columns=columns or ex["map_columns"],
-                                     title=ex["map_title"], max_quotes=ex["map_max_quotes"])
+            data = gapmap.build_data(conn, cfg["gaps"], lang, columns=columns or ex["map_columns"],
+                                     title=ex["map_title"], max_quotes=ex["map_max_quotes"],
+                                     include_irrelevant=include_irrelevant)
             html_path = output_file(cfg, "evidence-gap-map.html", output)
-            html_path.write_text(gapmap.render_html(data), encoding="utf-8")
+            atomic.write_text(html_path, gapmap.render_html(data))
             paths = [html_path]
             if static:
                 png, svg = _sibling(html_path, ".png"), _sibling(html_path, ".svg")
                 gapmap.render_static(data, png, svg)
                 paths += [png, svg]
             col = data["columnLayer"]
-            cells = data["gaps"][gapmap.matrix_name(col)].values()
-            n_gaps = sum(1 for g in cells if g["gap"])
-            n_empty = sum(1 for g in cells if g["gap"] and g["reason"] == "no documents")
-            source = "stored gap analysis" if data["gapSource"][gapmap.matrix_name(col)] == "table" else "computed"
-            return Written(kind, paths, f"{len(data['docs'])} coded documents; mechanism x {col}: {len(cells)} cells, "
-                                        f"{n_gaps} gaps ({n_empty} empty; {source})")
-        docs = load(conn)
+            c = gapmap.gap_counts(data, col)
+            note = (f"{len(data['docs'])} coded documents; mechanism x {col}: {c['cells']} cells, {c['gaps']} gaps "
+                    f"({c['empty']} empty, {c['no_research']} policy/Kamervragen only, {c['thin']} thin, "
+                    f"{c['no_effect_study']} without an effect study)")
+            if not data["docs"]:
+                note += ("; the map is empty: no tagged documents yet (run `miner tag --all`, or `miner add` "
+                         "without --no-tag)")
+            return Written(kind, paths, note)
+        if kind == "plots":
+            written = plots.write_all(conn, cfg, lang, output, include_irrelevant=include_irrelevant)
+            return Written(kind, written, f"{len(written) // 2} plots as PNG and SVG")
+        docs = load(conn, include_irrelevant)
         if kind == "eppi":
             path = output_file(cfg, "eppi-evidence.json", output)
-            data = eppi.build(docs)
-            path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+            data = eppi.build(docs, lang)
+            atomic.write_text(path, json.dumps(data, ensure_ascii=False, indent=1))
             n_codes = sum(len(r["Codes"]) for r in data["References"])
             return Written(kind, [path], f"{len(data['References'])} references, {n_codes} codes")
         if kind == "tables":
             csv_path = output_file(cfg, "evidence-table.csv", output)
             xlsx_path = _sibling(csv_path, ".xlsx")
-            n = tables.write_tidy(docs, csv_path, xlsx_path)
-            return Written(kind, [csv_path, xlsx_path], f"{n} rows (document x code x quote x page)")
+            n = tables.write_tidy(docs, csv_path, xlsx_path, dialect=dialect or ex["csv_dialect"], lang=lang)
+            return Written(kind, [csv_path, xlsx_path],
+                           f"{n} rows (document x code x quote x page), CSV dialect {dialect or ex['csv_dialect']}")
         if kind == "ris":
             path = output_file(cfg, "corpus.ris", output)
-            path.write_text(tables.ris(docs), encoding="utf-8")
+            atomic.write_text(path, tables.ris(docs))
             return Written(kind, [path], f"{len(docs)} references")
         if kind == "report":
             by = by or ex["report_by"]
             path = output_file(cfg, f"evidence-report-{by}.html", output)
-            path.write_text(report.render(docs, by, title=f"Evidence report per {by}"), encoding="utf-8")
+            atomic.write_text(path, report.render(docs, by, lang))
             return Written(kind, [path], f"{len(docs)} documents, sections per {by}")
         raise ValueError(f"unknown export {kind!r}")
     finally:
