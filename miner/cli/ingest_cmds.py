@@ -16,23 +16,43 @@ def register(main):
     main.add_command(add)
     main.add_command(extract)
     main.add_command(status)
+    main.add_command(meta)
+    main.add_command(split)
+
+# What `miner add` runs after extraction (the stages of `miner refresh` but the topic model,
+# which needs a corpus and minutes: `miner topics` fits it).
+ADD_STAGES = ("duplicates", "tag", "gaps")
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--no-tag", is_flag=True, help="Only store and extract; do not tag, merge duplicates or update gaps.")
 @config_option
-def add(paths, cfg):
-    """Ingest local files or folders (PDF, HTML, XML, TXT) into the store and extract them.
+def add(paths, no_tag, cfg):
+    """Ingest local files or folders (PDF, HTML, XML, TXT), extract them, merge duplicates,
+    tag what was added and update the gaps.
 
     Folders are walked recursively for .pdf/.html/.htm/.xhtml/.txt/.xml files.
     Adding the same bytes again is a no-op.
     """
     from miner.pipeline.ingest import add_paths
+    from miner.pipeline import stages as stages_mod
     t0 = time.monotonic()
     conn = open_store(cfg)
     run_id = runs.start(conn, "add")
+    stage_summaries, stage_errors = {}, {}
     try:
+        click.echo(f"add: reading {len(paths)} path(s) …", err=True)
         s = add_paths(cfg, conn, list(paths), progress=progress_enabled())
+        if not no_tag:
+            for name, spec in stages_mod.POST_EXTRACTION_STAGES:
+                if name not in ADD_STAGES:
+                    continue
+                click.echo(f"add: {name} …", err=True)   # a line per step, also when the output is piped
+                try:
+                    stage_summaries[name] = stages_mod.resolve(spec)(cfg, conn, progress=progress_enabled()) or {}
+                except Exception as exc:   # reported like refresh does; what was added stays
+                    stage_errors[name] = f"{type(exc).__name__}: {exc}"
     except BaseException:
         runs.finish(conn, run_id, "interrupted", {})
         raise
@@ -44,14 +64,26 @@ def add(paths, cfg):
         if reason == "no such file or folder":
             click.echo(f"failed: {path}: {reason}")
     summary = {"new": s.new, "unchanged": s.unchanged, "extracted": s.extraction.extracted,
-               "needs_ocr": s.extraction.needs_ocr, "failed": len(failed), "skipped": len(s.skipped)}
-    runs.finish(conn, run_id, "ok" if not failed else "failed", summary)
+               "needs_ocr": s.extraction.needs_ocr, "failed": len(failed), "skipped": len(s.skipped),
+               "stages": stage_summaries, "stage_errors": stage_errors}
+    for name, reason in stage_errors.items():
+        click.echo(f"failed: {name}: {reason}")
+    runs.finish(conn, run_id, "ok" if not failed and not stage_errors else "failed", summary)
+    if stage_summaries:
+        tag = stage_summaries.get("tag", {})
+        dup = stage_summaries.get("duplicates", {})
+        gaps = stage_summaries.get("gaps", {})
+        click.echo(f"tagged {tag.get('tagged', 0)} document(s) ({tag.get('annotations', 0)} annotations); "
+                   f"{dup.get('merged', 0)} duplicate(s) merged; gaps: {gaps.get('gaps', 0)} of "
+                   f"{gaps.get('cells', 0)} cells")
+    elif no_tag:
+        click.echo("not tagged (--no-tag): run `miner tag --all` and `miner gaps` before exporting")
     click.echo(f"added {s.new} new document(s), {s.unchanged} already in the store; "
                f"extracted {s.extraction.extracted}, needs OCR {s.extraction.needs_ocr}, failed {len(failed)}"
                + (f"; skipped {len(s.skipped)} non-document file(s)" if s.skipped else "")
                + f" ({time.monotonic() - t0:.1f} s)")
     missing = [p for p, r in s.refused if r == "no such file or folder"]
-    if missing:
+    if missing or stage_errors:
         sys.exit(1)
 
 
@@ -118,6 +150,23 @@ def status(cfg):
             click.echo(f"  [{r['id']}] {r['what']}: {r['status']}: {r['error']}")
     for line in _stage_status_lines(conn):
         click.echo(line)
+    for line in _merge_lines(conn):
+        click.echo(line)
+
+
+def _merge_lines(conn) -> list[str]:
+    from miner.store import works
+    try:
+        rows = works.merges(conn)
+    except Exception:          # a store from before migration 010 (read-only: not migrated yet)
+        return []
+    if not rows:
+        return []
+    out = [f"duplicates merged ({len(rows)}; counted once, split with `miner split DOC`):"]
+    for r in rows:
+        out.append(f"  [{r['document_id']}] {r['what']} = [{r['work_id']}] {r['work_title']} "
+                   f"({r['work_what']}), similarity {r['similarity']:.2f}")
+    return out
 
 
 def _pipeline_name(cfg) -> str:
@@ -136,5 +185,85 @@ def _stage_status_lines(conn) -> list[str]:
                          ("gaps", "gaps")):
         if table in tables:
             n = conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-            lines.append(f"{label}: {n}")
+            lines.append(f"{label}: {n}" + _stale_note(conn, table, tables))
     return lines
+
+
+def _stale_note(conn, table: str, tables: set) -> str:
+    """Say when a count is out of date: untagged documents, or gaps computed before the last change."""
+    if table == "annotations" and "tagging_state" in tables:
+        n = conn.execute("SELECT COUNT(*) FROM documents d WHERE d.status = 'extracted' AND NOT EXISTS "
+                         "(SELECT 1 FROM tagging_state t WHERE t.document_id = d.id "
+                         "AND t.extracted_sha256 IS d.extracted_sha256)").fetchone()[0]
+        return f" (stale: {n} extracted document(s) not tagged yet; run `miner tag --all`)" if n else ""
+    if table == "gaps":
+        row = conn.execute("SELECT MAX(computed_at) FROM gaps").fetchone()[0]
+        if row is None:
+            return ""
+        changed = conn.execute("SELECT MAX(t) FROM (SELECT MAX(tagged_at) AS t FROM tagging_state UNION ALL "
+                               "SELECT MAX(decided_at) FROM document_duplicates)").fetchone()[0] \
+            if "document_duplicates" in tables else conn.execute("SELECT MAX(tagged_at) FROM tagging_state").fetchone()[0]
+        if changed and changed > row:
+            return f" (stale: computed {row}, documents tagged or merged since; run `miner gaps`)"
+        return f" (computed {row})"
+    return ""
+
+
+@click.group()
+def meta():
+    """Document metadata and where each field came from; corrections that survive re-extraction."""
+
+
+@meta.command("show")
+@click.argument("doc", type=int)
+@config_option
+def meta_show(doc, cfg):
+    """Every metadata field of document DOC with its origin (the first of each field counts)."""
+    from miner.store import fields
+    conn = open_store(cfg)
+    if conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc,)).fetchone() is None:
+        raise UserError(f"no document {doc} (see `miner status` or `miner query`)")
+    seen = set()
+    for r in fields.listing(conn, doc):
+        mark = "*" if r["field"] not in seen else " "
+        seen.add(r["field"])
+        value = (r["value"] or "").replace("\n", " ")
+        click.echo(f"{mark} {r['field']:<13} {r['origin']:<13} {value[:100]}")
+
+
+@meta.command("set")
+@click.argument("doc", type=int)
+@click.argument("field", type=click.Choice(["title", "date", "authors", "organisation", "doc_type", "summary"]))
+@click.argument("value")
+@config_option
+def meta_set(doc, field, value, cfg):
+    """Correct FIELD of document DOC (authors: separate names with ';'; date: YYYY, YYYY-MM or YYYY-MM-DD).
+    An empty VALUE removes the correction."""
+    import re
+    from miner.store import fields
+    conn = open_store(cfg)
+    if conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc,)).fetchone() is None:
+        raise UserError(f"no document {doc} (see `miner status` or `miner query`)")
+    stored = value.strip() or None
+    if stored and field == "date" and not re.fullmatch(r"(19|20)\d\d(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?", stored):
+        raise UserError(f"date must be YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}")
+    if stored and field == "authors":
+        stored = json.dumps([a.strip() for a in stored.split(";") if a.strip()], ensure_ascii=False)
+    fields.set_field(conn, doc, field, stored)
+    fields.apply_winners(conn, doc)
+    click.echo(f"document {doc}: {field} = {value!r} (researcher); run `miner gaps` or `miner export` to use it")
+
+
+@click.command()
+@click.argument("doc", type=int)
+@config_option
+def split(doc, cfg):
+    """Undo a duplicate merge: DOC (or every document merged into DOC) counts on its own again."""
+    from miner.store import works
+    conn = open_store(cfg)
+    done = works.split(conn, doc)
+    if not done:
+        raise UserError(f"document {doc} is not part of a merged work (see `miner status`)")
+    click.echo(f"split: document(s) {', '.join(map(str, done))} count on their own again; the split is kept "
+               "on the next refresh. Run `miner gaps` to update the gaps.")
+

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from tqdm import tqdm
 
-from miner.extract import ExtractOptions, ExtractionError, extract_file, pdf_page_count
+from miner.extract import ExtractOptions, ExtractionError, extract_file, metadata, pdf_page_count
 from miner.store import documents, files
 
 # Each page range reopens the PDF (fonts are parsed again), so ranges are as long as
@@ -125,6 +125,7 @@ def extract_pending(cfg, conn, doc_ids: list[int] | None = None, progress: bool 
             summary.failed.append((job.doc_id, error))
         else:
             documents.save_extraction(conn, job.doc_id, job.sha, ext)
+            metadata.update(conn, job.doc_id, ext, job.args[0], job.args[2])
             summary.pages += ext.n_pages
             if ext.pages and all(p.needs_ocr for p in ext.pages):
                 summary.needs_ocr += 1

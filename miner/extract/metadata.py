@@ -1,0 +1,326 @@
+"""Metadata for documents without crawl metadata (local PDFs, HTML and text files).
+
+For every field the best value and where it came from:
+
+* title: the PDF's own Title when it is a real title (not a file name, software or account
+  name), else the largest-font lines of page 1, else the HTML ``<title>``/``<h1>`` the
+  extractor found, else the first heading, else the file name;
+* date: a date in the text of the first pages or the colophon ("12 maart 2023", "maart 2023",
+  "Jaar van uitgave 2023", "© 2023"), else the PDF's creation/modification date (last resort);
+* authors and organisation: labelled lines on the cover and colophon ("Auteurs:", "In opdracht
+  van") and the organisation gazetteer; PDF Author only when it is not an account name;
+* doc_type: kamervraag, kamerbrief, besluitenlijst, motie, artikel, webpagina, rapport;
+* summary: the samenvatting/abstract, else the first substantive paragraphs (for RIS/ASReview).
+
+The word lists are data (``metadata.toml``).  ``update`` is the one hook the extraction
+pipeline calls; a researcher's correction (`miner meta set`) is stored with origin
+``researcher`` and wins, also after re-extraction.
+"""
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from datetime import date as _date
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+FIELDS = ("title", "date", "authors", "organisation", "doc_type", "summary")
+# Which origin wins for a field: a researcher's correction, then crawl metadata, then the file.
+ORIGIN_RANK = {"researcher": 0, "crawl": 1}
+MONTHS = {"januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7, "augustus": 8,
+          "september": 9, "oktober": 10, "november": 11, "december": 12, "jan": 1, "feb": 2, "mrt": 3, "apr": 4,
+          "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "okt": 10, "nov": 11, "dec": 12,
+          "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8, "october": 10}
+_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+_FULL_DATE = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_RE})\.?\s+((?:19|20)\d\d)\b", re.I)
+_MONTH_YEAR = re.compile(rf"\b({_MONTH_RE})\s+((?:19|20)\d\d)\b", re.I)
+_NUM_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.]((?:19|20)\d\d)\b")
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+_PDF_DATE = re.compile(r"D?:?((?:19|20)\d\d)(\d\d)?(\d\d)?")
+
+
+@lru_cache(maxsize=1)
+def words() -> dict:
+    return tomllib.loads(resources.files("miner.extract").joinpath("metadata.toml").read_text(encoding="utf-8"))
+
+
+def _clean(s) -> str:
+    return " ".join(str(s or "").split())
+
+
+# ---- title -------------------------------------------------------------------------------
+
+def is_real_title(value: str | None, file_name: str | None = None) -> bool:
+    v = _clean(value)
+    if len(v) < 6 or " " not in v:
+        return False
+    low = v.lower()
+    if re.search(r"\.(docx?|pdf|pptx?|indd|xlsx?|odt|rtf|txt)\b", low) or low.startswith(("microsoft ", "untitled")):
+        return False
+    if low.strip(" .") in words()["generic_titles"]:
+        return False
+    if file_name and low.replace(" ", "") == Path(file_name).stem.lower().replace(" ", "").replace("_", ""):
+        return False
+    return sum(ch.isalpha() for ch in v) >= len(v) / 2
+
+
+def largest_font_title(pdf_page) -> str | None:
+    """The largest-font lines at the top half of page 1 (consecutive lines of that size joined)."""
+    chars = [c for c in pdf_page.chars if c.get("text", "").strip() and c["top"] < pdf_page.height * 0.75]
+    if not chars:
+        return None
+    sizes = sorted(round(c["size"], 1) for c in chars)
+    body = sizes[len(sizes) // 2]
+    lines: dict[int, list] = {}
+    for c in pdf_page.chars:
+        if c["top"] < pdf_page.height * 0.75:
+            lines.setdefault(round(c["top"] / 3), []).append(c)
+    scored = []
+    for key, cs in sorted(lines.items()):
+        cs.sort(key=lambda c: c["x0"])
+        text, last = "", None
+        for c in cs:
+            if last is not None and c["x0"] - last > c["size"] * 0.2 and not text.endswith(" "):
+                text += " "
+            text += c["text"]
+            last = c["x1"]
+        text = _clean(text)
+        size = max(round(c["size"], 1) for c in cs)
+        if sum(ch.isalpha() for ch in text) >= 3:
+            scored.append((key, size, text))
+    if not scored:
+        return None
+    top = max(s for _, s, _ in scored)
+    if top < body * 1.15 and len(scored) > 3:
+        return None
+    picked, prev = [], None
+    for key, size, text in scored:
+        if size >= top - 0.6:
+            if prev is not None and key - prev > 12:   # a second block of the same size: stop
+                break
+            picked.append(text)
+            prev = key
+    title = _clean(" ".join(picked))
+    return title[:300] if len(title) >= 4 else None
+
+
+# ---- dates -------------------------------------------------------------------------------
+
+def _valid(y: int, m: int = 1, d: int = 1) -> bool:
+    try:
+        _date(y, m, d)
+    except ValueError:
+        return False
+    return 1950 <= y <= _date.today().year + 1
+
+
+def date_from_text(text: str) -> tuple[str, str] | None:
+    """(ISO date, how) from cover/colophon text: a full date, a month and year, or a labelled year."""
+    for m in _FULL_DATE.finditer(text):
+        d, mon, y = int(m.group(1)), MONTHS[m.group(2).lower()], int(m.group(3))
+        if _valid(y, mon, d):
+            return f"{y:04d}-{mon:02d}-{d:02d}", "text"
+    for m in _MONTH_YEAR.finditer(text):
+        mon, y = MONTHS[m.group(1).lower()], int(m.group(2))
+        if _valid(y, mon) and len(m.group(1)) > 3:
+            return f"{y:04d}-{mon:02d}", "text"
+    for m in _NUM_DATE.finditer(text):
+        d, mon, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if _valid(y, mon, d):
+            return f"{y:04d}-{mon:02d}-{d:02d}", "text"
+    low = text.lower()
+    for label in words()["year_labels"]:
+        for m in re.finditer(re.escape(label) + r"\W{0,3}(?:\w+\W+){0,3}?((?:19|20)\d\d)\b", low):
+            if _valid(int(m.group(1))):
+                return m.group(1), "colophon"
+    return None
+
+
+def date_from_pdf(info: dict) -> str | None:
+    for key in ("CreationDate", "ModDate"):
+        raw = info.get(key)
+        if isinstance(raw, bytes):
+            raw = raw.decode("latin-1", "ignore")
+        m = _PDF_DATE.match(str(raw or "").strip())
+        if m and _valid(int(m.group(1))):
+            y, mon, d = m.group(1), m.group(2), m.group(3)
+            if mon and d and _valid(int(y), int(mon), int(d)):
+                return f"{y}-{mon}-{d}"
+            return y
+    return None
+
+
+# ---- people and organisations --------------------------------------------------------------
+
+def is_account_name(name: str | None) -> bool:
+    v = _clean(name)
+    if not v or "@" in v or "\\" in v or "_" in v or re.search(r"\d{2,}", v):
+        return True
+    tokens = re.findall(r"[\w'-]+", v.lower())
+    if not tokens or any(t in words()["account_words"] for t in tokens):
+        return True
+    if len(tokens) == 1:          # 'jdevries', 'HOORENMANJC', 'PC': account names, not people
+        return True
+    return v.isupper() and len(tokens) <= 2
+
+
+def _label_values(text: str, labels: list[str]) -> list[str]:
+    out = []
+    for label in labels:
+        for m in re.finditer(rf"(?im)^\s*{re.escape(label)}\s*[:\-–]?\s*(.+)$", text):
+            value = _clean(m.group(1)).strip(" :.-–")
+            if value and len(value) <= 200:
+                out.append(value)
+    return out
+
+
+def authors_from_text(text: str) -> list[str]:
+    found = []
+    for value in _label_values(text, words()["author_labels"]):
+        for part in re.split(r"\s*(?:,|;| en | & | and )\s*", value):
+            part = part.strip(" .()")
+            if 2 <= len(part.split()) <= 5 and part[:1].isupper() and not is_account_name(part) \
+                    and part not in found and not re.search(r"\d", part) and not _is_organisation(part):
+                found.append(part)
+    return found[:12]
+
+
+def _is_organisation(value: str) -> bool:
+    low = value.lower()
+    return any(low == o.lower() or low.startswith(o.lower()) for o in words()["organisations"]) or \
+        low.startswith(("ministerie", "gemeente", "tweede kamer", "eerste kamer", "directoraat", "directie"))
+
+
+def organisation_from_text(text: str, cover: str = "") -> str | None:
+    labelled = _label_values(text, words()["organisation_labels"])
+    gazetteer = sorted(words()["organisations"], key=len, reverse=True)
+    for value in labelled:
+        for org in gazetteer:
+            if re.search(rf"\b{re.escape(org)}\b", value):
+                return org
+    if labelled:
+        return labelled[0][:120]
+    for org in gazetteer:       # unlabelled: only a name on the cover page counts
+        if re.search(rf"(?<![\w-]){re.escape(org)}(?![\w-])", cover):
+            return org
+    return None
+
+
+# ---- type and summary ----------------------------------------------------------------------
+
+def doc_type_from_text(text: str, mime: str, n_pages: int) -> str:
+    low = text.lower()
+    for doc_type, cues in words()["doc_types"].items():
+        if any(c in low for c in cues):
+            return doc_type
+    if "html" in (mime or ""):
+        return "webpagina"
+    return "rapport"
+
+
+def summary_from(ext) -> str | None:
+    paras = [(p, ext.text[p.start:p.end].strip()) for p in ext.passages]
+    headings = words()["summary_headings"]
+    for i, (p, t) in enumerate(paras):
+        if len(t) < 60 and t.lower().strip(" :.0123456789") in headings:
+            body = []
+            for q, u in paras[i + 1:]:
+                if q.kind == "heading" and body:
+                    break
+                if q.kind in ("paragraph", "list_item") and len(u) > 40:
+                    body.append(u)
+                if sum(len(b) for b in body) > 1200:
+                    break
+            if body:
+                return _clean(" ".join(body))[:2000]
+    body = [t for p, t in paras if p.kind == "paragraph" and len(t) >= 200][:3]
+    return _clean(" ".join(body))[:2000] or None
+
+
+# ---- all fields ----------------------------------------------------------------------------
+
+def _pdf_info(path: str | None):
+    """(metadata dict, title from the largest font on page 1) of a PDF, or ({}, None)."""
+    if not path:
+        return {}, None
+    try:
+        import pdfplumber
+        with pdfplumber.open(path) as pdf:
+            info = dict(pdf.metadata or {})
+            title = largest_font_title(pdf.pages[0]) if pdf.pages else None
+            return info, title
+    except Exception:     # not a PDF or an unreadable one: the extractor reports that
+        return {}, None
+
+
+def extract_fields(ext, raw_path: str | None, file_name: str | None = None) -> dict[str, tuple[object, str]]:
+    """field -> (value, origin) found in the extraction result and the raw file."""
+    out: dict[str, tuple[object, str]] = {}
+    is_pdf = "pdf" in (ext.mime or "")
+    info, big = _pdf_info(raw_path) if is_pdf else ({}, None)
+    pdf_title = _clean(info.get("Title")) if isinstance(info.get("Title"), str) else ""
+    if big and _is_organisation(big):      # a letterhead ("Tweede Kamer der Staten-Generaal"), not a title
+        big = None
+    if is_real_title(pdf_title, file_name) and not _is_organisation(pdf_title):
+        out["title"] = (pdf_title, "pdf_metadata")
+    elif big and len(big.split()) >= 2:
+        out["title"] = (big, "cover")
+    elif ext.title and is_real_title(ext.title, file_name):
+        out["title"] = (_clean(ext.title), "html" if not is_pdf else "pdf_metadata")
+    else:
+        heading = next((ext.text[p.start:p.end].strip() for p in ext.passages if p.kind == "heading"), None)
+        if heading and is_real_title(heading):
+            out["title"] = (_clean(heading)[:300], "text")
+        elif file_name:
+            out["title"] = (Path(file_name).stem.replace("_", " "), "file_name")
+    pages = [ext.text[p.start:p.end] for p in ext.pages] or [ext.text]
+    front = "\n".join(pages[:3])[:20000]
+    back = "\n".join(pages[-2:])[-8000:] if len(pages) > 3 else ""
+    found = date_from_text(front) or (date_from_text(back) if back else None)
+    if ext.date:
+        out["date"] = (ext.date, "html" if not is_pdf else "pdf_metadata")
+    elif found:
+        out["date"] = found
+    elif date_from_pdf(info):
+        out["date"] = (date_from_pdf(info), "pdf_metadata")
+    authors = authors_from_text(front + "\n" + back)
+    if authors:
+        out["authors"] = (authors, "colophon")
+    else:
+        meta_authors = [a for a in (ext.authors or []) if not is_account_name(a) and not _is_organisation(a)]
+        pdf_author = _clean(info.get("Author")) if isinstance(info.get("Author"), str) else ""
+        if not meta_authors and pdf_author and not is_account_name(pdf_author) and not _is_organisation(pdf_author):
+            meta_authors = [pdf_author]
+        out["authors"] = (meta_authors, "pdf_metadata" if is_pdf else "html")
+    org = organisation_from_text(front + "\n" + back, pages[0][:3000])
+    if org:
+        out["organisation"] = (org, "colophon")
+    out["doc_type"] = (doc_type_from_text(front, ext.mime, len(ext.pages)), "text")
+    summary = summary_from(ext)
+    if summary:
+        out["summary"] = (summary, "text")
+    return out
+
+
+def update(conn, doc_id: int, ext, raw_path: str | None, file_name: str | None = None) -> dict:
+    """The extraction pipeline's hook: record what the file says, then set the document's
+    columns to the winning value per field (researcher > crawl > file).  Returns field -> origin."""
+    from miner.store import fields as store_fields
+    row = conn.execute("SELECT source, title, date, authors, doc_type FROM documents WHERE id = ?",
+                       (doc_id,)).fetchone()
+    if row is None:
+        return {}
+    found = extract_fields(ext, raw_path, file_name)
+    crawl = {}
+    if row["source"] != "local" and not store_fields.has_origin(conn, doc_id, "crawl"):
+        # What the crawl gave before this extraction (values equal to the file's own came from the file).
+        for f in ("title", "date", "doc_type"):
+            if row[f] and row[f] != getattr(ext, f, None):
+                crawl[f] = row[f]
+        authors = json.loads(row["authors"] or "[]")
+        if authors and authors != list(ext.authors or []):
+            crawl["authors"] = authors
+    store_fields.replace_extracted(conn, doc_id, found, crawl)
+    return store_fields.apply_winners(conn, doc_id)
