@@ -66,6 +66,38 @@ def is_real_title(value: str | None, file_name: str | None = None) -> bool:
     return sum(ch.isalpha() for ch in v) >= len(v) / 2
 
 
+def title_matches_text(title: str, text: str) -> bool:
+    """A PDF's Title is often left over from a template: trust it only when most of its words
+    are in the first pages."""
+    tw = [w for w in re.findall(r"\w{4,}", title.lower())]
+    if not tw:
+        return False
+    low = text.lower()
+    return sum(w in low for w in tw) / len(tw) >= 0.6
+
+
+def labelled_title(cover: str) -> str | None:
+    """The subject line of a letter or note ("Onderwerp", "Inzake", "Betreft"), also where the
+    letterhead column runs the labels into one line ("Datum 1 maart 2011 Onderwerp X")."""
+    stops = "|".join(re.escape(w) for w in words()["title_stop_labels"])
+    for label in words()["title_labels"]:
+        for m in re.finditer(rf"(?i)(?:^|\s){re.escape(label)}\s*:?\s+(.+?)(?=\s+(?:{stops})\b|\n|$)", cover):
+            value = _clean(m.group(1)).strip(" :.")
+            if value[:1].isupper() and (len(value.split()) >= 2 or len(value) >= 8) and len(value) <= 300 \
+                    and sum(ch.isalpha() for ch in value) >= len(value) / 2:
+                return value
+    return None
+
+
+_QUESTIONS = re.compile(r"(Vragen van (?:het lid|de leden)\b.{10,400}?)(?:\s*\((?:ingezonden|ontvangen)|\n\n)", re.S)
+
+
+def questions_title(cover: str) -> str | None:
+    """Kamervragen: 'Vragen van het lid X aan de Minister van Y over Z' is the title."""
+    m = _QUESTIONS.search(cover)
+    return _clean(m.group(1))[:300] if m else None
+
+
 def largest_font_title(pdf_page) -> str | None:
     """The largest-font lines at the top half of page 1 (consecutive lines of that size joined)."""
     chars = [c for c in pdf_page.chars if c.get("text", "").strip() and c["top"] < pdf_page.height * 0.75]
@@ -116,25 +148,54 @@ def _valid(y: int, m: int = 1, d: int = 1) -> bool:
     return 1950 <= y <= _date.today().year + 1
 
 
-def date_from_text(text: str) -> tuple[str, str] | None:
-    """(ISO date, how) from cover/colophon text: a full date, a month and year, or a labelled year."""
+def _dates_in(text: str):
+    """Every date-like mention in ``text``: (position, ISO date, how)."""
     for m in _FULL_DATE.finditer(text):
         d, mon, y = int(m.group(1)), MONTHS[m.group(2).lower()], int(m.group(3))
         if _valid(y, mon, d):
-            return f"{y:04d}-{mon:02d}-{d:02d}", "text"
+            yield m.start(), f"{y:04d}-{mon:02d}-{d:02d}", "text"
     for m in _MONTH_YEAR.finditer(text):
         mon, y = MONTHS[m.group(1).lower()], int(m.group(2))
         if _valid(y, mon) and len(m.group(1)) > 3:
-            return f"{y:04d}-{mon:02d}", "text"
+            yield m.start(), f"{y:04d}-{mon:02d}", "text"
     for m in _NUM_DATE.finditer(text):
         d, mon, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
         if _valid(y, mon, d):
-            return f"{y:04d}-{mon:02d}-{d:02d}", "text"
+            yield m.start(), f"{y:04d}-{mon:02d}-{d:02d}", "text"
     low = text.lower()
     for label in words()["year_labels"]:
         for m in re.finditer(re.escape(label) + r"\W{0,3}(?:\w+\W+){0,3}?((?:19|20)\d\d)\b", low):
             if _valid(int(m.group(1))):
-                return m.group(1), "colophon"
+                yield m.start(1), m.group(1), "colophon"
+
+
+_DOUBLED = re.compile(r"\b(?:(\w)\1){3,}\b")
+
+
+def undouble(text: str) -> str:
+    """Fake-bold covers print every character twice ("FFeebbrruuaarrii 22002244")."""
+    return _DOUBLED.sub(lambda m: m.group(0)[::2], text)
+
+
+def date_from_text(text: str) -> tuple[str, str] | None:
+    """(ISO date, how) of the first date in ``text`` (a cover or colophon): a full date, a month
+    and year, a numeric date or a labelled year ("Jaar van uitgave 2023", "© 2023"); at one
+    position the most precise form wins."""
+    found = sorted(_dates_in(undouble(text)), key=lambda x: (x[0], -len(x[1])))
+    return (found[0][1], found[0][2]) if found else None
+
+
+def date_from_pages(pages: list[str]) -> tuple[str, str] | None:
+    """The cover first, then the next two pages, then the colophon at the back."""
+    scopes = [pages[0][:6000]] if pages else []
+    if len(pages) > 1:
+        scopes.append("\n".join(pages[1:3])[:15000])
+    if len(pages) > 3:
+        scopes.append("\n".join(pages[-2:])[-8000:])
+    for scope in scopes:
+        found = date_from_text(scope)
+        if found:
+            return found
     return None
 
 
@@ -190,7 +251,8 @@ def authors_from_text(text: str) -> list[str]:
 def _is_organisation(value: str) -> bool:
     low = value.lower()
     return any(low == o.lower() or low.startswith(o.lower()) for o in words()["organisations"]) or \
-        low.startswith(("ministerie", "gemeente", "tweede kamer", "eerste kamer", "directoraat", "directie"))
+        low.startswith(("ministerie", "gemeente", "tweede kamer", "eerste kamer", "directoraat", "directie")) or \
+        "staten-generaal" in low
 
 
 def organisation_from_text(text: str, cover: str = "") -> str | None:
@@ -261,24 +323,31 @@ def extract_fields(ext, raw_path: str | None, file_name: str | None = None) -> d
     is_pdf = "pdf" in (ext.mime or "")
     info, big = _pdf_info(raw_path) if is_pdf else ({}, None)
     pdf_title = _clean(info.get("Title")) if isinstance(info.get("Title"), str) else ""
+    pages = [ext.text[p.start:p.end] for p in ext.pages] or [ext.text]
+    cover = pages[0][:6000]
     if big and _is_organisation(big):      # a letterhead ("Tweede Kamer der Staten-Generaal"), not a title
         big = None
-    if is_real_title(pdf_title, file_name) and not _is_organisation(pdf_title):
+    subject = labelled_title(cover) or questions_title(cover)
+    if is_real_title(pdf_title, file_name) and not _is_organisation(pdf_title) and \
+            title_matches_text(pdf_title, "\n".join(pages[:2])):
         out["title"] = (pdf_title, "pdf_metadata")
+    elif subject:
+        out["title"] = (subject, "cover")
     elif big and len(big.split()) >= 2:
         out["title"] = (big, "cover")
-    elif ext.title and is_real_title(ext.title, file_name):
-        out["title"] = (_clean(ext.title), "html" if not is_pdf else "pdf_metadata")
+    elif ext.title and is_real_title(ext.title, file_name) and not _is_organisation(ext.title) \
+            and title_matches_text(ext.title, ext.text[:20000]):
+        out["title"] = (_clean(ext.title), "html" if not is_pdf else "cover")
     else:
-        heading = next((ext.text[p.start:p.end].strip() for p in ext.passages if p.kind == "heading"), None)
-        if heading and is_real_title(heading):
+        heading = next((t for t in (ext.text[p.start:p.end].strip() for p in ext.passages if p.kind == "heading")
+                        if is_real_title(t) and not _is_organisation(t)), None)
+        if heading:
             out["title"] = (_clean(heading)[:300], "text")
         elif file_name:
             out["title"] = (Path(file_name).stem.replace("_", " "), "file_name")
-    pages = [ext.text[p.start:p.end] for p in ext.pages] or [ext.text]
     front = "\n".join(pages[:3])[:20000]
     back = "\n".join(pages[-2:])[-8000:] if len(pages) > 3 else ""
-    found = date_from_text(front) or (date_from_text(back) if back else None)
+    found = date_from_pages(pages)
     if ext.date:
         out["date"] = (ext.date, "html" if not is_pdf else "pdf_metadata")
     elif found:
