@@ -72,7 +72,7 @@ def build_data(conn: sqlite3.Connection, gcfg: dict, lang: Language, *, columns:
         "colors": {t: PALETTE.get(t, "#999999") for t in evidence_types},
         "gaps": cells,
         "gapRule": analysis.gap_rule(gcfg),
-        "gapDefinition": analysis.definition_text(gcfg),
+        "gapDefinition": analysis.definition_text(gcfg, lang.code),
         "docs": [_doc_json(counted[i], by_id.get(i), max_quotes) for i in sorted(counted)],
     }
 

@@ -8,7 +8,7 @@ SCHEMA = {
                         check=lambda v: None if 0 < v < 65536 else "must be a port number 1-65535"),
     "map_columns": Field(str, "ground", "Columns of the evidence gap map (rows are mechanisms).",
                          choices=("ground", "setting")),
-    "map_title": Field(str, "Evidence gap map: discriminatie in de sociale basis", "Title of the gap map."),
+    "map_title": Field(str, "", "Title of the gap map; empty = the title in export.language."),
     "map_max_quotes": Field(int, 3, "Quotes per document and label shown in the gap map (all are in the tables).",
                             check=lambda v: None if v > 0 else "must be greater than 0"),
     "report_by": Field(str, "ground", "Sections of the evidence report.", choices=("ground", "mechanism", "setting")),

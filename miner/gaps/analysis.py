@@ -210,7 +210,9 @@ def classify_counts(n_docs: int, n_research: int, n_effect: int, n_kamervragen: 
     return None, None
 
 
-def definition_text(gcfg: dict) -> str:
+def definition_text(gcfg: dict, language: str = "en") -> str:
+    if language == "nl":
+        return _definition_nl(gcfg)
     parts = [f"fewer than {gcfg['min_research_documents']} research documents"]
     if gcfg["require_effect_study"]:
         parts.append(f"no effect study ({', '.join(gcfg['effect_evidence_types'])})")
@@ -220,6 +222,19 @@ def definition_text(gcfg: dict) -> str:
             f"({', '.join(gcfg['parliamentary_doc_types'])}, or linked from the kamervragen table) and policy "
             "documents are counted in a cell but are not research. A document counts in a cell when it has "
             "both labels" + (" (negated mentions ignored)." if gcfg["ignore_negated"] else "."))
+
+
+def _definition_nl(gcfg: dict) -> str:
+    parts = [f"minder dan {gcfg['min_research_documents']} onderzoeksdocumenten"]
+    if gcfg["require_effect_study"]:
+        parts.append(f"geen effectstudie ({', '.join(gcfg['effect_evidence_types'])})")
+    return (f"Een cel is een leemte als ze {' of '.join(parts)} heeft. Onderzoeksdocumenten: type bewijs "
+            f"{', '.join(gcfg['research_evidence_types'])}; documenten zonder type bewijs tellen als onderzoek "
+            f"als hun documenttype {', '.join(gcfg['research_doc_types']) or '(geen)'} is. Kamervragen "
+            f"({', '.join(gcfg['parliamentary_doc_types'])}, of gekoppeld in de tabel kamervragen) en "
+            "beleidsdocumenten tellen mee in een cel maar zijn geen onderzoek. Een document telt in een cel als "
+            "het beide labels heeft" + (" (ontkende vermeldingen niet meegeteld)." if gcfg["ignore_negated"]
+                                        else "."))
 
 
 def ranked_gaps(cells: list[Cell]) -> list[Cell]:
