@@ -42,13 +42,16 @@ def evidence_per_ground(docs: dict) -> dict[str, Counter]:
     return out
 
 
-def topics_per_year(conn, counted_ids: set[int]) -> tuple[dict[str, Counter], dict[str, str]]:
+def topics_per_year(conn, counted_ids: set[int], min_weight: float) -> tuple[dict[str, Counter], dict[str, str]]:
+    """Per topic of the active model: documents per year whose main topic it is (largest share,
+    at least ``topics.min_topic_weight``)."""
     rows = conn.execute(
         "SELECT dt.document_id, dt.topic_id, COALESCE(t.label, (SELECT group_concat(value, ', ') FROM "
         "(SELECT value FROM json_each(t.top_terms) LIMIT 3))) AS label, "
         "CASE WHEN d.date GLOB '[12][0-9][0-9][0-9]*' THEN CAST(substr(d.date, 1, 4) AS INTEGER) END AS year "
         "FROM document_topics dt JOIN topics t ON t.id = dt.topic_id JOIN topic_models m ON m.id = t.model_id "
-        "AND m.active = 1 JOIN documents d ON d.id = dt.document_id WHERE dt.dominant = 1").fetchall()
+        "AND m.active = 1 JOIN documents d ON d.id = dt.document_id WHERE dt.weight >= ? AND dt.weight = "
+        "(SELECT MAX(x.weight) FROM document_topics x WHERE x.document_id = dt.document_id)", (min_weight,)).fetchall()
     out: dict[str, Counter] = defaultdict(Counter)
     names = {}
     for r in rows:
@@ -104,7 +107,7 @@ def _stacked(ax, series: dict[str, Counter], rows: list[str], stack: list[str], 
     ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
 
 
-def figures(conn, gcfg: dict, lang: Language, include_irrelevant: bool = False):
+def figures(conn, gcfg: dict, lang: Language, include_irrelevant: bool = False, min_topic_weight: float = 0.3):
     """Yield (name, matplotlib figure) for every plot."""
     import matplotlib
     matplotlib.use("Agg")
@@ -120,7 +123,7 @@ def figures(conn, gcfg: dict, lang: Language, include_irrelevant: bool = False):
         fig.tight_layout()
         yield f"documents-per-year-{layer}", fig
     fig, ax = plt.subplots(figsize=(9, 4.5))
-    series, names = topics_per_year(conn, _counted_ids(conn, include_irrelevant))
+    series, names = topics_per_year(conn, _counted_ids(conn, include_irrelevant), min_topic_weight)
     _bars_by_year(ax, series, names, lang)
     ax.set_title(lang.t("plot_topics_over_time"), fontsize=10)
     ax.set_ylabel(lang.t("plot_topic_share"))
@@ -147,7 +150,7 @@ def write_all(conn, cfg, lang: Language, folder: Path | None = None, include_irr
     """Every plot as PNG and SVG into ``folder`` (default: outputs/); returns the paths."""
     import matplotlib.pyplot as plt
     written = []
-    for name, fig in figures(conn, cfg["gaps"], lang, include_irrelevant):
+    for name, fig in figures(conn, cfg["gaps"], lang, include_irrelevant, cfg["topics"]["min_topic_weight"]):
         try:
             for suffix in (".png", ".svg"):
                 path = (Path(folder) / f"{name}{suffix}") if folder else output_file(cfg, f"{name}{suffix}")

@@ -227,10 +227,24 @@ def is_account_name(name: str | None) -> bool:
     return v.isupper() and len(tokens) <= 2
 
 
+def _all_labels() -> list[str]:
+    w = words()
+    return sorted(set(w["author_labels"] + w["organisation_labels"] + w["year_labels"] + w["title_labels"]
+                      + w["title_stop_labels"] + ["colofon", "isbn", "foto", "fotografie", "vormgeving",
+                                                  "ontwerp", "drukwerk", "contact", "e-mail", "website"]),
+                  key=len, reverse=True)
+
+
 def _label_values(text: str, labels: list[str]) -> list[str]:
+    """Values after a label: at the start of a line ("Auteurs Anna de Vries"), or anywhere when
+    followed by a colon ("Colofon Auteurs: A. de Vries In opdracht van: Movisie"), up to the
+    next label, the end of the line or a full stop."""
+    stops = "|".join(re.escape(w) for w in _all_labels() if w.isalpha() or " " in w)
     out = []
     for label in labels:
-        for m in re.finditer(rf"(?im)^\s*{re.escape(label)}\s*[:\-–]?\s*(.+)$", text):
+        pattern = (rf"(?im)(?:^[ \t]*{re.escape(label)}\b[ \t]*:?|(?<![\w-]){re.escape(label)}[ \t]*:)[ \t]*"
+                   rf"(.+?)(?=[ \t]+(?:{stops})\b[ \t]*:|\.[ \t]|$)")
+        for m in re.finditer(pattern, text):
             value = _clean(m.group(1)).strip(" :.-–")
             if value and len(value) <= 200:
                 out.append(value)
@@ -341,8 +355,11 @@ def extract_fields(ext, raw_path: str | None, file_name: str | None = None) -> d
     else:
         heading = next((t for t in (ext.text[p.start:p.end].strip() for p in ext.passages if p.kind == "heading")
                         if is_real_title(t) and not _is_organisation(t)), None)
+        first = next((line.strip() for line in ext.text[:2000].splitlines() if line.strip()), "")
         if heading:
             out["title"] = (_clean(heading)[:300], "text")
+        elif "html" not in (ext.mime or "") and not is_pdf and 3 <= len(first.split()) and len(first) <= 150:
+            out["title"] = (first.rstrip(". "), "text")     # a plain-text file: its first line
         elif file_name:
             out["title"] = (Path(file_name).stem.replace("_", " "), "file_name")
     front = "\n".join(pages[:3])[:20000]

@@ -55,8 +55,8 @@ def apply_winners(conn: sqlite3.Connection, doc_id: int) -> dict[str, str]:
     win = winners(conn, doc_id)
     updates = {}
     for f in COLUMNS:
-        if f in win and win[f][0] not in (None, "", "[]"):
-            updates[f] = win[f][0]
+        if f in win and (win[f][0] not in (None, "", "[]") or f == "authors"):
+            updates[f] = win[f][0] or "[]"   # authors: an empty list beats an account name
     if updates:
         with transaction(conn):
             conn.execute(f"UPDATE documents SET {', '.join(f'{k} = ?' for k in updates)} WHERE id = ?",
