@@ -330,3 +330,18 @@ def test_irrelevant_documents_are_left_out_unless_asked(project):
     assert run_cli("export", "ris").exit_code == 0
     titles = {e["title"] for e in rispy.loads((workdir / "outputs" / "corpus.ris").read_text(encoding="utf-8"))}
     assert "Leeftijdsdiscriminatie in de sport" not in titles
+
+
+@pytest.mark.parametrize("terms, hint", [("moslim NEAR/5 discriminatie", "NEAR(word1 word2, 5)"),
+                                         ("racisme w/3 wijk", "NEAR(word1 word2, 3)"),
+                                         ("discriminatie -racisme", "NOT racisme"),
+                                         ("moslim~2", "NEAR(word1 word2, N)")])
+def test_unsupported_search_operators_give_one_line_with_the_right_syntax(project, terms, hint):
+    r = run_cli("search", terms)
+    assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1
+    assert hint in r.stderr and "syntax:" in r.stderr
+
+
+def test_near_in_fts5_syntax_still_works(project):
+    r = run_cli("search", "NEAR(moslimdiscriminatie wijkteams, 5)")
+    assert r.exit_code == 0 and "Moslimdiscriminatie in de sociale basis" in r.output

@@ -110,10 +110,10 @@ def search(terms, target, limit, as_json, cfg):
             parts = snippet.split("**")
             snippet = "".join(click.style(p, bold=True) if k % 2 else p for k, p in enumerate(parts))
         year = f" ({h.date[:4]})" if h.date else ""
-        page = f"p. {h.page_no}" if h.page_no is not None else "p. ?"
-        click.echo(f"{i}. {terminal_safe(h.title or '(zonder titel)')}{year} — {page}")
+        page = f" — p. {h.page_no}" if h.page_no is not None else ""    # HTML/TXT have no pages
+        click.echo(f"{i}. {terminal_safe(h.title or '(zonder titel)')}{year}{page}")
         click.echo(f"   {snippet}")
-        tail = terminal_safe(h.url or "(no url)") + (f"   [{h.labels}]" if h.labels else "")
+        tail = terminal_safe(h.url or h.local_path or "(geen url)") + (f"   [{h.labels}]" if h.labels else "")
         click.echo(f"   {tail}")
     if not as_json:
         more = " (the best ones; -n N shows more)" if len(hits) == limit else ""

@@ -36,7 +36,7 @@ def render(docs: list[Document], layer: str = "ground", lang: Language | None = 
             out.append('<article class="doc">' + _citation(d, lang))
             for q in d.codes[(layer, lab)]:
                 s = q.sentence
-                page = lang.t("page") + str(q.page_no) if q.page_no is not None else lang.t("page_unknown")
+                page = lang.t("page") + str(q.page_no) if q.page_no is not None else ""   # HTML/TXT: no pages
                 notes = []
                 if q.hedge:
                     notes.append(lang.t("hedged"))
@@ -46,7 +46,8 @@ def render(docs: list[Document], layer: str = "ground", lang: Language | None = 
                     notes.append(lang.t("reviewed", reviewer=q.reviewer or "?"))
                 elif q.confidence is not None:
                     notes.append("(" + lang.t("confidence", c=f"{q.confidence:.2f}") + ")")
-                out.append(f'<p class="quote"><span class="meta">{escape(page)}</span> &ldquo;{escape(s[:q.start])}'
+                out.append(f'<p class="quote">' + (f'<span class="meta">{escape(page)}</span> ' if page else "")
+                           + f"&ldquo;{escape(s[:q.start])}"
                            f"<mark>{escape(s[q.start:q.end])}</mark>{escape(s[q.end:])}&rdquo;"
                            + "".join(f' <span class="meta">{escape(n)}</span>' for n in notes) + "</p>")
             out.append("</article>")

@@ -186,7 +186,8 @@
   // One paragraph per sentence; the spans of both labels are marked in it.
   function quoteNode(q) {
     var p = el("p", { "class": "quote" });
-    p.appendChild(el("span", { "class": "page" }, q.p !== null && q.p !== undefined ? T("page") + q.p : T("page_unknown")));
+    // HTML and text files have no pages: no page marker rather than "p. ?".
+    if (q.p !== null && q.p !== undefined) { p.appendChild(el("span", { "class": "page" }, T("page") + q.p)); }
     var s = String(q.s), pos = 0;
     p.appendChild(document.createTextNode("\u201c"));
     q.ranges.sort(function (x, y) { return x[0] - y[0]; }).forEach(function (r) {
