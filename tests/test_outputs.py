@@ -345,3 +345,15 @@ def test_unsupported_search_operators_give_one_line_with_the_right_syntax(projec
 def test_near_in_fts5_syntax_still_works(project):
     r = run_cli("search", "NEAR(moslimdiscriminatie wijkteams, 5)")
     assert r.exit_code == 0 and "Moslimdiscriminatie in de sociale basis" in r.output
+
+
+def test_datasette_labels_follow_the_language(tmp_path):
+    from miner.export.serve import CANNED_QUERIES, TABLES, metadata
+    nl = metadata(tmp_path / "miner.sqlite", "nl")
+    en = metadata(tmp_path / "miner.sqlite", "en")
+    db_nl, db_en = nl["databases"]["miner"], en["databases"]["miner"]
+    assert nl["title"].startswith("miner: Nederlands") and en["title"].startswith("miner: Dutch evidence")
+    assert db_nl["queries"]["gaps"]["title"] == "Kennisleemtes"
+    assert all(db_nl["queries"][q]["sql"] == CANNED_QUERIES[q]["sql"] for q in CANNED_QUERIES)
+    assert all(db_nl["tables"][t]["description"] != TABLES[t]["description"] for t in TABLES)
+    assert db_en["tables"] == TABLES

@@ -143,7 +143,8 @@ def serve(host, port, cfg):
     if not _is_loopback(host):
         echo_err(f"warning: serving on {host}: anyone who can reach this address can read the whole store")
     echo_err(f"serving {cfg.database} read-only at http://{host}:{port}/ (Ctrl-C stops)")
-    status = serve_mod.run(Path(cfg.database), Path(cfg["store"]["outputs_dir"]) / "datasette", host, port)
+    status = serve_mod.run(Path(cfg.database), Path(cfg["store"]["outputs_dir"]) / "datasette", host, port,
+                           cfg["export"]["language"])
     if status not in (0, -15, -2):
         raise UserError(f"datasette stopped with status {status}")
 
