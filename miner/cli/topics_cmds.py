@@ -32,9 +32,11 @@ def _open(cfg, readonly=False):
               help="Set the label of topic ID in the labels file (empty TEXT removes it).")
 @click.option("--over-time", is_flag=True, help="Also print documents per topic per year.")
 @click.option("--by-source", is_flag=True, help="Also print documents per topic: Kamervragen vs research.")
+@click.option("--drill", "drill_id", type=int, default=None, metavar="ID",
+              help="Drill down into topic ID: a second-level model on its documents (with --k: that many sub-topics).")
 @click.option("--json", "as_json", is_flag=True, help="Print the model as one JSON object.")
 @config_option
-def topics(refit, from_scratch, n_topics, method, label, over_time, by_source, as_json, cfg):
+def topics(refit, from_scratch, n_topics, method, label, over_time, by_source, drill_id, as_json, cfg):
     """Show the topic model (fit it first when there is none, or with --refit).
 
     Prints k, coherence (NPMI), diversity, the share of documents without a clear topic,
@@ -44,6 +46,8 @@ def topics(refit, from_scratch, n_topics, method, label, over_time, by_source, a
     from miner.topics.model import TopicError
 
     conn = _open(cfg)
+    if drill_id is not None:
+        return _drill(cfg, conn, drill_id, n_topics, as_json)
     overrides = {k: v for k, v in (("n_topics", n_topics), ("method", method)) if v is not None}
     try:
         if label is not None:
@@ -87,6 +91,24 @@ def topics(refit, from_scratch, n_topics, method, label, over_time, by_source, a
         if by_source:
             s = sources.get(t["id"], {"kamervragen": 0, "research": 0})
             click.echo(f"     Kamervragen {s['kamervragen']}, research and other documents {s['research']}")
+
+
+def _drill(cfg, conn, topic_id: int, k: int | None, as_json: bool) -> None:
+    from miner.topics import drill
+    from miner.topics.model import TopicError
+    try:
+        result = drill.drill(conn, cfg["topics"], topic_id, k)
+    except TopicError as exc:
+        raise UserError(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    click.echo(f"topic {topic_id}: {result['n_documents']} documents; {result['k']} sub-topics "
+               f"(NPMI {result['npmi']:.3f}; {result['note']})")
+    for s in result["subtopics"]:
+        click.echo(f"  {topic_id}.{s['subtopic']}  {', '.join(s['top_terms'][:8])}  ({s['n_documents']} documents)")
+        for d in s["documents"][:3]:
+            click.echo(f"       [{d['id']}] {d['title'][:70]} ({d['share']:.0%})")
 
 
 @click.command()
