@@ -357,3 +357,22 @@ def test_datasette_labels_follow_the_language(tmp_path):
     assert all(db_nl["queries"][q]["sql"] == CANNED_QUERIES[q]["sql"] for q in CANNED_QUERIES)
     assert all(db_nl["tables"][t]["description"] != TABLES[t]["description"] for t in TABLES)
     assert db_en["tables"] == TABLES
+
+
+def test_progress_is_plain_lines_when_stderr_is_a_pipe(tmp_path):
+    """A long command piped into a log shows progress lines (no carriage returns)."""
+    import subprocess
+    import sys
+    script = ("import sys, time\n"
+              "from miner.cli import common\n"
+              "common.PIPED_INTERVAL_S = 0\n"
+              "assert common.progress_enabled()\n"
+              "from tqdm import tqdm\n"
+              "for _ in tqdm(range(3), desc='tagging', unit='doc', leave=False, mininterval=0):\n"
+              "    time.sleep(0.01)\n")
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                       cwd=str(tmp_path), env={**__import__("os").environ,
+                                               "PYTHONPATH": str(__import__("pathlib").Path(__file__).parent.parent)})
+    assert r.returncode == 0, r.stderr
+    lines = [line for line in r.stderr.splitlines() if line.startswith("tagging")]
+    assert len(lines) >= 2 and "\r" not in r.stderr and any("3/3" in line or "2/3" in line for line in lines)

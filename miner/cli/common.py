@@ -42,8 +42,13 @@ def echo_err(msg: str) -> None:
 def progress_enabled() -> bool:
     """Progress is always shown: a live bar on a terminal, and when the output goes to a pipe or
     a log file, a plain line at most every ``PIPED_INTERVAL_S`` seconds (no carriage returns)."""
-    if not sys.stderr.isatty():
-        _plain_progress_lines()
+    if sys.stderr.isatty():
+        return True
+    try:
+        sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):   # captured in memory (tests, notebooks): no progress
+        return False
+    _plain_progress_lines()
     return True
 
 
@@ -77,7 +82,8 @@ def _plain_progress_lines() -> None:
     @functools.wraps(original)
     def init(self, *args, **kwargs):
         if not kwargs.get("disable"):
-            kwargs.setdefault("file", _LineStream())
+            if kwargs.get("file") in (None, sys.stderr, sys.__stderr__):
+                kwargs["file"] = _LineStream()
             kwargs["mininterval"] = max(kwargs.get("mininterval", 0) or 0, PIPED_INTERVAL_S)
             kwargs.setdefault("ascii", True)
             kwargs["dynamic_ncols"] = False

@@ -80,8 +80,9 @@ def labelled_title(cover: str) -> str | None:
     """The subject line of a letter or note ("Onderwerp", "Inzake", "Betreft"), also where the
     letterhead column runs the labels into one line ("Datum 1 maart 2011 Onderwerp X")."""
     stops = "|".join(re.escape(w) for w in words()["title_stop_labels"])
-    for label in words()["title_labels"]:
-        for m in re.finditer(rf"(?i)(?:^|\s){re.escape(label)}\s*:?\s+(.+?)(?=\s+(?:{stops})\b|\n|$)", cover):
+    labels = [(w, ":?") for w in words()["title_labels"]] + [(w, ":") for w in words()["title_labels_colon"]]
+    for label, colon in labels:
+        for m in re.finditer(rf"(?i)(?:^|\s){re.escape(label)}\s*{colon}\s+(.+?)(?=\s+(?:{stops})\b|\n|$)", cover):
             value = _clean(m.group(1)).strip(" :.")
             if value[:1].isupper() and (len(value.split()) >= 2 or len(value) >= 8) and len(value) <= 300 \
                     and sum(ch.isalpha() for ch in value) >= len(value) / 2:
@@ -90,11 +91,13 @@ def labelled_title(cover: str) -> str | None:
 
 
 _QUESTIONS = re.compile(r"(Vragen van (?:het lid|de leden)\b.{10,400}?)(?:\s*\((?:ingezonden|ontvangen)|\n\n)", re.S)
+_MOTION = re.compile(r"^((?:GEWIJZIGDE )?MOTIE VAN (?:HET LID|DE LEDEN) [^\n]{3,200})$", re.M | re.I)
 
 
 def questions_title(cover: str) -> str | None:
-    """Kamervragen: 'Vragen van het lid X aan de Minister van Y over Z' is the title."""
-    m = _QUESTIONS.search(cover)
+    """Parliamentary papers: 'Vragen van het lid X aan de Minister van Y over Z' (Kamervragen) or
+    'MOTIE VAN DE LEDEN X EN Y' (a motion) is the title."""
+    m = _QUESTIONS.search(cover) or _MOTION.search(cover)
     return _clean(m.group(1))[:300] if m else None
 
 
