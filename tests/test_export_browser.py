@@ -148,3 +148,28 @@ def test_dutch_map_and_report_have_no_english_ui_strings(workdir, browser):
     page.goto((workdir / "outputs" / "evidence-gap-map.html").as_uri())
     assert "click a cell to list its documents and quotes" in _no_english(page.inner_text("body"))
     context.close()
+
+
+def test_map_with_filters_that_keep_every_document_shows_the_gaps_of_miner_gaps(workdir, browser):
+    dbfixture.build(workdir / "corpora" / "miner.sqlite")
+    assert run_cli("export", "map", "--no-static").exit_code == 0
+    cli = json.loads(run_cli("gaps", "--json", "--matrix", "mechanism x ground").stdout)
+    expected = {(c["row_label"], c["col_label"]): "1" if c["is_gap"] else "0" for c in cli["cells"]}
+    page = browser.new_page()
+    page.goto((workdir / "outputs" / "evidence-gap-map.html").as_uri())
+
+    def shown():
+        return {(r, c): g for r, c, g in page.eval_on_selector_all(
+            "#map td[data-row]", "els => els.map(e => [e.dataset.row, e.dataset.col, e.dataset.gap])")}
+
+    assert shown() == expected
+    years = sorted(int(o) for o in page.eval_on_selector_all("#filter-from option", "els => els.map(e => e.value)") if o)
+    page.select_option("#filter-from", str(years[0]))          # keeps every document
+    page.select_option("#filter-to", str(years[-1]))
+    page.select_option("#filter-undated", "in")
+    assert shown() == expected
+    page.select_option("#filter-source", "tweedekamer")        # drops research: more gaps, same rule
+    narrowed = shown()
+    assert sum(g == "1" for g in narrowed.values()) >= sum(g == "1" for g in expected.values())
+    assert page.get_attribute("#map td[data-row='melden'][data-col='religie']", "data-kind") == "no_research"
+    page.close()

@@ -376,3 +376,12 @@ def test_progress_is_plain_lines_when_stderr_is_a_pipe(tmp_path):
     assert r.returncode == 0, r.stderr
     lines = [line for line in r.stderr.splitlines() if line.startswith("tagging")]
     assert len(lines) >= 2 and "\r" not in r.stderr and any("3/3" in line or "2/3" in line for line in lines)
+
+
+def test_export_map_says_when_the_map_is_empty(workdir):
+    folder = workdir / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(pdfgen.gold_text(), encoding="utf-8")
+    assert CliRunner().invoke(main, ["add", "--no-tag", str(folder)]).exit_code == 0
+    r = run_cli("export", "map", "--no-static")
+    assert r.exit_code == 0 and "the map is empty: no tagged documents yet" in r.output
