@@ -289,14 +289,16 @@ def organisation_from_text(text: str, cover: str = "") -> str | None:
 
 # ---- type and summary ----------------------------------------------------------------------
 
-def doc_type_from_text(text: str, mime: str, n_pages: int) -> str:
+def doc_type_from_text(text: str, mime: str, n_pages: int, n_chars: int = 0) -> str | None:
+    """The type named on the first pages; a web page; a report when the document is long enough
+    to be one (5+ pages or 15,000+ characters); else unknown (None)."""
     low = text.lower()
     for doc_type, cues in words()["doc_types"].items():
         if any(c in low for c in cues):
             return doc_type
     if "html" in (mime or ""):
         return "webpagina"
-    return "rapport"
+    return "rapport" if n_pages >= 5 or n_chars >= 15000 else None
 
 
 def summary_from(ext) -> str | None:
@@ -386,7 +388,9 @@ def extract_fields(ext, raw_path: str | None, file_name: str | None = None) -> d
     org = organisation_from_text(front + "\n" + back, pages[0][:3000])
     if org:
         out["organisation"] = (org, "colophon")
-    out["doc_type"] = (doc_type_from_text(front, ext.mime, len(ext.pages)), "text")
+    doc_type = doc_type_from_text(front, ext.mime, len(ext.pages), len(ext.text))
+    if doc_type:
+        out["doc_type"] = (doc_type, "text")
     summary = summary_from(ext)
     if summary:
         out["summary"] = (summary, "text")
@@ -403,13 +407,14 @@ def update(conn, doc_id: int, ext, raw_path: str | None, file_name: str | None =
         return {}
     found = extract_fields(ext, raw_path, file_name)
     crawl = {}
-    if row["source"] != "local" and not store_fields.has_origin(conn, doc_id, "crawl"):
-        # What the crawl gave before this extraction (values equal to the file's own came from the file).
+    if row["source"] != "local":
+        # A crawled document's columns hold what the source said (or, where it said nothing, what an
+        # earlier extraction filled in); they count as crawl metadata and win over the file.
         for f in ("title", "date", "doc_type"):
-            if row[f] and row[f] != getattr(ext, f, None):
+            if row[f]:
                 crawl[f] = row[f]
         authors = json.loads(row["authors"] or "[]")
-        if authors and authors != list(ext.authors or []):
+        if authors:
             crawl["authors"] = authors
     store_fields.replace_extracted(conn, doc_id, found, crawl)
     return store_fields.apply_winners(conn, doc_id)

@@ -16,16 +16,11 @@ def _encode(field: str, value) -> str | None:
     return json.dumps(value, ensure_ascii=False) if field == "authors" else str(value)
 
 
-def has_origin(conn: sqlite3.Connection, doc_id: int, origin: str) -> bool:
-    return conn.execute("SELECT 1 FROM document_fields WHERE document_id = ? AND origin = ? LIMIT 1",
-                        (doc_id, origin)).fetchone() is not None
-
-
 def replace_extracted(conn: sqlite3.Connection, doc_id: int, found: dict, crawl: dict) -> None:
+    """Replace what the file said (and the crawl snapshot); researchers' corrections stay."""
     now = utcnow()
     with transaction(conn):
-        conn.execute("DELETE FROM document_fields WHERE document_id = ? AND origin NOT IN ('researcher', 'crawl')",
-                     (doc_id,))
+        conn.execute("DELETE FROM document_fields WHERE document_id = ? AND origin <> 'researcher'", (doc_id,))
         conn.executemany("INSERT OR REPLACE INTO document_fields VALUES (?, ?, ?, ?, ?)",
                          [(doc_id, f, _encode(f, v), origin, now) for f, (v, origin) in found.items()]
                          + [(doc_id, f, _encode(f, v), "crawl", now) for f, v in crawl.items()])
