@@ -385,3 +385,27 @@ def test_export_map_says_when_the_map_is_empty(workdir):
     assert CliRunner().invoke(main, ["add", "--no-tag", str(folder)]).exit_code == 0
     r = run_cli("export", "map", "--no-static")
     assert r.exit_code == 0 and "the map is empty: no tagged documents yet" in r.output
+
+
+def test_near_duplicates_merge_and_different_texts_do_not():
+    from miner.extract import duplicates as D
+    base = pdfgen.gold_text()
+    html_like = "Home Publicaties Contact\n" + base.replace("-\n", "") + "\nDeel deze pagina Nieuwsbrief"
+    other = " ".join(reversed(base.split()))            # same words, other text
+    merges = D.find([(1, D.rank_key(1, "application/pdf", len(base)), base),
+                     (2, D.rank_key(2, "text/html", len(html_like)), html_like),
+                     (3, D.rank_key(3, "text/plain", len(other)), other),
+                     (4, D.rank_key(4, "text/plain", 20), "te kort om te vergelijken")], 0.8)
+    assert [(d, w) for d, w, _ in merges] == [(2, 1)] and merges[0][2] >= 0.8
+    # a split pair stays apart
+    assert D.find([(1, (0,), base), (2, (1,), html_like)], 0.8, {frozenset((1, 2))}) == []
+
+
+def test_duplicate_signatures_are_computed_once_per_text(added):
+    workdir, _ = added
+    from miner import config
+    from miner.extract import duplicates
+    from miner.store import connect
+    cfg = config.load(workdir / "config.toml")
+    again = duplicates.run(cfg, connect(cfg.database))
+    assert again["signatures_computed"] == 0 and again["merged"] == 2

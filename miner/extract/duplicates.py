@@ -9,8 +9,8 @@ manifestation (a PDF before HTML before plain text, then the longest text, then 
 """
 from __future__ import annotations
 
-import hashlib
 import re
+import zlib
 from collections import defaultdict
 
 import numpy as np
@@ -28,13 +28,13 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _MIME_RANK = {"application/pdf": 0, "text/html": 1, "application/xhtml+xml": 1, "text/plain": 2}
 
 
+MAX_WORDS = 50_000         # longer texts are compared on their first 50,000 words
+
+
 def shingles(text: str) -> set[int]:
-    words = _WORD.findall(text.lower())
-    out = set()
-    for i in range(max(0, len(words) - SHINGLE + 1)):
-        digest = hashlib.blake2b(" ".join(words[i:i + SHINGLE]).encode("utf-8"), digest_size=4).digest()
-        out.add(int.from_bytes(digest, "little") & 0x7FFFFFFF)
-    return out
+    words = _WORD.findall(text.lower())[:MAX_WORDS]
+    return {zlib.crc32(" ".join(words[i:i + SHINGLE]).encode("utf-8")) & 0x7FFFFFFF
+            for i in range(max(0, len(words) - SHINGLE + 1))}
 
 
 def signature(sh: set[int]) -> np.ndarray:
@@ -46,13 +46,18 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.mean(a == b))
 
 
+def text_signature(text: str) -> np.ndarray | None:
+    sh = shingles(text or "")
+    return signature(sh) if len(sh) >= MIN_SHINGLES else None
+
+
 def find(texts, threshold: float, splits: set[frozenset] = frozenset()) -> list[tuple[int, int, float]]:
-    """texts: iterable of (doc_id, rank_key, text). Returns merges (document, work, similarity)."""
+    """texts: iterable of (doc_id, rank_key, text or signature). Returns merges (document, work, similarity)."""
     sigs, keys = {}, {}
-    for doc_id, key, text in texts:
-        sh = shingles(text or "")
-        if len(sh) >= MIN_SHINGLES:
-            sigs[doc_id] = signature(sh)
+    for doc_id, key, value in texts:
+        sig = value if isinstance(value, np.ndarray) or value is None else text_signature(value)
+        if sig is not None:
+            sigs[doc_id] = sig
             keys[doc_id] = key
     rows = PERMUTATIONS // BANDS
     buckets: dict[tuple, list[int]] = defaultdict(list)
@@ -106,7 +111,21 @@ def run(cfg, conn, progress: bool = True) -> dict:
     threshold = cfg["export"]["duplicate_similarity"]
     decided = works.decisions(conn)
     splits = {frozenset((d, w)) for d, (w, decision) in decided.items() if decision == "split"}
-    merges = find(((r["id"], rank_key(r["id"], r["mime"], len(r["text"])), r["text"]) for r in works.texts(conn)),
+    rows = works.extracted(conn)
+    cached = works.signatures(conn)
+    fresh = []
+    for r in rows:     # a signature is computed once per text version
+        if r["id"] not in cached or cached[r["id"]][0] != r["extracted_sha256"]:
+            sig = text_signature(works.text(conn, r["id"]))
+            fresh.append((r["id"], r["extracted_sha256"], 0 if sig is None else PERMUTATIONS,
+                          None if sig is None else sig.astype("<u8").tobytes()))
+    if fresh:
+        works.save_signatures(conn, fresh)
+        cached = works.signatures(conn)
+    sigs = {d: (np.frombuffer(blob, dtype="<u8").astype(np.uint64) if blob else None)
+            for d, (_, _, blob) in cached.items()}
+    merges = find(((r["id"], rank_key(r["id"], r["mime"], r["n_chars"]), sigs.get(r["id"])) for r in rows),
                   threshold, splits)
     works.replace_merges(conn, merges, METHOD)
-    return {"merged": len(merges), "works_with_duplicates": len({w for _, w, _ in merges})}
+    return {"merged": len(merges), "works_with_duplicates": len({w for _, w, _ in merges}),
+            "signatures_computed": len(fresh)}

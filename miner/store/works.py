@@ -6,10 +6,25 @@ import sqlite3
 from miner.store.db import transaction, utcnow
 
 
-def texts(conn: sqlite3.Connection):
-    """(id, mime, text) of every extracted document, oldest first."""
-    return conn.execute("SELECT id, mime, text FROM documents WHERE status = 'extracted' AND text IS NOT NULL "
-                        "AND length(text) > 0 ORDER BY id")
+def extracted(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """(id, mime, extracted_sha256, n_chars) of every extracted document, oldest first."""
+    return conn.execute("SELECT id, mime, extracted_sha256, length(text) AS n_chars FROM documents "
+                        "WHERE status = 'extracted' AND text IS NOT NULL AND length(text) > 0 ORDER BY id").fetchall()
+
+
+def text(conn: sqlite3.Connection, doc_id: int) -> str:
+    row = conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    return (row[0] or "") if row else ""
+
+
+def signatures(conn: sqlite3.Connection) -> dict[int, tuple[str | None, int, bytes | None]]:
+    return {r[0]: (r[1], r[2], r[3]) for r in conn.execute(
+        "SELECT document_id, extracted_sha256, n_shingles, signature FROM document_signatures")}
+
+
+def save_signatures(conn: sqlite3.Connection, rows: list[tuple[int, str | None, int, bytes | None]]) -> None:
+    with transaction(conn):
+        conn.executemany("INSERT OR REPLACE INTO document_signatures VALUES (?, ?, ?, ?)", rows)
 
 
 def decisions(conn: sqlite3.Connection) -> dict[int, tuple[int, str]]:

@@ -34,3 +34,12 @@ CREATE TABLE document_fields (
     updated_at   TEXT NOT NULL,
     PRIMARY KEY (document_id, field, origin)
 );
+
+-- MinHash signature of each extracted text (for duplicate detection), recomputed only when
+-- the text changes (extracted_sha256).  n_shingles = 0: too short to compare.
+CREATE TABLE document_signatures (
+    document_id       INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    extracted_sha256  TEXT,
+    n_shingles        INTEGER NOT NULL,
+    signature         BLOB
+);
