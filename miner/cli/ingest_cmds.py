@@ -185,6 +185,10 @@ def _stage_status_lines(conn) -> list[str]:
                          ("gaps", "gaps")):
         if table in tables:
             n = conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+            if table == "gaps":     # the table holds every cell; say how many are gaps
+                n_gaps = conn.execute("SELECT COUNT(*) FROM gaps WHERE is_gap = 1").fetchone()[0]
+                lines.append(f"gaps: {n_gaps} of {n} matrix cells" + _stale_note(conn, table, tables))
+                continue
             lines.append(f"{label}: {n}" + _stale_note(conn, table, tables))
     return lines
 
