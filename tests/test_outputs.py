@@ -409,3 +409,12 @@ def test_duplicate_signatures_are_computed_once_per_text(added):
     cfg = config.load(workdir / "config.toml")
     again = duplicates.run(cfg, connect(cfg.database))
     assert again["signatures_computed"] == 0 and again["merged"] == 2
+
+
+def test_text_file_title_is_its_first_lines_not_the_file_name():
+    from miner.extract.model import Extraction
+    ext = Extraction(text="Kamervraag 2023Z02090\n\nHet rapport over discriminatie in de sociale basis\n\n"
+                          "Ingediend 8 februari 2023.", mime="text/plain")
+    fields = M.extract_fields(ext, None, "001_1a874675f7e96415.txt")
+    assert fields["title"] == ("Kamervraag 2023Z02090: Het rapport over discriminatie in de sociale basis", "text")
+    assert fields["date"] == ("2023-02-08", "text")

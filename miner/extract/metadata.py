@@ -360,11 +360,17 @@ def extract_fields(ext, raw_path: str | None, file_name: str | None = None) -> d
     else:
         heading = next((t for t in (ext.text[p.start:p.end].strip() for p in ext.passages if p.kind == "heading")
                         if is_real_title(t) and not _is_organisation(t)), None)
-        first = next((line.strip() for line in ext.text[:2000].splitlines() if line.strip()), "")
+        lines = [line.strip() for line in ext.text[:3000].splitlines() if line.strip()]
+        first = lines[0] if lines else ""
         if heading:
             out["title"] = (_clean(heading)[:300], "text")
-        elif "html" not in (ext.mime or "") and not is_pdf and 3 <= len(first.split()) and len(first) <= 150:
-            out["title"] = (first.rstrip(". "), "text")     # a plain-text file: its first line
+        elif "html" not in (ext.mime or "") and not is_pdf and 2 <= len(first.split()) and len(first) <= 150:
+            # A plain-text file: its first line; a short label line ("Kamervraag 2023Z02090") takes the
+            # title-like line after it along.
+            second = lines[1] if len(lines) > 1 else ""
+            if len(first.split()) <= 4 and second and len(second) <= 200 and not second.endswith((".", ":")):
+                first = f"{first}: {second}"
+            out["title"] = (first.rstrip(". "), "text")
         elif file_name:
             out["title"] = (Path(file_name).stem.replace("_", " "), "file_name")
     front = "\n".join(pages[:3])[:20000]
@@ -384,7 +390,7 @@ def extract_fields(ext, raw_path: str | None, file_name: str | None = None) -> d
         pdf_author = _clean(info.get("Author")) if isinstance(info.get("Author"), str) else ""
         if not meta_authors and pdf_author and not is_account_name(pdf_author) and not _is_organisation(pdf_author):
             meta_authors = [pdf_author]
-        out["authors"] = (meta_authors, "pdf_metadata" if is_pdf else "html")
+        out["authors"] = (meta_authors, "pdf_metadata" if is_pdf else ("html" if "html" in (ext.mime or "") else "text"))
     org = organisation_from_text(front + "\n" + back, pages[0][:3000])
     if org:
         out["organisation"] = (org, "colophon")
