@@ -39,7 +39,8 @@ STANDARD_SET_TYPE = {
 ATTRIBUTE_SET_OFFSET = 500_000
 # Item types of EPPI-Reviewer (TypeName), by miner doc_type.
 TYPE_NAMES = {"rapport": "Report", "kamervraag": "Report", "antwoord": "Report", "kamerbrief": "Report",
-              "beleidsdocument": "Report", "artikel": "Journal, Article", "article": "Journal, Article",
+              "beleidsdocument": "Report", "besluitenlijst": "Report", "motie": "Report",
+              "artikel": "Journal, Article", "article": "Journal, Article",
               "webpagina": "Document From Internet Site", "boek": "Book, Whole"}
 REFERENCE_KEYS = ("Codes", "Outcomes", "ItemId", "Title", "ParentTitle", "ShortTitle", "DateCreated", "CreatedBy",
                   "DateEdited", "EditedBy", "Year", "Month", "StandardNumber", "City", "Country", "Publisher",

@@ -86,6 +86,8 @@ def _bars_by_year(ax, series: dict[str, Counter], names: dict[str, str], lang: L
                   rotation=45, ha="right", fontsize=8)
     ax.set_xlabel(lang.t("plot_year"))
     ax.set_ylabel(lang.t("plot_n_docs"))
+    from matplotlib.ticker import MaxNLocator
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))     # documents are whole numbers
     ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
 
 
@@ -103,6 +105,8 @@ def _stacked(ax, series: dict[str, Counter], rows: list[str], stack: list[str], 
             left = [a + b for a, b in zip(left, vals)]
     ax.set_yticks(range(len(rows)), [row_names(r) for r in rows], fontsize=8)
     ax.invert_yaxis()
+    from matplotlib.ticker import MaxNLocator
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(lang.t("plot_n_docs"))
     ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
 

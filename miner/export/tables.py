@@ -88,7 +88,7 @@ def write_tidy(docs: list[Document], csv_path: Path | None, xlsx_path: Path | No
 # RIS reference types by doc_type: reports RPRT, government documents GOVDOC, articles JOUR,
 # web pages ELEC; anything else is a report (what local PDFs in this corpus are).
 _RIS_TYPES = {"rapport": "RPRT", "kamervraag": "GOVDOC", "antwoord": "GOVDOC", "kamerbrief": "GOVDOC",
-              "beleidsdocument": "GOVDOC", "artikel": "JOUR", "article": "JOUR", "webpagina": "ELEC"}
+              "beleidsdocument": "GOVDOC", "besluitenlijst": "GOVDOC", "motie": "GOVDOC", "artikel": "JOUR", "article": "JOUR", "webpagina": "ELEC"}
 
 
 def _ris_value(value) -> str:
