@@ -173,3 +173,19 @@ def test_map_with_filters_that_keep_every_document_shows_the_gaps_of_miner_gaps(
     assert sum(g == "1" for g in narrowed.values()) >= sum(g == "1" for g in expected.values())
     assert page.get_attribute("#map td[data-row='melden'][data-col='religie']", "data-kind") == "no_research"
     page.close()
+
+
+def test_map_quotes_say_reviewed_or_model_confidence(workdir, browser):
+    ids = dbfixture.build(workdir / "corpora" / "miner.sqlite")
+    import sqlite3
+    conn = sqlite3.connect(workdir / "corpora" / "miner.sqlite")
+    conn.execute("UPDATE annotations SET confidence = 0.83 WHERE document_id = ? AND label = 'training'",
+                 (ids["doc:moslim"],))
+    conn.commit()
+    conn.close()
+    assert run_cli("export", "map", "--no-static").exit_code == 0
+    page = browser.new_page()
+    page.goto((workdir / "outputs" / "evidence-gap-map.html").as_uri())
+    page.click("#map td[data-row='training'][data-col='religie']")
+    assert "(zekerheid 0.83)" in page.inner_text("#details")
+    page.close()

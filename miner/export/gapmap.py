@@ -86,7 +86,9 @@ def _doc_json(c: analysis.Doc, d: Document | None, max_quotes: int) -> dict:
         for label in sorted(c.labels.get(layer, ())):
             quotes = d.codes.get((layer, label), []) if d else []
             codes.setdefault(layer, {})[label] = [
-                {"s": q.sentence, "p": q.page_no, "a": q.start, "b": q.end} for q in quotes[:max_quotes]]
+                {"s": q.sentence, "p": q.page_no, "a": q.start, "b": q.end,
+                 "c": round(q.confidence, 2) if q.confidence is not None else None,
+                 "r": q.reviewer or "?" if q.origin == "reviewed" else None} for q in quotes[:max_quotes]]
             if len(quotes) > max_quotes:
                 more[f"{layer}:{label}"] = len(quotes) - max_quotes
     url = d.url if d else None

@@ -197,6 +197,11 @@
       pos = Math.max(pos, b);
     });
     p.appendChild(document.createTextNode(s.slice(pos) + "\u201d"));
+    // Where the labels come from: reviewed (by whom) or the model's calibrated confidence.
+    var notes = [];
+    q.reviewers.forEach(function (r) { notes.push(T("reviewed", { reviewer: r })); });
+    if (!q.reviewers.length && q.conf !== null) { notes.push("(" + T("confidence", { c: q.conf.toFixed(2) }) + ")"); }
+    if (notes.length) { p.appendChild(el("span", { "class": "page" }, " " + notes.join(" "))); }
     return p;
   }
 
@@ -205,8 +210,11 @@
     pairs.forEach(function (lc) {
       ((d.codes[lc[0]] || {})[lc[1]] || []).forEach(function (q) {
         var key = q.p + "\u0000" + q.s;
-        if (!bySentence[key]) { bySentence[key] = { s: q.s, p: q.p, ranges: [] }; order.push(key); }
-        bySentence[key].ranges.push([q.a, q.b]);
+        if (!bySentence[key]) { bySentence[key] = { s: q.s, p: q.p, ranges: [], reviewers: [], conf: null }; order.push(key); }
+        var b = bySentence[key];
+        b.ranges.push([q.a, q.b]);
+        if (q.r && b.reviewers.indexOf(q.r) < 0) { b.reviewers.push(q.r); }
+        if (q.c !== null && q.c !== undefined) { b.conf = b.conf === null ? q.c : Math.min(b.conf, q.c); }
       });
     });
     return order.map(function (k) { return bySentence[k]; });
