@@ -88,6 +88,16 @@ class Corpus:
             return long
         return long.pivot(index="row_label", columns="col_label", values="n_documents").fillna(0).astype(int)
 
+    def plots(self, folder: str | Path | None = None, include_irrelevant: bool = False) -> list[Path]:
+        """Write the report plots (documents per year per ground / mechanism, topics over time,
+        evidence types per ground) as PNG and SVG into ``folder`` (default: outputs/); returns the paths."""
+        from miner.export import i18n, plots
+        if self.cfg is None:
+            from miner import config as cfg_mod
+            self.cfg = cfg_mod.load(None)
+        return plots.write_all(self._db.conn, self.cfg, i18n.load(self.cfg), Path(folder) if folder else None,
+                               include_irrelevant=include_irrelevant)
+
     def search(self, terms: str, target: str = "passages", limit: int = 50) -> pd.DataFrame:
         """Full-text search (FTS5 syntax, diacritics folded); snippets mark hits with ``**``."""
         hits = fts_search(self._db.conn, terms, target=target, limit=limit, highlight=HIGHLIGHT)

@@ -30,8 +30,11 @@ def test_export_all_writes_only_into_outputs(project):
     r = run_cli("export", "all")
     assert r.exit_code == 0, r.output
     names = sorted(p.name for p in (workdir / "outputs").iterdir())
-    assert names == ["corpus.ris", "eppi-evidence.json", "evidence-gap-map.html", "evidence-gap-map.png",
-                     "evidence-gap-map.svg", "evidence-report-ground.html", "evidence-table.csv", "evidence-table.xlsx"]
+    plots = [f"{p}.{ext}" for p in ("documents-per-year-ground", "documents-per-year-mechanism",
+                                     "evidence-per-ground", "topics-over-time") for ext in ("png", "svg")]
+    assert names == sorted(["corpus.ris", "eppi-evidence.json", "evidence-gap-map.html", "evidence-gap-map.png",
+                            "evidence-gap-map.svg", "evidence-report-ground.html", "evidence-table.csv",
+                            "evidence-table.xlsx"] + plots)
     after = {p for p in workdir.rglob("*") if p.is_file() and "outputs" not in p.parts}
     assert {p for p in after - before if not p.name.endswith(("-shm", "-wal"))} == set()
     assert "map: 6 coded documents; mechanism x ground: 120 cells" in r.stdout
@@ -55,7 +58,7 @@ def test_eppi_json_codes_and_quotes_match_the_database(project):
     workdir, ids = project
     assert run_cli("export", "eppi").exit_code == 0
     data = json.loads((workdir / "outputs" / "eppi-evidence.json").read_text(encoding="utf-8"))
-    attrs = {a["AttributeId"]: a["AttributeDescription"]
+    attrs = {a["AttributeId"]: a["ExtType"].removeprefix("miner:")
              for s in data["CodeSets"] for a in s["Attributes"]["AttributesList"]}
     assert {s["SetName"] for s in data["CodeSets"]} >= {"Discriminatiegronden", "Werkzame mechanismen", "Type bewijs"}
     assert len(attrs) == sum(len(s["Attributes"]["AttributesList"]) for s in data["CodeSets"])  # ids unique
@@ -67,14 +70,16 @@ def test_eppi_json_codes_and_quotes_match_the_database(project):
             if layer == "evidence_type":
                 evidence.add((ref["ItemId"], label))
             for d in code["ItemAttributeFullTextDetails"]:
-                exported.add((ref["ItemId"], layer, label, d["Text"], d["PageNumber"], d["SelectedText"]))
+                exported.add((ref["ItemId"], layer, label, d["Text"]))
+                # Text is exactly the span TextFrom..TextTo of the document text
+                doc_text = _db(workdir).execute("SELECT text FROM documents WHERE id = ?", (ref["ItemId"],)).fetchone()[0]
+                assert doc_text[d["TextFrom"]:d["TextTo"]] == d["Text"]
     conn = _db(workdir)
-    expected = {(r["document_id"], r["layer"], r["label"], r["sentence"], r["page_no"], r["text"]) for r in conn.execute(
-        "SELECT document_id, layer, label, sentence, page_no, text FROM annotations"
+    expected = {(r["document_id"], r["layer"], r["label"], r["sentence"]) for r in conn.execute(
+        "SELECT document_id, layer, label, sentence FROM annotations"
         " WHERE layer IN ('ground', 'mechanism', 'setting', 'target_group')")}
-    expected |= {(r["document_id"], "recommendation_actor", r["actor"], r["sentence"], r["page_no"], r["text"])
-                 for r in conn.execute("SELECT r.document_id, r.actor, r.sentence, r.page_no, a.text FROM recommendations r"
-                                       " JOIN annotations a ON a.id = r.annotation_id")}
+    expected |= {(r["document_id"], "recommendation_actor", r["actor"], r["sentence"])
+                 for r in conn.execute("SELECT r.document_id, r.actor, r.sentence FROM recommendations r")}
     assert exported == expected
     assert evidence == {(r[0], r[1]) for r in conn.execute(
         "SELECT document_id, label FROM document_labels WHERE layer = 'evidence_type'")}
@@ -86,8 +91,8 @@ def test_tidy_csv_and_xlsx_have_identical_rows(project):
     workdir, _ = project
     assert run_cli("export", "tables").exit_code == 0
     with open(workdir / "outputs" / "evidence-table.csv", encoding="utf-8-sig", newline="") as fh:
-        csv_rows = list(csv.reader(fh))
-    ws = load_workbook(workdir / "outputs" / "evidence-table.xlsx").active
+        csv_rows = list(csv.reader(fh, delimiter=";"))   # default dialect excel-nl
+    ws = load_workbook(workdir / "outputs" / "evidence-table.xlsx")["evidence"]
     xlsx_rows = [["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)]
     assert csv_rows == xlsx_rows
     assert csv_rows[0][:4] == ["document_id", "title", "year", "source"]
@@ -107,7 +112,7 @@ def test_spreadsheet_cells_never_become_formulas(tmp_path):
                    doc_type=None, authors=[], evidence_types=[],
                    codes={("ground", "herkomst"): [Quote("-1 racisme\x07", 1, "racisme", 3, 10, 0, 7, 1)]})
     rows = tidy_rows([doc])
-    assert rows[0][1].startswith("'=") and rows[0][8] == "'-1 racisme "
+    assert rows[0][1].startswith("'=") and rows[0][9] == "'-1 racisme "
     write_tidy([doc], tmp_path / "t.csv", tmp_path / "t.xlsx")
     ws = load_workbook(tmp_path / "t.xlsx").active
     assert ws["B2"].data_type == TYPE_STRING and ws["B2"].value.startswith("'=")
@@ -161,12 +166,17 @@ def test_html_exports_escape_hostile_text(project):
     assert "<mark>training voor vrijwilligers</mark>" in report and "p. 1" in report
 
 
-def test_map_counts_equal_the_evidence_matrix_view(project):
+def test_map_counts_and_gaps_equal_miner_gaps(project):
+    """The map counts the documents and applies the rule `miner gaps` does (one definition)."""
     workdir, _ = project
-    from miner.export import gapmap
+    from miner import config
+    from miner.export import gapmap, i18n
     from miner.export.readonly import ReadOnlyDatabase
+    from miner.gaps.stage import compute
+    cfg = config.load(workdir / "config.toml")
     db = ReadOnlyDatabase(workdir / "corpora" / "miner.sqlite")
-    data = gapmap.build_data(db.conn, min_research=2)
+    data = gapmap.build_data(db.conn, cfg["gaps"], i18n.load(cfg))
+    result = compute(cfg, db.conn)
     view = {(r[0], r[1], r[2]): r[3] for r in db.conn.execute(
         "SELECT matrix, row_label, col_label, n_documents FROM evidence_matrix")}
     db.close()
@@ -177,25 +187,13 @@ def test_map_counts_equal_the_evidence_matrix_view(project):
                 for c in d["codes"].get(col, {}):
                     counted[(f"mechanism x {col}", m, c)] = counted.get((f"mechanism x {col}", m, c), 0) + 1
         assert counted == {k: v for k, v in view.items() if k[0] == f"mechanism x {col}"}
-    # No stored gap analysis in this database: the configured rule decides, and says so.
-    assert data["gapSource"] == {"mechanism x ground": "computed", "mechanism x setting": "computed"}
-    assert "fewer than 2 research documents" in data["gapDefinition"]["mechanism x ground"]
+        cli = {f"{c.row}|{c.col}": (c.is_gap, c.gap_kind) for c in result.cells if c.matrix == f"mechanism x {col}"}
+        page = {k: (g["gap"], g["kind"]) for k, g in data["gaps"][f"mechanism x {col}"].items()}
+        assert page == cli
     cells = data["gaps"]["mechanism x ground"]
-    assert cells["melden|religie"]["gap"] and "of which 1 research" in cells["melden|religie"]["reason"]
-    assert cells["handhaving|overig"] == {"gap": True, "reason": "no documents"}
-
-
-def test_map_uses_the_stored_gap_analysis_when_present(workdir):
-    dbfixture.build(workdir / "corpora" / "miner.sqlite", with_gaps=True)
-    from miner.export import gapmap
-    from miner.export.readonly import ReadOnlyDatabase
-    db = ReadOnlyDatabase(workdir / "corpora" / "miner.sqlite")
-    data = gapmap.build_data(db.conn, min_research=3)
-    db.close()
-    assert data["gapSource"]["mechanism x ground"] == "table"
-    assert data["gapDefinition"]["mechanism x ground"] == dbfixture.GAP_DEFINITION
-    assert data["gaps"]["mechanism x ground"]["melden|religie"]["reason"] == "only 3 document(s), none of them research"
-    assert data["gapSource"]["mechanism x setting"] == "computed"
+    assert cells["melden|religie"]["kind"] == "thin"          # 1 research document + 2 Kamervragen
+    assert cells["handhaving|overig"] == {"gap": True, "kind": "empty", "n": 0}
+    assert data["gapRule"] == {"minResearch": 3, "requireEffect": True}
 
 
 def test_static_map_png_and_svg(project):
@@ -204,7 +202,7 @@ def test_static_map_png_and_svg(project):
     assert r.exit_code == 0
     assert (workdir / "outputs" / "evidence-gap-map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     svg = (workdir / "outputs" / "evidence-gap-map.svg").read_text(encoding="utf-8")
-    assert "<svg" in svg and "mechanism x setting" in svg
+    assert "<svg" in svg and "werkzaam mechanisme × setting" in svg
     assert "mechanism x setting" in r.stdout
 
 

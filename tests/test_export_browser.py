@@ -65,7 +65,7 @@ def test_gap_map_in_headless_chromium(workdir, browser):
     assert len(cells) == 12 * 10
     assert counts == _query_counts("ground")
     assert page.get_attribute("#map td[data-row='handhaving'][data-col='overig']", "data-gap") == "1"
-    assert "fewer than 3 research documents" in page.inner_text("#gap-definition")
+    assert "minder dan 3 onderzoeksdocumenten" in page.inner_text("#gap-definition")
 
     # A click lists the documents of the cell with quotes and pages.
     page.click("#map td[data-row='training'][data-col='religie']")
@@ -97,3 +97,95 @@ def test_gap_map_in_headless_chromium(workdir, browser):
         "ground", "AND m.document_id IN (SELECT id FROM documents WHERE date >= '2021')")
     assert requests == []
     context.close()
+
+
+def _english_only_fragments():
+    """Phrases of the English UI table that the Dutch table does not use (placeholders cut out)."""
+    import re
+    from miner.export.i18n import TEXT
+    nl_text = " ".join(TEXT["nl"].values()).lower()
+    out = set()
+    for value in TEXT["en"].values():
+        for frag in re.split(r"\{[a-z]+\}|[():;,.\u2193\u2192/]", value):
+            frag = frag.strip().lower()
+            if len(frag) >= 5 and frag not in nl_text and not frag.startswith("`miner"):
+                out.add(frag)
+    return out
+
+
+def _no_english(text: str) -> list[str]:
+    low = text.lower()
+    return sorted(f for f in _english_only_fragments() if f in low)
+
+
+def test_dutch_map_and_report_have_no_english_ui_strings(workdir, browser):
+    dbfixture.build(workdir / "corpora" / "miner.sqlite")
+    assert run_cli("export", "map", "--no-static").exit_code == 0
+    assert run_cli("export", "report").exit_code == 0
+    context = browser.new_context()
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+    page = context.new_page()
+    page.goto((workdir / "outputs" / "evidence-gap-map.html").as_uri())
+    assert page.evaluate("document.documentElement.lang") == "nl"
+    texts = [page.inner_text("body")]
+    page.click("#map td[data-row='training'][data-col='religie']")      # details of a cell with documents
+    texts.append(page.inner_text("#details"))
+    page.click("#map td[data-row='handhaving'][data-col='overig']")     # an empty gap
+    texts.append(page.inner_text("#details"))
+    assert "Leemte: geen documenten" in texts[-1]
+    titles = page.eval_on_selector_all("#map td, #controls select, #controls option",
+                                       "els => els.map(e => (e.title || '') + ' ' + (e.textContent || ''))")
+    texts.append(" ".join(titles))
+    for t in texts:
+        assert _no_english(t) == [], _no_english(t)
+    page.goto((workdir / "outputs" / "evidence-report-ground.html").as_uri())
+    report = page.inner_text("body")
+    assert "Bewijsrapport per discriminatiegrond" in report
+    assert _no_english(report) == [], _no_english(report)
+    # The same export in English is English (so the check above can fail).
+    (workdir / "config.toml").write_text('[extract]\nworkers = 1\n[export]\nlanguage = "en"\n', encoding="utf-8")
+    assert run_cli("export", "map", "--no-static").exit_code == 0
+    page.goto((workdir / "outputs" / "evidence-gap-map.html").as_uri())
+    assert "click a cell to list its documents and quotes" in _no_english(page.inner_text("body"))
+    context.close()
+
+
+def test_map_with_filters_that_keep_every_document_shows_the_gaps_of_miner_gaps(workdir, browser):
+    dbfixture.build(workdir / "corpora" / "miner.sqlite")
+    assert run_cli("export", "map", "--no-static").exit_code == 0
+    cli = json.loads(run_cli("gaps", "--json", "--matrix", "mechanism x ground").stdout)
+    expected = {(c["row_label"], c["col_label"]): "1" if c["is_gap"] else "0" for c in cli["cells"]}
+    page = browser.new_page()
+    page.goto((workdir / "outputs" / "evidence-gap-map.html").as_uri())
+
+    def shown():
+        return {(r, c): g for r, c, g in page.eval_on_selector_all(
+            "#map td[data-row]", "els => els.map(e => [e.dataset.row, e.dataset.col, e.dataset.gap])")}
+
+    assert shown() == expected
+    years = sorted(int(o) for o in page.eval_on_selector_all("#filter-from option", "els => els.map(e => e.value)") if o)
+    page.select_option("#filter-from", str(years[0]))          # keeps every document
+    page.select_option("#filter-to", str(years[-1]))
+    page.select_option("#filter-undated", "in")
+    assert shown() == expected
+    page.select_option("#filter-source", "tweedekamer")        # drops research: more gaps, same rule
+    narrowed = shown()
+    assert sum(g == "1" for g in narrowed.values()) >= sum(g == "1" for g in expected.values())
+    assert page.get_attribute("#map td[data-row='melden'][data-col='religie']", "data-kind") == "no_research"
+    page.close()
+
+
+def test_map_quotes_say_reviewed_or_model_confidence(workdir, browser):
+    ids = dbfixture.build(workdir / "corpora" / "miner.sqlite")
+    import sqlite3
+    conn = sqlite3.connect(workdir / "corpora" / "miner.sqlite")
+    conn.execute("UPDATE annotations SET confidence = 0.83 WHERE document_id = ? AND label = 'training'",
+                 (ids["doc:moslim"],))
+    conn.commit()
+    conn.close()
+    assert run_cli("export", "map", "--no-static").exit_code == 0
+    page = browser.new_page()
+    page.goto((workdir / "outputs" / "evidence-gap-map.html").as_uri())
+    page.click("#map td[data-row='training'][data-col='religie']")
+    assert "(zekerheid 0.83)" in page.inner_text("#details")
+    page.close()

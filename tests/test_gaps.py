@@ -103,7 +103,8 @@ def test_cli_gaps_names_thin_cells_with_numbers_and_neighbours(workdir):
     out = res.output
     assert out.startswith("Gap definition: A cell is a gap when it has fewer than 3 research documents")
     assert "mechanism 'training' x ground 'religie': only 1 research document (fewer than 3)." in out
-    assert "mechanism 'melden' x ground 'religie': no research document at all." in out
+    assert "mechanism 'melden' x ground 'religie': 3 documents (3 Kamervragen), no research." in out
+    assert "mechanism 'melden' x ground 'herkomst': no documents at all." in out
     assert "mechanism 'contact' x ground 'herkomst': 3 research documents, but none is an effect study." in out
     assert "mechanism 'training' x ground 'herkomst'" not in out.split("Attention vs evidence")[0].replace(
         "[training x herkomst]", "")

@@ -115,7 +115,7 @@ def test_refresh_stage_uses_the_crawled_doc_type(tmp_path, blank_dir, monkeypatc
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "antwoord.txt").write_text(EFFECT_STUDY + "Vraag 1.", encoding="utf-8")
     (tmp_path / "docs" / "rapport.txt").write_text(EFFECT_STUDY, encoding="utf-8")
-    assert CliRunner().invoke(main, ["add", "docs"], catch_exceptions=False).exit_code == 0
+    assert CliRunner().invoke(main, ["add", "--no-tag", "docs"], catch_exceptions=False).exit_code == 0
     cfg = config.load(tmp_path / "config.toml")
     conn = open_store(cfg)
     conn.execute("UPDATE documents SET doc_type = 'antwoord' WHERE local_path LIKE '%antwoord.txt'")

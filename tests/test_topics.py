@@ -280,3 +280,28 @@ def test_k_is_chosen_on_a_sample_then_fitted_on_all(tmp_path):
     assert {c["units"] for c in params["candidates"]} == {40} and [c["k"] for c in params["candidates"]] == [4, 6, 8, 10]
     assert out["units"] == 90 and conn.execute(
         "SELECT COUNT(DISTINCT document_id) FROM document_topics").fetchone()[0] == 90
+
+
+def test_drill_down_fits_sub_topics_on_the_documents_of_one_topic(tmp_path):
+    from miner.topics import drill
+    cfg = _cfg(tmp_path, n_topics=2)
+    conn = synthetic_store(tmp_path / "db.sqlite", 80)
+    assert stage.run(cfg, conn, progress=False)["status"] == "fitted"
+    biggest = max(reports.current_topics(conn), key=lambda t: t["n_documents"])
+    result = drill.drill(conn, cfg["topics"], biggest["id"])
+    members = drill.members(conn, biggest["id"], cfg["topics"]["min_topic_weight"])
+    assert result["n_documents"] == len(members) >= drill.MIN_DOCUMENTS
+    assert 2 <= result["k"] == len(result["subtopics"])
+    assert sum(s["n_documents"] for s in result["subtopics"]) == len(members)
+    assert all(d["id"] in members for s in result["subtopics"] for d in s["documents"])
+    tops = [tuple(s["top_terms"][:5]) for s in result["subtopics"]]
+    assert len(set(tops)) == len(tops)                # sub-topics differ
+    with pytest.raises(TopicError):
+        drill.drill(conn, cfg["topics"], 999)
+
+
+def test_lemma_of_melden_is_not_melde():
+    lem = lemmas.shared_lemmatiser()
+    assert lem.lemma("melden") == "melden" and lem.lemma("meldde") == "melden"
+    assert lem.lemma("geven") == "geven" and lem.lemma("laten") == "laten"
+    assert lem.lemma("werken") == "werk" and lem.lemma("landen") == "land" and lem.lemma("buurten") == "buurt"

@@ -40,4 +40,55 @@ def echo_err(msg: str) -> None:
 
 
 def progress_enabled() -> bool:
-    return sys.stderr.isatty()
+    """Progress is always shown: a live bar on a terminal, and when the output goes to a pipe or
+    a log file, a plain line at most every ``PIPED_INTERVAL_S`` seconds (no carriage returns)."""
+    if sys.stderr.isatty():
+        return True
+    try:
+        sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):   # captured in memory (tests, notebooks): no progress
+        return False
+    _plain_progress_lines()
+    return True
+
+
+PIPED_INTERVAL_S = 10
+
+
+class _LineStream:
+    """What tqdm writes, as whole lines on the current stderr ('\r' redraws become lines)."""
+
+    def write(self, text: str) -> int:
+        for part in text.replace("\r", "\n").split("\n"):
+            part = part.strip()
+            if part and not set(part) <= {"\x1b", "[", "A"}:
+                sys.stderr.write(part + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
+_PATCHED = False
+
+
+def _plain_progress_lines() -> None:
+    global _PATCHED
+    if _PATCHED:
+        return
+    import tqdm as tqdm_mod
+    original = tqdm_mod.tqdm.__init__
+
+    @functools.wraps(original)
+    def init(self, *args, **kwargs):
+        if not kwargs.get("disable"):
+            if kwargs.get("file") in (None, sys.stderr, sys.__stderr__):
+                kwargs["file"] = _LineStream()
+            kwargs["mininterval"] = max(kwargs.get("mininterval", 0) or 0, PIPED_INTERVAL_S)
+            kwargs.setdefault("ascii", True)
+            kwargs["dynamic_ncols"] = False
+            kwargs.setdefault("ncols", 100)
+        original(self, *args, **kwargs)
+
+    tqdm_mod.tqdm.__init__ = init
+    _PATCHED = True

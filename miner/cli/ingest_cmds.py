@@ -17,6 +17,12 @@ def register(main):
     main.add_command(add)
     main.add_command(extract)
     main.add_command(status)
+    main.add_command(meta)
+    main.add_command(split)
+
+# What `miner add` runs after extraction (the stages of `miner refresh` but the topic model,
+# which needs a corpus and minutes: `miner topics` fits it).
+ADD_STAGES = ("duplicates", "tag", "gaps")
 
 
 def _names(paths, limit: int = 5) -> str:
@@ -28,9 +34,11 @@ def _names(paths, limit: int = 5) -> str:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--follow-symlinks", is_flag=True,
               help="Follow symbolic links to files and folders (off: links are skipped and listed).")
+@click.option("--no-tag", is_flag=True, help="Only store and extract; do not tag, merge duplicates or update gaps.")
 @config_option
-def add(paths, follow_symlinks, cfg):
-    """Ingest local files or folders (PDF, HTML, XML, TXT) into the store and extract them.
+def add(paths, follow_symlinks, no_tag, cfg):
+    """Ingest local files or folders (PDF, HTML, XML, TXT), extract them, merge duplicates,
+    tag what was added and update the gaps.
 
     Folders are walked recursively for .pdf/.html/.htm/.xhtml/.txt/.xml files; hidden
     files and symbolic links are skipped (and counted).  Adding the same bytes again is a
@@ -38,14 +46,26 @@ def add(paths, follow_symlinks, cfg):
     the next `miner add`: documents stored but not extracted are extracted first.
     """
     from miner.pipeline.ingest import add_paths
+    from miner.pipeline import stages as stages_mod
     t0 = time.monotonic()
     conn = open_store(cfg)
+    stage_summaries, stage_errors = {}, {}
     with runs.tracked(conn, "add") as run:
         def on_progress(s, ext=None, total=None):
             run.progress({"new": s.new, "unchanged": s.unchanged, "stored": s.new,
                           "extracted": ext.total if ext else 0, "to_extract": total or 0})
+        click.echo(f"add: reading {len(paths)} path(s) …", err=True)
         s = add_paths(cfg, conn, list(paths), progress=progress_enabled(), follow_symlinks=follow_symlinks,
                       on_progress=on_progress)
+        if not no_tag:
+            for name, spec in stages_mod.POST_EXTRACTION_STAGES:
+                if name not in ADD_STAGES:
+                    continue
+                click.echo(f"add: {name} …", err=True)   # a line per step, also when the output is piped
+                try:
+                    stage_summaries[name] = stages_mod.resolve(spec)(cfg, conn, progress=progress_enabled()) or {}
+                except Exception as exc:   # reported like refresh does; what was added stays
+                    stage_errors[name] = f"{type(exc).__name__}: {exc}"
         failed = s.extraction.failed
         for doc_id, reason in failed:
             row = conn.execute("SELECT local_path, url FROM documents WHERE id = ?", (doc_id,)).fetchone()
@@ -54,11 +74,13 @@ def add(paths, follow_symlinks, cfg):
         for path, reason in s.refused:
             if reason == "no such file or folder":
                 click.echo(f"failed: {for_terminal(path)}: {reason}")
+        for name, reason in stage_errors.items():
+            click.echo(f"failed: {name}: {for_terminal(reason)}")
         summary = {"new": s.new, "unchanged": s.unchanged, "resumed": s.resumed,
                    "extracted": s.extraction.extracted, "needs_ocr": s.extraction.needs_ocr,
                    "failed": len(failed), "skipped": len(s.skipped), "hidden": len(s.hidden),
-                   "symlinks": len(s.symlinks)}
-        runs.finish(conn, run.id, "ok" if not failed else "failed", summary)
+                   "symlinks": len(s.symlinks), "stages": stage_summaries, "stage_errors": stage_errors}
+        runs.finish(conn, run.id, "ok" if not failed and not stage_errors else "failed", summary)
     if s.symlinks:
         click.echo(f"skipped {len(s.symlinks)} symbolic link(s) (use --follow-symlinks to add their targets): "
                    f"{_names(s.symlinks)}")
@@ -66,12 +88,21 @@ def add(paths, follow_symlinks, cfg):
         click.echo(f"skipped {len(s.hidden)} hidden file(s)/folder(s): {_names(s.hidden)}")
     if s.skipped:
         click.echo(f"skipped {len(s.skipped)} non-document file(s): {_names(s.skipped)}")
+    if stage_summaries:
+        tag = stage_summaries.get("tag", {})
+        dup = stage_summaries.get("duplicates", {})
+        gaps = stage_summaries.get("gaps", {})
+        click.echo(f"tagged {tag.get('tagged', 0)} document(s) ({tag.get('annotations', 0)} annotations, "
+                   f"{tag.get('relevant', 0)} relevant); {dup.get('merged', 0)} duplicate(s) merged; "
+                   f"gaps: {gaps.get('gaps', 0)} of {gaps.get('cells', 0)} cells")
+    elif no_tag:
+        click.echo("not tagged (--no-tag): run `miner tag --all` and `miner gaps` before exporting")
     click.echo(f"added {s.new} new document(s), {s.unchanged} already in the store"
                + (f"; finished {s.resumed} left unextracted by an earlier run" if s.resumed else "")
                + f"; extracted {s.extraction.extracted}, needs OCR {s.extraction.needs_ocr}, failed {len(failed)}"
                + f" ({time.monotonic() - t0:.1f} s)")
     missing = [p for p, r in s.refused if r == "no such file or folder"]
-    if missing:
+    if missing or stage_errors:
         sys.exit(1)
 
 
@@ -152,7 +183,9 @@ def status(cfg):
     if tag_failed:
         click.echo(f"not tagged ({len(tag_failed)}):")
         for r in tag_failed:
-            click.echo(f"  [{r['id']}] {r['what']}: {r['error']}")
+            click.echo(f"  [{r['id']}] {for_terminal(r['what'])}: {for_terminal(r['error'])}")
+    for line in _merge_lines(conn):
+        click.echo(line)
 
 
 # Which command finishes what an interrupted run of a command left.
@@ -187,6 +220,21 @@ def _unfinished_lines(conn) -> list[str]:
     return lines
 
 
+def _merge_lines(conn) -> list[str]:
+    from miner.store import works
+    try:
+        rows = works.merges(conn)
+    except Exception:          # a store from before migration 010 (read-only: not migrated yet)
+        return []
+    if not rows:
+        return []
+    out = [f"duplicates merged ({len(rows)}; counted once, split with `miner split DOC`):"]
+    for r in rows:
+        out.append(f"  [{r['document_id']}] {r['what']} = [{r['work_id']}] {r['work_title']} "
+                   f"({r['work_what']}), similarity {r['similarity']:.2f}")
+    return out
+
+
 def _pipeline_name(cfg) -> str:
     try:
         from miner.nlp.loader import describe_pipeline
@@ -208,5 +256,89 @@ def _stage_status_lines(conn) -> list[str]:
                          ("gaps", "gaps")):
         if table in tables:
             n = conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-            lines.append(f"{label}: {n}")
+            if table == "gaps":     # the table holds every cell; say how many are gaps
+                n_gaps = conn.execute("SELECT COUNT(*) FROM gaps WHERE is_gap = 1").fetchone()[0]
+                lines.append(f"gaps: {n_gaps} of {n} matrix cells" + _stale_note(conn, table, tables))
+                continue
+            lines.append(f"{label}: {n}" + _stale_note(conn, table, tables))
     return lines
+
+
+def _stale_note(conn, table: str, tables: set) -> str:
+    """Say when a count is out of date: untagged documents, or gaps computed before the last change."""
+    if table == "annotations" and "tagging_state" in tables:
+        n = conn.execute("SELECT COUNT(*) FROM documents d WHERE d.status = 'extracted' AND NOT EXISTS "
+                         "(SELECT 1 FROM tagging_state t WHERE t.document_id = d.id "
+                         "AND t.extracted_sha256 IS d.extracted_sha256)").fetchone()[0]
+        return f" (stale: {n} extracted document(s) not tagged yet; run `miner tag --all`)" if n else ""
+    if table == "gaps":
+        row = conn.execute("SELECT MAX(computed_at) FROM gaps").fetchone()[0]
+        if row is None:
+            return ""
+        changed = conn.execute("SELECT MAX(t) FROM (SELECT MAX(tagged_at) AS t FROM tagging_state UNION ALL "
+                               "SELECT MAX(decided_at) FROM document_duplicates)").fetchone()[0] \
+            if "document_duplicates" in tables else conn.execute("SELECT MAX(tagged_at) FROM tagging_state").fetchone()[0]
+        if changed and changed > row:
+            return f" (stale: computed {row}, documents tagged or merged since; run `miner gaps`)"
+        return f" (computed {row})"
+    return ""
+
+
+@click.group()
+def meta():
+    """Document metadata and where each field came from; corrections that survive re-extraction."""
+
+
+@meta.command("show")
+@click.argument("doc", type=int)
+@config_option
+def meta_show(doc, cfg):
+    """Every metadata field of document DOC with its origin (the first of each field counts)."""
+    from miner.store import fields
+    conn = open_store(cfg)
+    if conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc,)).fetchone() is None:
+        raise UserError(f"no document {doc} (see `miner status` or `miner query`)")
+    seen = set()
+    for r in fields.listing(conn, doc):
+        mark = "*" if r["field"] not in seen else " "
+        seen.add(r["field"])
+        value = (r["value"] or "").replace("\n", " ")
+        click.echo(f"{mark} {r['field']:<13} {r['origin']:<13} {value[:100]}")
+
+
+@meta.command("set")
+@click.argument("doc", type=int)
+@click.argument("field", type=click.Choice(["title", "date", "authors", "organisation", "doc_type", "summary"]))
+@click.argument("value")
+@config_option
+def meta_set(doc, field, value, cfg):
+    """Correct FIELD of document DOC (authors: separate names with ';'; date: YYYY, YYYY-MM or YYYY-MM-DD).
+    An empty VALUE removes the correction."""
+    import re
+    from miner.store import fields
+    conn = open_store(cfg)
+    if conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc,)).fetchone() is None:
+        raise UserError(f"no document {doc} (see `miner status` or `miner query`)")
+    stored = value.strip() or None
+    if stored and field == "date" and not re.fullmatch(r"(19|20)\d\d(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?", stored):
+        raise UserError(f"date must be YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}")
+    if stored and field == "authors":
+        stored = json.dumps([a.strip() for a in stored.split(";") if a.strip()], ensure_ascii=False)
+    fields.set_field(conn, doc, field, stored)
+    fields.apply_winners(conn, doc)
+    click.echo(f"document {doc}: {field} = {value!r} (researcher); run `miner gaps` or `miner export` to use it")
+
+
+@click.command()
+@click.argument("doc", type=int)
+@config_option
+def split(doc, cfg):
+    """Undo a duplicate merge: DOC (or every document merged into DOC) counts on its own again."""
+    from miner.store import works
+    conn = open_store(cfg)
+    done = works.split(conn, doc)
+    if not done:
+        raise UserError(f"document {doc} is not part of a merged work (see `miner status`)")
+    click.echo(f"split: document(s) {', '.join(map(str, done))} count on their own again; the split is kept "
+               "on the next refresh. Run `miner gaps` to update the gaps.")
+

@@ -145,10 +145,10 @@ def search(terms, target, limit, as_json, cfg):
             parts = snippet.split("**")
             snippet = "".join(click.style(p, bold=True) if k % 2 else p for k, p in enumerate(parts))
         year = f" ({h.date[:4]})" if h.date else ""
-        page = f"p. {h.page_no}" if h.page_no is not None else "p. ?"
-        click.echo(f"{i}. {terminal_safe(h.title or '(zonder titel)')}{year} — {page}")
+        page = f" — p. {h.page_no}" if h.page_no is not None else ""    # HTML/TXT have no pages
+        click.echo(f"{i}. {terminal_safe(h.title or '(zonder titel)')}{year}{page}")
         click.echo(f"   {snippet}")
-        tail = terminal_safe(h.url or "(no url)") + (f"   [{h.labels}]" if h.labels else "")
+        tail = terminal_safe(h.url or h.local_path or "(geen url)") + (f"   [{h.labels}]" if h.labels else "")
         click.echo(f"   {tail}")
     if not as_json:
         more = " (the best ones; -n N shows more)" if len(hits) == limit else ""
@@ -186,7 +186,8 @@ def serve(host, port, keep_formulas, cfg):
         status = serve_mod.run(Path(cfg.database), Path(cfg["store"]["outputs_dir"]) / "datasette", host, port,
                                max_returned_rows=ex["serve_max_returned_rows"],
                                sql_time_limit_ms=ex["serve_sql_time_limit_ms"], max_cell_kb=ex["serve_max_cell_kb"],
-                               keep_formulas=keep_formulas, max_memory_mb=ex["serve_max_memory_mb"])
+                               keep_formulas=keep_formulas, max_memory_mb=ex["serve_max_memory_mb"],
+                               language=ex["language"])
     except KeyboardInterrupt:
         echo_err("stopped")
         return

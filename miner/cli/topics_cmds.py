@@ -32,9 +32,11 @@ def _open(cfg, readonly=False):
               help="Set the label of topic ID in the labels file (empty TEXT removes it).")
 @click.option("--over-time", is_flag=True, help="Also print documents per topic per year.")
 @click.option("--by-source", is_flag=True, help="Also print documents per topic: Kamervragen vs research.")
+@click.option("--drill", "drill_id", type=int, default=None, metavar="ID",
+              help="Drill down into topic ID: a second-level model on its documents (with --k: that many sub-topics).")
 @click.option("--json", "as_json", is_flag=True, help="Print the model as one JSON object.")
 @config_option
-def topics(refit, from_scratch, n_topics, method, label, over_time, by_source, as_json, cfg):
+def topics(refit, from_scratch, n_topics, method, label, over_time, by_source, drill_id, as_json, cfg):
     """Show the topic model (fit it first when there is none, or with --refit).
 
     Prints k, coherence (NPMI), diversity, the share of documents without a clear topic,
@@ -44,6 +46,8 @@ def topics(refit, from_scratch, n_topics, method, label, over_time, by_source, a
     from miner.topics.model import TopicError
 
     conn = _open(cfg)
+    if drill_id is not None:
+        return _drill(cfg, conn, drill_id, n_topics, as_json)
     overrides = {k: v for k, v in (("n_topics", n_topics), ("method", method)) if v is not None}
     try:
         if label is not None:
@@ -89,13 +93,33 @@ def topics(refit, from_scratch, n_topics, method, label, over_time, by_source, a
             click.echo(f"     Kamervragen {s['kamervragen']}, research and other documents {s['research']}")
 
 
+def _drill(cfg, conn, topic_id: int, k: int | None, as_json: bool) -> None:
+    from miner.topics import drill
+    from miner.topics.model import TopicError
+    try:
+        result = drill.drill(conn, cfg["topics"], topic_id, k)
+    except TopicError as exc:
+        raise UserError(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    click.echo(f"topic {topic_id}: {result['n_documents']} documents; {result['k']} sub-topics "
+               f"(NPMI {result['npmi']:.3f}; {result['note']})")
+    for s in result["subtopics"]:
+        click.echo(f"  {topic_id}.{s['subtopic']}  {', '.join(s['top_terms'][:8])}  ({s['n_documents']} documents)")
+        for d in s["documents"][:3]:
+            click.echo(f"       [{d['id']}] {d['title'][:70]} ({d['share']:.0%})")
+
+
 @click.command()
 @click.option("--top", type=click.IntRange(min=1), default=None, help="How many gaps to print (default gaps.top).")
 @click.option("--matrix", type=click.Choice(["mechanism x ground", "mechanism x setting", "ground x setting"]),
               default=None, help="Only this matrix.")
 @click.option("--json", "as_json", is_flag=True, help="Print all cells and the attention table as JSON.")
+@click.option("--include-irrelevant", is_flag=True,
+              help="Also count documents judged not relevant (document_relevance.is_relevant = 0).")
 @config_option
-def gaps(top, matrix, as_json, cfg):
+def gaps(top, matrix, as_json, include_irrelevant, cfg):
     """Knowledge gaps: thin cells of mechanism x ground / setting matrices, and attention vs research.
 
     Recomputes from the annotations, stores the result (tables gaps, attention) and prints
@@ -105,14 +129,14 @@ def gaps(top, matrix, as_json, cfg):
     from miner.gaps.stage import compute, store
 
     conn = _open(cfg)
-    result = compute(cfg, conn)
-    store(conn, result)
+    result = compute(cfg, conn, include_irrelevant=include_irrelevant)
+    now = store(conn, result)
     gcfg = cfg["gaps"]
     if as_json:
-        now = ""
-        click.echo(json.dumps({"definition": result.definition,
-                               "cells": [analysis.cell_to_row(c, result.definition, now) for c in result.cells
-                                         if matrix is None or c.matrix == matrix],
+        click.echo(json.dumps({"definition": result.definition, "computed_at": now,
+                               "include_irrelevant": include_irrelevant,
+                               "cells": [analysis.cell_to_row(c, result.definition, now, nested=True)
+                                         for c in result.cells if matrix is None or c.matrix == matrix],
                                "attention": [a.__dict__ for a in result.attention]}, ensure_ascii=False))
         return
     if not result.docs:

@@ -109,10 +109,15 @@ def write_xlsx(path: Path, sheets: dict[str, tuple[Sequence[str], Sequence[Seque
 
     wb = Workbook(write_only=True)
     for name, (columns, rows) in sheets.items():
+        rows = list(rows)
         ws = wb.create_sheet(_sheet_title(name))
         ws.freeze_panes = "A2"
+        # Width from the header and the first rows' contents (capped), so the sheet reads without resizing.
         for i, col in enumerate(columns, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = min(60, max(10, len(str(col)) + 2))
+            longest = max([len(str(col))] + [len(str(r[i - 1])) for r in rows[:200] if r[i - 1] is not None])
+            ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, longest + 2))
+        if columns:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
         ws.append([str(c) for c in columns])
         for row in rows:
             cells = []

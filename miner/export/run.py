@@ -1,4 +1,5 @@
-"""The export jobs behind `miner export …`: each reads the store read-only and writes its file(s)."""
+"""The export jobs behind `miner export …`: each reads the store read-only and writes its file(s),
+every file to a temp name renamed into place (miner/atomic.py)."""
 from __future__ import annotations
 
 import json
@@ -6,13 +7,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from miner import atomic
 from miner.atomic import atomic_path, write_text
-from miner.export import eppi, gapmap, report, tables
+from miner.export import eppi, gapmap, i18n, plots, report, tables
 from miner.export.evidence import load
 from miner.export.paths import output_file
 from miner.export.readonly import ReadOnlyDatabase
 
-KINDS = ("map", "eppi", "tables", "ris", "report")
+KINDS = ("map", "eppi", "tables", "ris", "report", "plots")
 
 
 @dataclass
@@ -42,15 +44,17 @@ def _maybe_atomic(path: Path | None):
 
 
 def export(cfg, kind: str, output: Path | None = None, *, columns: str | None = None,
-           by: str | None = None, static: bool = True) -> Written:
+           by: str | None = None, static: bool = True, include_irrelevant: bool = False,
+           dialect: str | None = None) -> Written:
     db = ReadOnlyDatabase(cfg.database)
     try:
         conn = db.conn
         ex = cfg["export"]
+        lang = i18n.load(cfg)
         if kind == "map":
-            min_research = cfg.get("gaps", {}).get("min_research_documents", 3)
-            data = gapmap.build_data(conn, min_research=min_research, columns=columns or ex["map_columns"],
-                                     title=ex["map_title"], max_quotes=ex["map_max_quotes"])
+            data = gapmap.build_data(conn, cfg["gaps"], lang, columns=columns or ex["map_columns"],
+                                     title=ex["map_title"], max_quotes=ex["map_max_quotes"],
+                                     include_irrelevant=include_irrelevant)
             html_path = output_file(cfg, "evidence-gap-map.html", output)
             only = _only(html_path, output, (".png", ".svg"))   # -o map.png: just the PNG
             paths = []
@@ -64,16 +68,21 @@ def export(cfg, kind: str, output: Path | None = None, *, columns: str | None = 
                     gapmap.render_static(data, tmp_png, tmp_svg)
                 paths += [p for p in (png, svg) if p is not None]
             col = data["columnLayer"]
-            cells = data["gaps"][gapmap.matrix_name(col)].values()
-            n_gaps = sum(1 for g in cells if g["gap"])
-            n_empty = sum(1 for g in cells if g["gap"] and g["reason"] == "no documents")
-            source = "stored gap analysis" if data["gapSource"][gapmap.matrix_name(col)] == "table" else "computed"
-            return Written(kind, paths, f"{len(data['docs'])} coded documents; mechanism x {col}: {len(cells)} cells, "
-                                        f"{n_gaps} gaps ({n_empty} empty; {source})")
-        docs = load(conn)
+            c = gapmap.gap_counts(data, col)
+            note = (f"{len(data['docs'])} coded documents; mechanism x {col}: {c['cells']} cells, {c['gaps']} gaps "
+                    f"({c['empty']} empty, {c['no_research']} policy/Kamervragen only, {c['thin']} thin, "
+                    f"{c['no_effect_study']} without an effect study)")
+            if not data["docs"]:
+                note += ("; the map is empty: no tagged documents yet (run `miner tag --all`, or `miner add` "
+                         "without --no-tag)")
+            return Written(kind, paths, note)
+        if kind == "plots":
+            written = plots.write_all(conn, cfg, lang, output, include_irrelevant=include_irrelevant)
+            return Written(kind, written, f"{len(written) // 2} plots as PNG and SVG")
+        docs = load(conn, include_irrelevant)
         if kind == "eppi":
             path = output_file(cfg, "eppi-evidence.json", output)
-            data = eppi.build(docs)
+            data = eppi.build(docs, lang)
             write_text(path, json.dumps(data, ensure_ascii=False, indent=1))
             n_codes = sum(len(r["Codes"]) for r in data["References"])
             return Written(kind, [path], f"{len(data['References'])} references, {n_codes} codes")
@@ -83,9 +92,9 @@ def export(cfg, kind: str, output: Path | None = None, *, columns: str | None = 
                 csv_path, xlsx_path = None, csv_path
             else:
                 xlsx_path = _sibling(csv_path, ".xlsx")
-            n = tables.write_tidy(docs, csv_path, xlsx_path)
+            n = tables.write_tidy(docs, csv_path, xlsx_path, dialect=dialect or ex["csv_dialect"], lang=lang)
             return Written(kind, [p for p in (csv_path, xlsx_path) if p is not None],
-                           f"{n} rows (document x code x quote x page)")
+                           f"{n} rows (document x code x quote x page), CSV dialect {dialect or ex['csv_dialect']}")
         if kind == "ris":
             path = output_file(cfg, "corpus.ris", output)
             write_text(path, tables.ris(docs))
@@ -93,7 +102,7 @@ def export(cfg, kind: str, output: Path | None = None, *, columns: str | None = 
         if kind == "report":
             by = by or ex["report_by"]
             path = output_file(cfg, f"evidence-report-{by}.html", output)
-            write_text(path, report.render(docs, by, title=f"Evidence report per {by}"))
+            write_text(path, report.render(docs, by, lang))
             return Written(kind, [path], f"{len(docs)} documents, sections per {by}")
         raise ValueError(f"unknown export {kind!r}")
     finally:

@@ -38,6 +38,7 @@ def to_fts_query(terms: str) -> str:
         raise SearchError("empty search")
     if folded.count('"') % 2:
         raise SearchError('unbalanced double quote in the search terms')
+    _refuse_foreign_operators(folded)
     out = []
     for tok in _TOKEN.findall(folded):
         if tok == "(" and out and out[-1] == "NEAR":
@@ -48,6 +49,31 @@ def to_fts_query(terms: str) -> str:
             star = "*" if tok.endswith("*") else ""
             out.append('"' + tok.rstrip("*").replace('"', "") + '"' + star)
     return " ".join(out)
+
+
+# Operators of other search engines that FTS5 would silently read as words (0 hits).
+_FOREIGN = [
+    (re.compile(r"\bNEAR/(\d+)\b", re.I), lambda m: f"NEAR/{m.group(1)} is not supported: write "
+     f"NEAR(word1 word2, {m.group(1)}) for words at most {m.group(1)} apart"),
+    (re.compile(r"(?:^|\s)(?:w|pre)/(\d+)\b", re.I), lambda m: f"{m.group(0).strip()} is not supported: write "
+     f"NEAR(word1 word2, {m.group(1)}) for words at most {m.group(1)} apart"),
+    (re.compile(r"\b(?:ADJ\d*|ONEAR/\d+|SAME)\b"), lambda m: f"{m.group(0)} is not supported: write "
+     "NEAR(word1 word2, N) for words close together, or \"an exact phrase\""),
+    (re.compile(r"\w+~\d*|\"~\d+"), lambda m: f"{m.group(0)} (fuzzy/proximity ~) is not supported: write "
+     "NEAR(word1 word2, N), or prefix* for word forms"),
+    (re.compile(r"(?:^|\s)[-!](\w+)"), lambda m: f"{m.group(0).strip()} is not supported: write NOT {m.group(1)} "
+     "(after at least one search word)"),
+    (re.compile(r"\b(?:and|or|not|near)\b(?=\s+\S)"), lambda m: f"'{m.group(0)}' is searched as a word: operators "
+     f"are written in capitals ({m.group(0).upper()}); put it in quotes to search the word"),
+]
+
+
+def _refuse_foreign_operators(terms: str) -> None:
+    outside_quotes = re.sub(r'"[^"]*"', " ", terms)
+    for pattern, message in _FOREIGN:
+        m = pattern.search(outside_quotes)
+        if m:
+            raise SearchError(message(m) + ' (syntax: words, "exact phrases", AND/OR/NOT, NEAR(a b, N), prefix*)')
 
 
 @dataclass
@@ -61,6 +87,7 @@ class Hit:
     page_no: int | None
     date: str | None
     labels: str | None     # annotations: layer:label of the hit; passages: the labels found in it
+    local_path: str | None = None   # where a local file was added from (documents without a url)
 
 
 _SQL = {
@@ -70,7 +97,8 @@ _SQL = {
                p.document_id, d.title, d.url, p.page_no, d.date,
                (SELECT group_concat(DISTINCT a.layer || ':' || a.label) FROM effective_annotations a
                  WHERE a.document_id = p.document_id AND a.char_start >= p.char_start
-                   AND a.char_start < p.char_end AND a.layer NOT IN ('organisation', 'person')) AS labels
+                   AND a.char_start < p.char_end AND a.layer NOT IN ('organisation', 'person')) AS labels,
+               d.local_path
         FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid JOIN documents d ON d.id = p.document_id
         WHERE passages_fts MATCH :query
         ORDER BY rank LIMIT :limit""",
@@ -79,12 +107,13 @@ _SQL = {
         WITH hits AS MATERIALIZED (
             SELECT bm25(annotations_fts) AS rank,
                    snippet(annotations_fts, 0, :open, :close, '…', :tokens) AS snippet,
-                   a.document_id, d.title, d.url, a.page_no, d.date, a.layer, a.label, a.sentence_start
+                   a.document_id, d.title, d.url, a.page_no, d.date, a.layer, a.label, a.sentence_start,
+                   d.local_path
             FROM annotations_fts JOIN effective_annotations a ON a.id = annotations_fts.rowid
             JOIN documents d ON d.id = a.document_id
             WHERE annotations_fts MATCH :query)
         SELECT MIN(rank) AS rank, snippet, document_id, title, url, page_no, date,
-               group_concat(DISTINCT layer || ':' || label) AS labels
+               group_concat(DISTINCT layer || ':' || label) AS labels, local_path
         FROM hits GROUP BY document_id, sentence_start
         ORDER BY rank LIMIT :limit""",
 }
@@ -105,4 +134,4 @@ def search(conn: sqlite3.Connection, terms: str, *, target: str = "passages", li
             raise SearchError(f"invalid search syntax in {terms!r}: {msg} "
                               '(use words, "exact phrases", AND/OR/NOT, prefix*)') from None
         raise
-    return [Hit(target, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]) for r in rows]
+    return [Hit(target, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8]) for r in rows]

@@ -81,12 +81,54 @@ TABLES = {
 }
 
 
-def metadata(database: Path) -> dict:
-    return {
-        "title": "miner: Dutch evidence on discrimination in the sociale basis",
-        "description": "Read-only view of the miner store. Every annotation cites a document, page and sentence.",
-        "databases": {database.stem: {"tables": TABLES, "queries": CANNED_QUERIES}},
-    }
+# Dutch titles and descriptions (export.language = "nl"); the SQL and facets stay those above.
+DUTCH = {
+    "title": "miner: Nederlands bewijs over discriminatie in de sociale basis",
+    "description": "Alleen-lezen weergave van de miner-database. Elke annotatie verwijst naar een document, "
+                   "een pagina en een zin.",
+    "queries": {
+        "documents_per_ground_mechanism": ("Documenten per grond × mechanisme",
+                                           "Aantal documenten met zowel een mechanisme als een grond (de cellen "
+                                           "van de bewijskaart)."),
+        "recommendations_to_gemeenten": ("Aanbevelingen aan gemeenten",
+                                         "Zinnen die zeggen wat gemeenten moeten doen, met pagina en bron."),
+        "kamervragen_on_ground": ("Kamervragen over een grond, met dagen tot antwoord",
+                                  "Kamervragen waarvan de vragen of het antwoord over de gekozen grond gaan "
+                                  "(bijv. religie, herkomst)."),
+        "gaps": ("Kennisleemtes", "Cellen van de laatste leemte-analyse die een leemte zijn, met reden en definitie."),
+        "statistics_by_ground": ("Cijfers in documenten over een grond",
+                                 "Getallen (met eenheid en wat ze meten) uit documenten die de gekozen grond noemen."),
+    },
+    "tables": {
+        "documents_overview": "Eén rij per document met jaar, type bewijs, gronden en mechanismen.",
+        "annotation_evidence": "Elke annotatie met zin, pagina, titel, url en datum van het document.",
+        "passages_overview": "Alinea's met paginanummer en document; doorzoekbaar op volledige tekst.",
+        "recommendations": "Aanbevelingen, één rij per actor die moet handelen.",
+        "statistics": "Getallen met eenheid en wat ze meten.",
+        "kamervraag_qa": "Kamervragen: elke vraag met het bijbehorende antwoord.",
+        "kamervragen_overview": "Kamervragen met indieners, dagen tot antwoord en gronden.",
+        "evidence_matrix": "Documenten per cel: mechanisme × grond, mechanisme × setting, grond × setting.",
+        "gaps_overview": "De laatste leemte-analyse, één rij per cel van een matrix.",
+        "topics_overview": "Onderwerpen van het actieve onderwerpmodel.",
+        "document_topics_overview": "Gewicht van elk onderwerp per document.",
+        "documents": "De ruwe documententabel (volledige tekst in `text`).",
+        "annotations": "De ruwe annotatietabel.",
+    },
+}
+
+
+def metadata(database: Path, language: str = "nl") -> dict:
+    tables, queries = TABLES, CANNED_QUERIES
+    title = "miner: Dutch evidence on discrimination in the sociale basis"
+    description = "Read-only view of the miner store. Every annotation cites a document, page and sentence."
+    if language == "nl":
+        tables = {name: {**spec, "description": DUTCH["tables"].get(name, spec["description"])}
+                  for name, spec in TABLES.items()}
+        queries = {name: {**spec, "title": DUTCH["queries"][name][0], "description": DUTCH["queries"][name][1]}
+                   if name in DUTCH["queries"] else spec for name, spec in CANNED_QUERIES.items()}
+        title, description = DUTCH["title"], DUTCH["description"]
+    return {"title": title, "description": description,
+            "databases": {database.stem: {"tables": tables, "queries": queries}}}
 
 
 def command(database: Path, metadata_path: Path, host: str, port: int, *, max_returned_rows: int = 1000,
@@ -99,19 +141,19 @@ def command(database: Path, metadata_path: Path, host: str, port: int, *, max_re
             "--setting", "allow_facet", "on", "--setting", "default_page_size", "50"]
 
 
-def write_metadata(database: Path, folder: Path) -> Path:
+def write_metadata(database: Path, folder: Path, language: str = "nl") -> Path:
     path = folder / "datasette-metadata.json"
-    write_text(path, json.dumps(metadata(database), ensure_ascii=False, indent=1))
+    write_text(path, json.dumps(metadata(database, language), ensure_ascii=False, indent=1))
     return path
 
 
 def run(database: Path, folder: Path, host: str, port: int, *, max_returned_rows: int = 1000,
         sql_time_limit_ms: int = 5000, max_cell_kb: int = 1024, stop_timeout_s: float = 10.0,
-        keep_formulas: bool = False, max_memory_mb: int = 0) -> int:
+        keep_formulas: bool = False, max_memory_mb: int = 0, language: str = "nl") -> int:
     """Run Datasette in the foreground until Ctrl-C or SIGTERM, which are passed on to it
     and waited for (SIGKILL after ``stop_timeout_s``); returns its exit status.  Datasette
     also dies when this process is killed outright (PR_SET_PDEATHSIG + parent watchdog)."""
-    meta = write_metadata(database, folder)
+    meta = write_metadata(database, folder, language)
     env = dict(os.environ, MINER_SERVE_MAX_CELL_BYTES=str(max_cell_kb * 1024), MINER_SERVE_PARENT=str(os.getpid()),
                MINER_SERVE_KEEP_FORMULAS="1" if keep_formulas else "0", MINER_SERVE_MAX_MEMORY_MB=str(max_memory_mb))
     proc = subprocess.Popen(command(database, meta, host, port, max_returned_rows=max_returned_rows,

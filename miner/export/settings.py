@@ -1,5 +1,5 @@
 """Config section ``[export]``: exports and the browsable UI."""
-from miner.config import Field
+from miner.config import Field, unit_interval
 
 SECTION = "export"
 SCHEMA = {
@@ -8,7 +8,7 @@ SCHEMA = {
                         check=lambda v: None if 0 < v < 65536 else "must be a port number 1-65535"),
     "map_columns": Field(str, "ground", "Columns of the evidence gap map (rows are mechanisms).",
                          choices=("ground", "setting")),
-    "map_title": Field(str, "Evidence gap map: discriminatie in de sociale basis", "Title of the gap map."),
+    "map_title": Field(str, "", "Title of the gap map; empty = the title in export.language."),
     "map_max_quotes": Field(int, 3, "Quotes per document and label shown in the gap map (all are in the tables).",
                             check=lambda v: None if v > 0 else "must be greater than 0"),
     "report_by": Field(str, "ground", "Sections of the evidence report.", choices=("ground", "mechanism", "setting")),
@@ -26,6 +26,12 @@ SCHEMA = {
     "serve_max_memory_mb": Field(int, 2048, "Datasette: address-space limit of its process; a request that "
                                  "would build a larger response fails with HTTP 500 (0 = no limit).",
                                  check=lambda v: None if v == 0 or v >= 256 else "must be 0 or at least 256"),
+    "language": Field(str, "nl", "Language of the map, report, plots and Datasette labels: nl (Dutch) or en.",
+                      choices=("nl", "en")),
+    "csv_dialect": Field(str, "excel-nl", "CSV of `miner export tables`: excel-nl (semicolon, decimal comma, "
+                         "for Dutch-locale Excel) or excel (comma, decimal point).", choices=("excel-nl", "excel")),
+    "duplicate_similarity": Field(float, 0.8, "Documents whose texts share at least this estimated share of "
+                                  "5-word shingles are one work (counted once).", check=unit_interval),
     "search_limit": Field(int, 20, "Default number of hits `miner search` shows.",
                           check=lambda v: None if v > 0 else "must be greater than 0"),
 }

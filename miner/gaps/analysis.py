@@ -95,20 +95,26 @@ def _kind(sql_kind: str, doc_type: str | None, evidence: list[str], gcfg: dict) 
     return "other"
 
 
-def _document_rows(conn, gcfg: dict):
+def _document_rows(conn, gcfg: dict, include_irrelevant: bool = False):
+    """Documents that count: one per work (merged duplicates left out) and, unless
+    ``include_irrelevant``, only those judged relevant (``document_relevance``)."""
     parl = list(gcfg["parliamentary_doc_types"])
+    relevant = "" if include_irrelevant else " AND r.is_relevant = 1"
     return conn.execute(f"SELECT d.id, COALESCE(d.title, '') AS title, d.date, d.doc_type, "
-                        f"{source_kind_sql('d', parl)} AS kind FROM documents d ORDER BY d.id", parl)
+                        f"{source_kind_sql('d', parl)} AS kind FROM documents d "
+                        "JOIN document_works w ON w.document_id = d.id AND w.counted = 1 "
+                        f"JOIN document_relevance r ON r.document_id = d.id WHERE 1 = 1{relevant} ORDER BY d.id", parl)
 
 
-def load_kinds(conn, gcfg: dict) -> dict[int, str]:
+def load_kinds(conn, gcfg: dict, include_irrelevant: bool = False) -> dict[int, str]:
     evidence = _evidence(conn)
     return {r["id"]: _kind(r["kind"], r["doc_type"], evidence.get(r["id"], []), gcfg)
-            for r in _document_rows(conn, gcfg)}
+            for r in _document_rows(conn, gcfg, include_irrelevant)}
 
 
-def load_documents(conn, gcfg: dict) -> dict[int, Doc]:
-    """Every document with at least one ground, mechanism or setting annotation."""
+def load_documents(conn, gcfg: dict, include_irrelevant: bool = False) -> dict[int, Doc]:
+    """Every counted document with at least one ground, mechanism or setting label in
+    ``effective_annotations`` (the model's labels with the researchers' reviews applied)."""
     negated = " AND negated = 0" if gcfg["ignore_negated"] else ""
     labels: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     # effective_annotations: the model's labels with the researchers' reviews applied (issue 13)
@@ -118,7 +124,7 @@ def load_documents(conn, gcfg: dict) -> dict[int, Doc]:
     evidence = _evidence(conn)
     effect_types = set(gcfg["effect_evidence_types"])
     docs = {}
-    for r in _document_rows(conn, gcfg):
+    for r in _document_rows(conn, gcfg, include_irrelevant):
         if r["id"] not in labels:
             continue
         ev = evidence.get(r["id"], [])
@@ -172,18 +178,42 @@ def build_cells(docs: dict[int, Doc], gcfg: dict) -> list[Cell]:
     return cells
 
 
+GAP_KINDS = ("empty", "no_research", "thin", "no_effect_study")
+
+
 def classify(cell: Cell, gcfg: dict) -> tuple[str | None, str | None]:
-    n, minimum = cell.n_research, gcfg["min_research_documents"]
-    if n == 0 and minimum > 0:
-        return "no_research", "no research document at all"
-    if n < minimum:
-        return "thin", f"only {n} research document{'s' if n != 1 else ''} (fewer than {minimum})"
-    if gcfg["require_effect_study"] and cell.n_effect == 0:
-        return "no_effect_study", f"{n} research documents, but none is an effect study"
+    """The gap rule, the one definition the CLI, the stored analysis and the map all use
+    (the map's page applies ``gap_rule`` to the documents in view; see ``classify_counts``)."""
+    return classify_counts(len(cell.documents), cell.n_research, cell.n_effect, cell.n_kamervragen,
+                           gap_rule(gcfg))
+
+
+def gap_rule(gcfg: dict) -> dict:
+    return {"minResearch": gcfg["min_research_documents"], "requireEffect": bool(gcfg["require_effect_study"])}
+
+
+def classify_counts(n_docs: int, n_research: int, n_effect: int, n_kamervragen: int,
+                    rule: dict) -> tuple[str | None, str | None]:
+    """(gap_kind, reason).  Kinds: empty (no document at all), no_research (documents, but only
+    policy documents / Kamervragen), thin (too few research documents), no_effect_study."""
+    minimum = rule["minResearch"]
+    if n_docs == 0 and minimum > 0:
+        return "empty", "no documents at all"
+    if n_research == 0 and minimum > 0:
+        other = n_docs - n_kamervragen
+        parts = ([f"{n_kamervragen} Kamervragen"] if n_kamervragen else []) + \
+                ([f"{other} policy or other non-research document{'s' if other != 1 else ''}"] if other else [])
+        return "no_research", f"{n_docs} document{'s' if n_docs != 1 else ''} ({', '.join(parts)}), no research"
+    if n_research < minimum:
+        return "thin", f"only {n_research} research document{'s' if n_research != 1 else ''} (fewer than {minimum})"
+    if rule["requireEffect"] and n_effect == 0:
+        return "no_effect_study", f"{n_research} research documents, but none is an effect study"
     return None, None
 
 
-def definition_text(gcfg: dict) -> str:
+def definition_text(gcfg: dict, language: str = "en") -> str:
+    if language == "nl":
+        return _definition_nl(gcfg)
     parts = [f"fewer than {gcfg['min_research_documents']} research documents"]
     if gcfg["require_effect_study"]:
         parts.append(f"no effect study ({', '.join(gcfg['effect_evidence_types'])})")
@@ -193,6 +223,19 @@ def definition_text(gcfg: dict) -> str:
             f"({', '.join(gcfg['parliamentary_doc_types'])}, or linked from the kamervragen table) and policy "
             "documents are counted in a cell but are not research. A document counts in a cell when it has "
             "both labels" + (" (negated mentions ignored)." if gcfg["ignore_negated"] else "."))
+
+
+def _definition_nl(gcfg: dict) -> str:
+    parts = [f"minder dan {gcfg['min_research_documents']} onderzoeksdocumenten"]
+    if gcfg["require_effect_study"]:
+        parts.append(f"geen effectstudie ({', '.join(gcfg['effect_evidence_types'])})")
+    return (f"Een cel is een leemte als ze {' of '.join(parts)} heeft. Onderzoeksdocumenten: type bewijs "
+            f"{', '.join(gcfg['research_evidence_types'])}; documenten zonder type bewijs tellen als onderzoek "
+            f"als hun documenttype {', '.join(gcfg['research_doc_types']) or '(geen)'} is. Kamervragen "
+            f"({', '.join(gcfg['parliamentary_doc_types'])}, of gekoppeld in de tabel kamervragen) en "
+            "beleidsdocumenten tellen mee in een cel maar zijn geen onderzoek. Een document telt in een cel als "
+            "het beide labels heeft" + (" (ontkende vermeldingen niet meegeteld)." if gcfg["ignore_negated"]
+                                        else "."))
 
 
 def ranked_gaps(cells: list[Cell]) -> list[Cell]:
@@ -216,13 +259,14 @@ def neighbours(gap: Cell, cells: list[Cell], docs: dict[int, Doc], n: int) -> li
     return out
 
 
-def cell_to_row(cell: Cell, definition: str, computed_at: str) -> dict:
+def cell_to_row(cell: Cell, definition: str, computed_at: str, *, nested: bool = False) -> dict:
+    """A gaps table row (JSON columns as text), or with ``nested`` real lists and objects (--json)."""
+    enc = (lambda v: v) if nested else (lambda v: json.dumps(v, ensure_ascii=False))
     return {"computed_at": computed_at, "matrix": cell.matrix, "row_label": cell.row, "col_label": cell.col,
             "n_documents": len(cell.documents), "n_research": cell.n_research, "n_effect": cell.n_effect,
             "n_kamervragen": cell.n_kamervragen,
-            "by_evidence": json.dumps(cell.by_evidence, ensure_ascii=False),
-            "by_period": json.dumps(cell.by_period, ensure_ascii=False),
-            "document_ids": json.dumps(cell.documents), "is_gap": int(cell.is_gap), "reason": cell.reason,
+            "by_evidence": enc(cell.by_evidence), "by_period": enc(cell.by_period),
+            "document_ids": enc(cell.documents), "is_gap": int(cell.is_gap), "reason": cell.reason,
             "definition": definition, "row_layer": cell.row_layer, "col_layer": cell.col_layer,
             "expected_research": round(cell.expected_research, 4), "priority": cell.priority,
             "gap_kind": cell.gap_kind}

@@ -61,7 +61,7 @@ def by_ground(docs: dict[int, Doc], gcfg: dict) -> list[Attention]:
     return compare("ground", kv, res, {g: g for g in gcfg["grounds"]}, gcfg)
 
 
-def by_topic(conn, docs: dict[int, Doc], gcfg: dict) -> list[Attention]:
+def by_topic(conn, docs: dict[int, Doc], gcfg: dict, include_irrelevant: bool = False) -> list[Attention]:
     """Uses the active topic model's clear main topics; every document with a topic counts,
     not only annotated ones (kind from the same Kamervragen/research rule)."""
     from miner.gaps.analysis import load_kinds
@@ -70,7 +70,7 @@ def by_topic(conn, docs: dict[int, Doc], gcfg: dict) -> list[Attention]:
                         "AND m.active = 1 WHERE dt.dominant = 1").fetchall()
     if not rows:
         return []
-    kinds = load_kinds(conn, gcfg)
+    kinds = load_kinds(conn, gcfg, include_irrelevant)
     labels = {str(r["topic_id"]): r["label"] or str(r["topic_id"]) for r in rows}
     for r in conn.execute("SELECT t.id, t.label FROM topics t JOIN topic_models m ON m.id = t.model_id "
                           "AND m.active = 1"):

@@ -16,15 +16,16 @@ class GapResult:
     attention: list
 
 
-def compute(cfg, conn) -> GapResult:
+def compute(cfg, conn, include_irrelevant: bool = False) -> GapResult:
     gcfg = cfg["gaps"]
-    docs = analysis.load_documents(conn, gcfg)
+    docs = analysis.load_documents(conn, gcfg, include_irrelevant)
     cells = analysis.build_cells(docs, gcfg)
-    att = attention.by_topic(conn, docs, gcfg) + attention.by_ground(docs, gcfg)
+    att = attention.by_topic(conn, docs, gcfg, include_irrelevant) + attention.by_ground(docs, gcfg)
     return GapResult(analysis.definition_text(gcfg), attention.definition_text(gcfg), docs, cells, att)
 
 
-def store(conn, result: GapResult) -> None:
+def store(conn, result: GapResult) -> str:
+    """Replace the stored analysis; returns its computed_at."""
     now = utcnow()
     rows = [analysis.cell_to_row(c, result.definition, now) for c in result.cells]
     with transaction(conn):
@@ -39,6 +40,7 @@ def store(conn, result: GapResult) -> None:
             "research_share, ratio, outruns_research, label, definition) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(now, a.kind, a.key, a.n_kamervragen, a.n_research, a.kamervragen_share, a.research_share, a.ratio,
               int(a.outruns_research), a.label, result.attention_definition) for a in result.attention])
+    return now
 
 
 def run(cfg, conn, progress: bool = True) -> dict:

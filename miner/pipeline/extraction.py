@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from tqdm import tqdm
 
-from miner.extract import ExtractOptions, ExtractionError, extract_file, pdf_page_count
+from miner.extract import ExtractOptions, ExtractionError, extract_file, metadata, pdf_page_count
 from miner.lifecycle import init_worker
 from miner.store import documents, files, locks
 
@@ -149,6 +149,7 @@ def _extract_rows(cfg, conn, rows, summary: ExtractionSummary, progress, label, 
             summary.failed.append((job.doc_id, error))
         else:
             documents.save_extraction(conn, job.doc_id, job.sha, ext)
+            metadata.update(conn, job.doc_id, ext, job.args[0], job.args[2])
             summary.pages += ext.n_pages
             if ext.pages and all(p.needs_ocr for p in ext.pages):
                 summary.needs_ocr += 1

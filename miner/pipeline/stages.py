@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 
 POST_EXTRACTION_STAGES = [
+    ("duplicates", "miner.extract.duplicates:run"),
     ("tag", "miner.nlp.stage:run"),
     ("topics", "miner.topics.stage:run"),
     ("gaps", "miner.gaps.stage:run"),

@@ -24,9 +24,12 @@ WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 SENTENCE_BREAK = set(".!?:;\n•*\"'“‘(-–")
 
 # Bumped when the token rules change, so a corpus is re-read (it is part of the corpus hash).
-VERSION = "lemmas-1"
+VERSION = "lemmas-2"
 
 _POS_ORDER = ("noun", "verb", "adj")
+# Stems the noun rules make of common infinitives that are no nouns (topic-term quality).
+_VERB_STEMS = frozenset({"geef", "bied", "help", "laat", "stel", "melde", "neem", "spreek", "zoek", "houd",
+                         "vind", "hoor", "leid", "kies"})
 
 
 class Lemmatiser:
@@ -65,8 +68,10 @@ class Lemmatiser:
     def _lemma(self, word: str) -> str:
         # Nouns first: the lookup table maps ambiguous forms to verbs ("geslacht" ->
         # "slachten", "landen" -> "landen"), which makes poor topic terms.
+        # But an infinitive whose noun-rule stem is a bare verb stem is a verb ("melden" ->
+        # "melde", "geven" -> "geef", "laten" -> "laat" were topic terms): keep the infinitive.
         noun = self._by_pos(word, "noun")
-        if noun:
+        if noun and not self._verb_stem_of_infinitive(word, noun):
             return noun
         found = self._lookup.get(word)
         if found:
@@ -76,6 +81,17 @@ class Lemmatiser:
             if lemma:
                 return lemma
         return word
+
+    def _verb_stem_of_infinitive(self, word: str, noun: str) -> bool:
+        """True when ``word`` is an infinitive (a verb lemma, or the lookup's lemma of itself) and
+        the noun candidate is a verb form rather than a noun."""
+        if noun == word or not word.endswith("en"):
+            return False
+        infinitive = word in self._index["verb"] or self._lookup.get(word) == word
+        if not infinitive:
+            return False
+        # "melde": a verb form ending in -e (a noun stem would not); "geef", "laat": listed stems.
+        return noun in _VERB_STEMS or (noun in self._index["verb"] and noun.endswith("e"))
 
     def _by_pos(self, word: str, pos: str) -> str | None:
         if word in self._index[pos]:

@@ -4,8 +4,15 @@
 (function () {
   var D = JSON.parse(document.getElementById("map-data").textContent);
   var SVG = "http://www.w3.org/2000/svg";
-  var state = { column: D.columnLayer, source: "", type: "", from: "", to: "", setting: "" };
+  var state = { column: D.columnLayer, source: "", type: "", from: "", to: "", setting: "", undated: "in" };
   var selected = null;
+  // UI text in the configured language (D.text) with {name} placeholders.
+  function T(key, params) {
+    var s = String(D.text[key]);
+    Object.keys(params || {}).forEach(function (k) { s = s.split("{" + k + "}").join(String(params[k])); });
+    return s;
+  }
+  function name(layer, label) { return (D.names[layer] && D.names[layer][label]) || pretty(label); }
 
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
@@ -20,14 +27,15 @@
     return out.sort();
   }
   function matrixName() { return D.rowLayer + " x " + state.column; }
-  function filtersActive() { return !!(state.source || state.type || state.from || state.to || state.setting); }
 
   function selectedDocs() {
     return D.docs.filter(function (d) {
       if (state.source && d.source !== state.source) { return false; }
       if (state.type && d.type !== state.type) { return false; }
-      if (state.from && (d.year === null || d.year < +state.from)) { return false; }
-      if (state.to && (d.year === null || d.year > +state.to)) { return false; }
+      // Documents without a year ("onbekend") follow their own switch, not the year range.
+      if (d.year === null && state.undated !== "in") { return false; }
+      if (state.from && d.year !== null && d.year < +state.from) { return false; }
+      if (state.to && d.year !== null && d.year > +state.to) { return false; }
       if (state.setting && !(d.codes.setting && d.codes.setting[state.setting])) { return false; }
       return true;
     });
@@ -39,21 +47,17 @@
     });
   }
 
-  // The stored gap analysis describes the whole corpus; with filters (or without a stored
-  // analysis) the configured rule is applied to the documents in view.
+  // The one gap rule of `miner gaps` (miner.gaps.analysis.classify_counts), applied to the
+  // documents in view, with or without filters.
   function gapOf(row, col, docs) {
-    var m = matrixName();
-    if (D.gapSource[m] === "table" && !filtersActive()) {
-      var g = D.gaps[m][row + "|" + col];
-      if (g) { return g; }
-      return docs.length ? { gap: false, reason: "not in the stored gap analysis" } : { gap: true, reason: "no documents" };
-    }
+    var rule = D.gapRule, n = docs.length;
     var research = docs.filter(function (d) { return d.research; }).length;
-    if (!docs.length) { return { gap: true, reason: "no documents" }; }
-    if (research < D.gapRule.minResearch) {
-      return { gap: true, reason: docs.length + " document(s), of which " + research + " research (fewer than " + D.gapRule.minResearch + ")" };
-    }
-    return { gap: false, reason: research + " research document(s)" };
+    var effect = docs.filter(function (d) { return d.research && d.effect; }).length;
+    if (n === 0 && rule.minResearch > 0) { return { gap: true, kind: "empty", reason: T("reason_empty") }; }
+    if (research === 0 && rule.minResearch > 0) { return { gap: true, kind: "no_research", reason: T("reason_policy", { n: n }) }; }
+    if (research < rule.minResearch) { return { gap: true, kind: "thin", reason: T("reason_thin", { r: research, min: rule.minResearch }) }; }
+    if (rule.requireEffect && effect === 0) { return { gap: true, kind: "no_effect_study", reason: T("reason_no_effect", { r: research }) }; }
+    return { gap: false, kind: null, reason: T("no_gap", { r: research }) };
   }
 
   function buildControls() {
@@ -72,18 +76,20 @@
       box.appendChild(wrap);
     }
     var years = uniq(D.docs.map(function (d) { return d.year; }));
-    var all = [["", "all"]];
-    select("columns", "Columns", D.columnLayers.map(function (c) { return [c, pretty(c)]; }), state.column,
+    var all = [["", T("all")]];
+    select("columns", T("columns"), D.columnLayers.map(function (c) { return [c, D.layerNames[c]]; }), state.column,
       function (v) { state.column = v; selected = null; });
-    select("source", "Source", all.concat(uniq(D.docs.map(function (d) { return d.source; })).map(function (v) { return [v, v]; })),
+    select("source", T("source"), all.concat(uniq(D.docs.map(function (d) { return d.source; })).map(function (v) { return [v, v]; })),
       state.source, function (v) { state.source = v; });
-    select("type", "Document type", all.concat(uniq(D.docs.map(function (d) { return d.type; })).map(function (v) { return [v, v]; })),
+    select("type", T("doc_type"), all.concat(uniq(D.docs.map(function (d) { return d.type; })).map(function (v) { return [v, v]; })),
       state.type, function (v) { state.type = v; });
-    select("from", "From year", all.concat(years.map(function (y) { return [String(y), String(y)]; })), state.from,
+    select("from", T("from_year"), all.concat(years.map(function (y) { return [String(y), String(y)]; })), state.from,
       function (v) { state.from = v; });
-    select("to", "To year", all.concat(years.map(function (y) { return [String(y), String(y)]; })), state.to,
+    select("to", T("to_year"), all.concat(years.map(function (y) { return [String(y), String(y)]; })), state.to,
       function (v) { state.to = v; });
-    select("setting", "Setting", all.concat(D.layers.setting.map(function (s) { return [s, pretty(s)]; })), state.setting,
+    select("undated", T("undated"), [["in", T("undated_in")], ["out", T("undated_out")]], state.undated,
+      function (v) { state.undated = v; });
+    select("setting", T("setting"), all.concat(D.layers.setting.map(function (s) { return [s, name("setting", s)]; })), state.setting,
       function (v) { state.setting = v; });
   }
 
@@ -120,8 +126,8 @@
     var table = document.getElementById("map");
     table.textContent = "";
     var thead = el("thead"), hr = el("tr");
-    hr.appendChild(el("th", null, pretty(D.rowLayer) + " \u2193 / " + pretty(state.column) + " \u2192"));
-    cols.forEach(function (c) { hr.appendChild(el("th", { scope: "col" }, pretty(c))); });
+    hr.appendChild(el("th", null, T("rows_cols", { rows: D.layerNames[D.rowLayer], cols: D.layerNames[state.column] })));
+    cols.forEach(function (c) { hr.appendChild(el("th", { scope: "col" }, name(state.column, c))); });
     thead.appendChild(hr); table.appendChild(thead);
     var cells = {}, biggest = 1;
     rows.forEach(function (r) { cols.forEach(function (c) {
@@ -132,33 +138,32 @@
     var tbody = el("tbody");
     rows.forEach(function (r) {
       var tr = el("tr");
-      tr.appendChild(el("th", { scope: "row" }, pretty(r)));
+      tr.appendChild(el("th", { scope: "row" }, name(D.rowLayer, r)));
       cols.forEach(function (c) {
         var inCell = cells[r + "|" + c], n = inCell.length, gap = gapOf(r, c, inCell);
         var td = el("td", { "data-row": r, "data-col": c, "data-count": n, "data-gap": gap.gap ? "1" : "0",
-                            title: pretty(r) + " \u00d7 " + pretty(c) + ": " + n + " document(s)" + (gap.gap ? " \u2014 gap: " + gap.reason : "") });
+                            "data-kind": gap.kind || "",
+                            title: name(D.rowLayer, r) + " \u00d7 " + name(state.column, c) + ": " + T("documents", { n: n }) + (gap.gap ? " \u2014 " + T("gap", { reason: gap.reason }) : "") });
         if (gap.gap) { td.classList.add("gap"); }
+        if (gap.kind === "no_research") { td.classList.add("policy"); }
         if (!n) { td.classList.add("empty"); }
         if (n) {
           var byType = {};
           inCell.forEach(function (d) { byType[d.evidence] = (byType[d.evidence] || 0) + 1; });
           td.appendChild(bubble(byType, n, biggest));
         }
-        td.appendChild(el("span", { "class": "n" }, n ? n : "gap"));
+        td.appendChild(el("span", { "class": "n" }, n ? n : T("gap_word")));
         td.addEventListener("click", function () { selected = [r, c]; showCell(r, c, inCell, gap); markSelected(); });
         tr.appendChild(td);
       });
       tbody.appendChild(tr);
     });
     table.appendChild(tbody);
-    var m = matrixName();
-    document.getElementById("gap-definition").textContent = (D.gapSource[m] === "table" && !filtersActive())
-      ? D.gapDefinition[m] : D.gapRule.definition;
-    document.getElementById("gap-note").textContent = D.gapSource[m] === "table"
-      ? (filtersActive() ? " (filters active: the rule is applied to the documents in view)" : " (from the stored gap analysis)")
-      : " (computed from the annotations; no stored gap analysis for this matrix)";
-    document.getElementById("map-meta").textContent = docs.length + " of " + D.docs.length +
-      " coded documents in view \u00b7 generated " + D.generated;
+    document.getElementById("gap-definition").textContent = D.gapDefinition;
+    document.getElementById("gap-note").textContent = " " + T("rule_note");
+    var undated = docs.filter(function (d) { return d.year === null; }).length;
+    document.getElementById("map-meta").textContent = T("in_view", { n: docs.length, total: D.docs.length, undated: undated }) +
+      " \u00b7 " + T("generated") + " " + D.generated;
     if (selected && cells[selected[0] + "|" + selected[1]]) {
       var s = cells[selected[0] + "|" + selected[1]];
       showCell(selected[0], selected[1], s, gapOf(selected[0], selected[1], s));
@@ -167,7 +172,7 @@
       selected = null;
       var box = document.getElementById("details");
       box.textContent = "";
-      box.appendChild(el("p", { "class": "meta" }, "Click a cell to list its documents and quotes."));
+      box.appendChild(el("p", { "class": "meta" }, T("click_cell")));
     }
   }
 
@@ -181,7 +186,8 @@
   // One paragraph per sentence; the spans of both labels are marked in it.
   function quoteNode(q) {
     var p = el("p", { "class": "quote" });
-    p.appendChild(el("span", { "class": "page" }, q.p !== null && q.p !== undefined ? "p. " + q.p : "p. ?"));
+    // HTML and text files have no pages: no page marker rather than "p. ?".
+    if (q.p !== null && q.p !== undefined) { p.appendChild(el("span", { "class": "page" }, T("page") + q.p)); }
     var s = String(q.s), pos = 0;
     p.appendChild(document.createTextNode("\u201c"));
     q.ranges.sort(function (x, y) { return x[0] - y[0]; }).forEach(function (r) {
@@ -191,6 +197,11 @@
       pos = Math.max(pos, b);
     });
     p.appendChild(document.createTextNode(s.slice(pos) + "\u201d"));
+    // Where the labels come from: reviewed (by whom) or the model's calibrated confidence.
+    var notes = [];
+    q.reviewers.forEach(function (r) { notes.push(T("reviewed", { reviewer: r })); });
+    if (!q.reviewers.length && q.conf !== null) { notes.push("(" + T("confidence", { c: q.conf.toFixed(2) }) + ")"); }
+    if (notes.length) { p.appendChild(el("span", { "class": "page" }, " " + notes.join(" "))); }
     return p;
   }
 
@@ -199,8 +210,11 @@
     pairs.forEach(function (lc) {
       ((d.codes[lc[0]] || {})[lc[1]] || []).forEach(function (q) {
         var key = q.p + "\u0000" + q.s;
-        if (!bySentence[key]) { bySentence[key] = { s: q.s, p: q.p, ranges: [] }; order.push(key); }
-        bySentence[key].ranges.push([q.a, q.b]);
+        if (!bySentence[key]) { bySentence[key] = { s: q.s, p: q.p, ranges: [], reviewers: [], conf: null }; order.push(key); }
+        var b = bySentence[key];
+        b.ranges.push([q.a, q.b]);
+        if (q.r && b.reviewers.indexOf(q.r) < 0) { b.reviewers.push(q.r); }
+        if (q.c !== null && q.c !== undefined) { b.conf = b.conf === null ? q.c : Math.min(b.conf, q.c); }
       });
     });
     return order.map(function (k) { return bySentence[k]; });
@@ -209,21 +223,21 @@
   function showCell(row, col, docs, gap) {
     var box = document.getElementById("details");
     box.textContent = "";
-    box.appendChild(el("h2", null, pretty(row) + " \u00d7 " + pretty(col) + ": " + docs.length + " document(s)"));
-    if (gap.gap) { box.appendChild(el("p", { "class": "gap-reason" }, "Gap: " + gap.reason)); }
+    box.appendChild(el("h2", null, name(D.rowLayer, row) + " \u00d7 " + name(state.column, col) + ": " + T("documents", { n: docs.length })));
+    if (gap.gap) { box.appendChild(el("p", { "class": "gap-reason" }, T("gap", { reason: gap.reason }))); }
     docs.forEach(function (d) {
       var div = el("div", { "class": "doc", "data-doc": d.id });
       div.appendChild(el("div", { "class": "doc-title" }, d.title));
-      div.appendChild(el("div", { "class": "meta" }, [d.year || "jaar onbekend", d.source, d.type, d.evidence].filter(Boolean).join(" \u00b7 ")));
+      div.appendChild(el("div", { "class": "meta" }, [d.year || T("year_unknown"), d.source, d.type, D.evidenceNames[d.evidence] || d.evidence].filter(Boolean).join(" \u00b7 ")));
       if (d.url) {
         var a = el("a", { href: d.url, target: "_blank", rel: "noopener noreferrer" }, d.url);
         div.appendChild(a);
       } else if (d.rawUrl) {
-        div.appendChild(el("div", { "class": "meta" }, "link (not a web address, not clickable): " + d.rawUrl));
+        div.appendChild(el("div", { "class": "meta" }, T("not_clickable") + d.rawUrl));
       }
       docQuotes(d, [[D.rowLayer, row], [state.column, col]]).forEach(function (q) { div.appendChild(quoteNode(q)); });
       var hidden = (d.more[D.rowLayer + ":" + row] || 0) + (d.more[state.column + ":" + col] || 0);
-      if (hidden) { div.appendChild(el("p", { "class": "meta" }, "+ " + hidden + " more quote(s) in the evidence table export")); }
+      if (hidden) { div.appendChild(el("p", { "class": "meta" }, T("more_quotes", { n: hidden }))); }
       box.appendChild(div);
     });
   }
@@ -231,16 +245,16 @@
   function buildLegend() {
     var box = document.getElementById("legend");
     box.textContent = "";
-    box.appendChild(el("strong", null, "Evidence type:"));
+    box.appendChild(el("strong", null, T("evidence_type")));
     D.evidenceTypes.forEach(function (t) {
       var item = el("span");
       var sw = el("span", { "class": "swatch" });
       sw.style.background = D.colors[t];
       item.appendChild(sw);
-      item.appendChild(document.createTextNode(pretty(t)));
+      item.appendChild(document.createTextNode(D.evidenceNames[t] || pretty(t)));
       box.appendChild(item);
     });
-    box.appendChild(el("span", null, "Bubble area = number of documents; hatched cell = gap."));
+    [T("bubble_note"), T("gap_cell"), T("empty_cell"), T("policy_cell")].forEach(function (s) { box.appendChild(el("span", null, s)); });
   }
 
   document.getElementById("map-title").textContent = D.title;
