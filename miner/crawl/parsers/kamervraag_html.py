@@ -116,11 +116,19 @@ def _numbers(text: str) -> list[int]:
     return list(dict.fromkeys(int(n) for n in re.findall(r"\d+", text)))
 
 
+_BODY_SELECTORS = ("div.stuk", "#broodtekst", "div.broodtekst", "article.stuk", "main article", "main", "article",
+                   "#content", "#main-content")
+
+
 def _body(soup: BeautifulSoup) -> Tag:
-    body = soup.select_one("div.stuk")
-    if body is None:
-        body = soup.find(lambda t: isinstance(t, Tag) and _class_contains(t, "stuk"))
-    return body or soup.body or soup
+    """The document body.  Real pages come with ``div.stuk``, with ``#broodtekst`` (the repository's HTML
+    manifestation) or with neither; a heading such as ``h2.stuktitel`` is never the body, and a candidate
+    that holds no paragraphs is passed over."""
+    for selector in _BODY_SELECTORS:
+        for el in soup.select(selector):
+            if el.name not in _HEADING_TAGS and el.find(["p", "li", "td"]) is not None:
+                return el
+    return soup.body or soup
 
 
 def _mark_footnote_refs(body: Tag) -> None:
