@@ -84,7 +84,7 @@ def test_url_builder():
     ranged = unquote(build_zaak_url("http://127.0.0.1:9/OData/v4/2.0/", started_from="2023-01-01",
                                     started_before="1 januari 2024", search="o'neill discriminatie", top=250))
     assert "GestartOp ge 2023-01-01T00:00:00Z and GestartOp lt 2024-01-01T00:00:00Z" in ranged
-    assert "contains(Onderwerp,'o''neill discriminatie')" in ranged   # quotes doubled, OData style
+    assert "(contains(Onderwerp,'o''neill discriminatie') or contains(Titel,'o''neill discriminatie'))" in ranged   # quotes doubled, OData style
     assert "$top=250" in ranged
     with pytest.raises(ParseError, match="not a Zaak nummer"):
         build_zaak_url("http://x", nummer="2090")

@@ -47,6 +47,8 @@ def _summary_lines(report) -> list[str]:
                      f"failed {len(s.failed):>3}  {s.seconds:6.1f} s  ({s.requests} requests, "
                      f"{s.not_modified} not modified, {s.bytes / 1024:.0f} KiB"
                      + (f", {s.skipped} skipped by robots.txt/host rules" if s.skipped else "") + ")")
+        if s.terms:
+            lines.append(f"{'':<{width}}  per term: " + ", ".join(f"{t} {n}" for t, n in s.terms.items()))
     ex = report.extraction
     lines.append(f"{'extract':<{width}}  extracted {ex.extracted}, needs OCR {ex.needs_ocr}, failed {len(ex.failed)}")
     for name, summary in report.stages.items():

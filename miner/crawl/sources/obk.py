@@ -24,6 +24,13 @@ from miner.crawl.parsers.sru import MAX_RECORDS, build_cql, build_sru_url, parse
 from miner.crawl.sources.base import CrawlContext, Source, SourceConfigError
 
 
+def term_clause(term: str) -> str:
+    """``discriminatie`` → ``cql.textAndIndexes="discriminatie"``; a stem written ``discrimin*`` is searched
+    as a word prefix (SRU truncation); a phrase as a phrase."""
+    clean = term.replace('"', "").replace("\\", "").strip()
+    return f'cql.textAndIndexes="{clean}"'
+
+
 class OfficieleBekendmakingenSource(Source):
     type_name = "officielebekendmakingen"
 
@@ -32,33 +39,53 @@ class OfficieleBekendmakingenSource(Source):
         if self.conf["page_size"] > MAX_RECORDS:
             raise SourceConfigError(f"crawl.sources.{self.name}.page_size: at most {MAX_RECORDS} for SRU")
 
-    def _url(self, start: int, since: str | None) -> str:
-        cql = build_cql(self.conf["query"], modified_since=since, date_from=self.conf["since"])
+    def _url(self, start: int, since: str | None, term: str | None = None) -> str:
+        query = self.conf["query"]
+        if term is not None:
+            query = f"({query}) and {term_clause(term)}" if query else term_clause(term)
+        cql = build_cql(query, modified_since=since, date_from=self.conf["since"])
         return build_sru_url(self.conf["base_url"], cql, start, self.conf["page_size"])
 
+    def _terms(self, cfg=None) -> list[str | None]:
+        """One search per term; a query that already names its own text search runs as it is."""
+        if not self.conf["terms"] and "cql.textandindexes" in self.conf["query"].lower():
+            return [None]
+        return list(self.search_terms(cfg))
+
     def plan(self) -> list[str]:
-        return [self._url(1, None)]
+        return [self._url(1, None, term) for term in self._terms()]
 
     def crawl(self, ctx: CrawlContext) -> None:
         limit = ctx.limit or self.conf["max_items"] or None
-        start, done = 1, 0
-        while True:
-            page_url = self._url(start, ctx.since)
-            resp = ctx.fetch_or_raise(page_url, "xml")
-            try:
-                page = parse_sru(resp.body)
-            except ParseError:
-                ctx.fetcher.forget(ctx.conn, resp.url)
-                raise
-            for record in page.records:
-                if limit is not None and done >= limit:
-                    return
-                done += 1
-                self._record(ctx, record)
-            nxt = page.next_record_position
-            if not page.records or nxt is None or nxt <= start:
-                return
-            start = nxt
+        done = 0
+        seen_records: set[str] = set()          # a document found by several terms is fetched once
+        for term in self._terms(ctx.cfg):
+            start = 1
+            if term is not None:
+                ctx.summary.terms.setdefault(term, 0)
+            while True:
+                page_url = self._url(start, ctx.since, term)
+                resp = ctx.fetch_or_raise(page_url, "xml")
+                try:
+                    page = parse_sru(resp.body)
+                except ParseError:
+                    ctx.fetcher.forget(ctx.conn, resp.url)
+                    raise
+                for record in page.records:
+                    if term is not None:
+                        ctx.summary.terms[term] += 1
+                    key = record.identifier or record.preferred_url or repr(record.item_urls)
+                    if key in seen_records:
+                        continue
+                    if limit is not None and done >= limit:
+                        return
+                    seen_records.add(key)
+                    done += 1
+                    self._record(ctx, record)
+                nxt = page.next_record_position
+                if not page.records or nxt is None or nxt <= start:
+                    break
+                start = nxt
 
     def complete(self, ctx: CrawlContext) -> None:
         """Parts of known Kamervragen the search did not return (an answer published since, a question

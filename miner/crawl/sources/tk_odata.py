@@ -24,21 +24,27 @@ class TkODataSource(Source):
     def validate(self) -> None:
         self.require("base_url")
 
-    def _urls(self, since: str | None) -> list[str]:
+    def _urls(self, since: str | None, cfg=None) -> list[tuple[str | None, str]]:
+        """(search term or None, first page URL): Zaak numbers when configured, else one search per term.
+        OData ``contains`` matches substrings, so a stem ``discrimin*`` is searched as ``discrimin``."""
         c = self.conf
         if c["numbers"]:
-            return [build_zaak_url(c["base_url"], nummer=n, modified_since=since) for n in c["numbers"]]
-        return [build_zaak_url(c["base_url"], started_from=c["since"], started_before=c["until"] or None,
-                               search=c["query"] or None, modified_since=since)]
+            return [(None, build_zaak_url(c["base_url"], nummer=n, modified_since=since)) for n in c["numbers"]]
+        terms = self.search_terms(cfg) if (c["terms"] or not c["query"]) else [c["query"]]
+        return [(term, build_zaak_url(c["base_url"], started_from=c["since"], started_before=c["until"] or None,
+                                      search=term.rstrip("*"), modified_since=since)) for term in terms]
 
     def plan(self) -> list[str]:
-        return self._urls(None)
+        return [url for _, url in self._urls(None)]
 
     def crawl(self, ctx: CrawlContext) -> None:
         limit = ctx.limit or self.conf["max_items"] or None
         done = 0
-        for url in self._urls(ctx.since):
+        seen_zaken: set[str] = set()           # a Zaak found by several terms is stored once
+        for term, url in self._urls(ctx.since, ctx.cfg):
             seen = set()
+            if term is not None:
+                ctx.summary.terms.setdefault(term, 0)
             while url and url not in seen:
                 seen.add(url)
                 resp = ctx.fetch_or_raise(url, "json")
@@ -48,11 +54,16 @@ class TkODataSource(Source):
                     ctx.fetcher.forget(ctx.conn, resp.url)
                     raise
                 for item in json.loads(resp.body).get("value", []):
-                    if limit is not None and done >= limit:
-                        return
                     zaak = parse_zaak(item)
                     if zaak is None or not zaak.nummer:
                         continue
+                    if term is not None:
+                        ctx.summary.terms[term] += 1
+                    if zaak.nummer in seen_zaken:
+                        continue
+                    if limit is not None and done >= limit:
+                        return
+                    seen_zaken.add(zaak.nummer)
                     done += 1
                     self._zaak(ctx, item, zaak)
                 url = page.next_link
