@@ -35,7 +35,7 @@ def _readable(summary) -> str:
     return ", ".join(parts)
 
 
-def _summary_lines(report) -> list[str]:
+def summary_lines(report) -> list[str]:
     lines = [] if report.sources else ["no crawl sources enabled: add [crawl.sources.<name>] tables to config.toml "
                                        "(README: \"Crawling and `miner refresh`\")"]
     width = max([len(s.name) for s in report.sources] + [6])
@@ -87,7 +87,7 @@ def register(main):
                 click.echo(line)
             click.echo("dry run: nothing fetched, nothing stored")
             return
-        for line in _summary_lines(report):
+        for line in summary_lines(report):
             click.echo(line)
         failures = report.failures()
         if failures:
