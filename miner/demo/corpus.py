@@ -352,6 +352,7 @@ class SruRecord:
     text: str
     items: dict[str, str]
     in_search: bool = True
+    withdrawn: bool = False        # the service does not know it (tests of expected-but-missing parts)
 
 
 def _sru_record(r: SruRecord, pos: int) -> str:
@@ -391,6 +392,8 @@ def _sru_record(r: SruRecord, pos: int) -> str:
 
 def _cql_matches(query: str, record: SruRecord) -> bool:
     """The parts of CQL the demo needs: ``dt.identifier==x`` and ``cql.textAndIndexes="term"`` (``*`` = prefix)."""
+    if record.withdrawn:
+        return False
     ident = re.search(r"dt\.identifier==\"?([\w-]+)", query)
     if ident:
         return record.ident == ident.group(1)
@@ -428,6 +431,7 @@ def sru_route(records: list[SruRecord]):
                + (f'  <sru:nextRecordPosition>{nxt}</sru:nextRecordPosition>\n' if nxt else '')
                + '</sru:searchRetrieveResponse>\n')
         return Route(xml.encode("utf-8"), "text/xml; charset=utf-8")
+    route.records = records
     return route
 
 

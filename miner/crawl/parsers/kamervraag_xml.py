@@ -51,9 +51,10 @@ class _Writer:
 
     def element(self, el, parent: str = "") -> None:
         name = _local(el.tag)
-        if name == "meta" and el.get("name") and el.get("content") is not None:
-            self.meta.append((el.get("name"), el.get("content")))
-        if name in ("metadata", "meta"):
+        if name in ("metadata", "meta"):   # the document's own metadata → <meta> of the head, not text
+            for m in el.iter():
+                if _local(m.tag) == "meta" and m.get("name") and m.get("content") is not None:
+                    self.meta.append((m.get("name"), m.get("content")))
             return self.tail(el)
         if name == "noot":
             self.note(el)
