@@ -24,13 +24,15 @@ def register(main):
         from miner.pipeline.refresh import RefreshError
         click.echo("miner demo: starting the loopback mirror of the sources (127.0.0.1 only)")
         try:
-            result = run(cfg, demo_dir=demo_dir, progress=progress_enabled(),
-                         on_mirror=lambda m: click.echo("  " + ", ".join(f"{n} :{p}" for n, p in m.ports.items())))
+            result = run(cfg, demo_dir=demo_dir, progress=progress_enabled(), on_mirror=lambda m: click.echo(
+                "  " + ", ".join(f"{n} :{p}" for n, p in m.ports.items())
+                + "\nrefreshing the demo store against the mirror (crawl, extract, tag, topics, gaps) …"),
+                echo=click.echo)
         except RefreshError as exc:
             raise UserError(str(exc)) from None
         except KeyboardInterrupt:
             raise UserError("interrupted; run `miner demo` again to continue") from None
-        click.echo("mirror stopped; refresh of the demo store:")
+        click.echo("refresh of the demo store:")
         for line in summary_lines(result.report):
             click.echo("  " + line)
         for kind, note, paths in result.exports:

@@ -66,7 +66,7 @@ def _wanted_ports(demo_dir: Path) -> dict[str, int]:
         return {}
 
 
-def run(cfg, *, demo_dir: Path | None = None, progress: bool = False, on_mirror=None) -> DemoResult:
+def run(cfg, *, demo_dir: Path | None = None, progress: bool = False, on_mirror=None, echo=None) -> DemoResult:
     """Start the mirror, refresh the demo store against it, export map + report, stop the mirror.
     ``on_mirror(mirror)`` is called once the mirror runs (tests use it to look at the requests)."""
     from miner.export.run import export as run_export
@@ -85,6 +85,8 @@ def run(cfg, *, demo_dir: Path | None = None, progress: bool = False, on_mirror=
         atomic.write_text(demo_dir / PORTS_FILE, json.dumps(mirror.ports, indent=1) + "\n")
         demo_cfg = config_mod.load(result.config_path)
         result.report = refresh(demo_cfg, progress=progress)
+    if echo is not None:
+        echo("mirror stopped; exporting the gap map and the evidence report …")
     for kind in ("map", "report"):
         try:
             written = run_export(demo_cfg, kind)
