@@ -1,6 +1,8 @@
-"""officielebekendmakingen: KOOP SRU search → per document the HTML page and metadata.xml (+ PDF).
+"""officielebekendmakingen: KOOP SRU search → per document the XML manifestation (the HTML page when
+there is none or it cannot be read) and metadata.xml (+ PDF).
 
-The CQL query comes from config (``query``), narrowed by ``since`` (dt.date) and,
+The CQL query comes from config (``query``), narrowed per search term (``terms``, default the
+taxonomy's core vocabulary: one search each, counted per term), by ``since`` (dt.date) and,
 for ``--since``, by dt.modified.  Paging follows ``nextRecordPosition``.  Item
 URLs from the record are followed rather than built.  Each page is stored as a
 document keyed by its id (``kv-tk-2023Z02090``, ``ah-tk-20222023-1944``); then the

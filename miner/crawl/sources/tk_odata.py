@@ -1,8 +1,8 @@
 """Tweede Kamer Open Data (OData v4): Zaken of soort 'Schriftelijke vragen' with documents and actors.
 
-By number (``numbers``), else by date range (``since``/``until``) and search term
-(``query`` in the subject); ``--since`` adds ``GewijzigdOp ge …``.  Pages are
-followed through ``@odata.nextLink``; deleted items are skipped.  Each Zaak is
+By number (``numbers``), else by date range (``since``/``until``) and search terms (``terms``,
+default the taxonomy's core vocabulary; each in the subject or the title, one search per term);
+``--since`` adds ``GewijzigdOp ge …``.  Pages are followed through ``@odata.nextLink``; deleted items are skipped.  Each Zaak is
 kept in ``tk_zaken`` and merged into its Kamervraag; with ``fetch_pdf`` the
 files of its documents (``Document(<Id>)/resource``) are stored as documents too.
 """
