@@ -87,3 +87,20 @@ def test_mededeling_is_its_own_document_and_nader_antwoord_is_merged():
     assert "Nader antwoord (2025-01-21): In de opleidingen sociaal werk" in items[3].answer
     assert "proeftuinen" in items[4].answer
     assert merged.answered == "2024-12-10"                                    # the first answer's date
+
+
+def test_xml_blocks_numbered_by_attribute_or_nr_child_and_text_without_al():
+    xml = """<?xml version="1.0" encoding="UTF-8"?>
+<officiele-publicatie><metadata><meta name="DC.identifier" content="ah-tk-20242025-77"/></metadata>
+<aanhangsel><kamervraagomschrijving>Vragen van het lid Groen (SP) aan de Minister van Justitie en Veiligheid over
+buurtvaders (ingezonden 3 maart 2025).</kamervraagomschrijving>
+<vraag nummer="2"><al>Hoeveel buurtvaders zijn er?</al></vraag>
+<antwoord nummer="2"><al>Dat weet ik niet precies.</al></antwoord>
+<vraag><nr>Vraag 3</nr><al>Wie betaalt hen?</al></vraag>
+<antwoord><nr>Antwoord 3</nr><al>De gemeente.</al></antwoord>
+</aanhangsel></officiele-publicatie>"""
+    doc = parse_kamervraag_xml(xml)
+    assert [(q.number, q.text) for q in doc.questions] == [(2, "Hoeveel buurtvaders zijn er?"), (3, "Wie betaalt hen?")]
+    assert [(a.numbers, a.text) for a in doc.answers] == [([2], "Dat weet ik niet precies."), ([3], "De gemeente.")]
+    assert doc.document_id == "ah-tk-20242025-77" and doc.submitted == "2025-03-03"
+    assert [s.name for s in doc.submitters] == ["Groen"]

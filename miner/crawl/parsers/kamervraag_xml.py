@@ -80,6 +80,10 @@ class _Writer:
             self.out.append("</p>")
         elif name in _BLOCK_CLASSES:
             self.out.append(f'<div class="{_BLOCK_CLASSES[name]}">')
+            number = (el.get("nummer") or el.get("nr") or "").strip()
+            if name in ("vraag", "antwoord") and number and not any(_local(c.tag) == "nr" for c in el):
+                # <vraag nummer="3"> without an <nr> child: the attribute numbers the block
+                self.out.append(f'<p class="nummer">{name.capitalize()} {escape(number)}</p>')
             self.inner(el, name)
             self.out.append("</div>")
         elif name in _PARAGRAPHS:
