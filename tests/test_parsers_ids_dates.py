@@ -32,6 +32,9 @@ def test_nine_digit_aanhangselnummer_of_odata():
     assert answer_id("2024-2025", 242502391) == "ah-tk-20242025-2391"
     assert normalise_aanhangselnummer("242502391") == "2391"          # the prefix names its vergaderjaar
     assert answer_id("1999-2000", "990000012") == "ah-tk-19992000-12"   # across the century
+    from miner.crawl.parsers.ids import vergaderjaar_from_aanhangselnummer
+    assert vergaderjaar_from_aanhangselnummer("242502391") == "2024-2025"
+    assert vergaderjaar_from_aanhangselnummer("1944") is None
     # A nine-digit number whose prefix is another vergaderjaar is not cut.
     assert normalise_aanhangselnummer("232402391", "2024-2025") == "232402391"
 

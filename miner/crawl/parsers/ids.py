@@ -90,6 +90,16 @@ def _short_vergaderjaar(yyyy: str, vergaderjaar: str | None) -> bool:
     return vergaderjaar is None or (vergaderjaar[2:4], vergaderjaar[7:9]) == (yyyy[:2], yyyy[2:])
 
 
+def vergaderjaar_from_aanhangselnummer(value) -> str | None:
+    """``242502391`` → ``2024-2025``: the vergaderjaar a nine-digit aanhangselnummer names; else None."""
+    digits = re.sub(r"\D", "", str(value or ""))
+    if len(digits) != 9 or not _short_vergaderjaar(digits[:4], None):
+        return None
+    first = int(digits[:2])
+    start = (2000 if first < 90 else 1900) + first
+    return f"{start}-{start + 1}"
+
+
 def answer_id(vergaderjaar: str, aanhangselnummer, chamber: str = "tk") -> str:
     """(``2022-2023``, ``1944``) → ``ah-tk-20222023-1944``."""
     vj = normalise_vergaderjaar(vergaderjaar)
