@@ -220,14 +220,20 @@ def _qa_numbers(kv: dict, part: Part) -> list[int]:
 
 
 def manifestation_xml(kv: dict, part: Part, mirror: dict[str, str]) -> str:
-    """The XML manifestation: ``officiele-publicatie`` with ``kamervragen`` / ``aanhangsel``."""
+    """The XML manifestation: ``officiele-publicatie`` with ``metadata`` and ``kamervragen`` (``kamervraagkop``,
+    ``kamervraagomschrijving`` with ``kamervraagonderwerp``, ``vraag``/``antwoord`` with ``nr`` and ``al``,
+    ``noot`` with ``noot.nr``/``noot.al``/``extref``, ``kamervraagopmerking``)."""
     notes = _notes(kv, mirror)
     meta = "".join(f'<meta name="{n}" content="{escape(v)}"/>' for n, v in _metadata_pairs(kv, part))
     body = []
     if part.kind != "vraag":
         nr = normalise_aanhangselnummer(part.nummer, vergaderjaar_of_nummer(part.nummer))
         body.append(f"<kamervraagkop><kamervraagnummer>{nr}</kamervraagnummer></kamervraagkop>")
-    body.append(f"<kamervraagomschrijving><al>{escape(_omschrijving(kv), quote=False)}</al></kamervraagomschrijving>")
+    # as KOOP writes it: the subject marked inside the description, no <al>
+    omschrijving = escape(_omschrijving(kv), quote=False)
+    subject = escape(kv["onderwerp"][0].lower() + kv["onderwerp"][1:], quote=False)
+    omschrijving = omschrijving.replace(subject, f"<kamervraagonderwerp>{subject}</kamervraagonderwerp>", 1)
+    body.append(f"<kamervraagomschrijving>{omschrijving}</kamervraagomschrijving>")
     if part.kind in ("antwoord", "nader"):
         body.append(f"<kamervraagomschrijving><al>{escape(_minister_line(kv, part.date, part.kind == 'nader'), quote=False)}"
                     "</al></kamervraagomschrijving>")
@@ -236,11 +242,11 @@ def manifestation_xml(kv: dict, part: Part, mirror: dict[str, str]) -> str:
                     f"<al>{escape(part.notice, quote=False)}</al></kamervraagopmerking>")
     groups = {g[0]: g for g in part.groups}
     for n in _qa_numbers(kv, part):
-        body.append(f"<vraag><al>Vraag {n}</al><al>{_text_with_marks(kv['vragen'][n - 1], notes, True)}</al></vraag>")
+        body.append(f"<vraag><nr>Vraag {n}</nr><al>{_text_with_marks(kv['vragen'][n - 1], notes, True)}</al></vraag>")
         if n in part.answers:
             label = " en ".join(map(str, groups.get(n, [n])))
-            body.append(f"<antwoord><al>Antwoord {label}</al><al>{escape(part.answers[n], quote=False)}</al></antwoord>")
-    root = "kamervragen" if part.kind == "vraag" else "aanhangsel"
+            body.append(f"<antwoord><nr>Antwoord {label}</nr><al>{escape(part.answers[n], quote=False)}</al></antwoord>")
+    root = "kamervragen"
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<officiele-publicatie xmlns:xsi='
             f'"http://www.w3.org/2001/XMLSchema-instance"><metadata>{meta}</metadata>'
             f"<{root}>{''.join(body)}</{root}></officiele-publicatie>\n")

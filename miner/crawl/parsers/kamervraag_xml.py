@@ -25,6 +25,11 @@ _BLOCK_CLASSES = {"kamervraagomschrijving": "kamervraagomschrijving", "kamervraa
                   "kamervraagkop": "kamervraagkop"}
 _PARAGRAPHS = {"al", "tekstregel", "titel", "kop", "regel", "intitule", "functie", "slotformulering"}
 _SKIP = {"metadata", "meta", "noot.nr", "noot.al", "li.nr"}
+# Phrase-level elements (and text directly inside the description blocks) stay inside their line.
+_INLINE = {"nadruk", "naam", "voornaam", "achternaam", "functie", "kamervraagonderwerp", "organisatie", "datum",
+           "sup", "inf", "dossiernummer", "dossiernr", "ondernummer"}
+_INLINE_PARENTS = _PARAGRAPHS | _INLINE | {"li", "nr", "extref", "intref", "kamervraagomschrijving",
+                                           "kamervraagopmerking"}
 
 
 def _local(tag) -> str:
@@ -99,7 +104,7 @@ class _Writer:
             self.inner(el, name)
             self.out.append("</li>")
         else:
-            inline = parent in _PARAGRAPHS or parent in ("li", "nr", "extref", "nadruk")
+            inline = name in _INLINE or parent in _INLINE_PARENTS
             self.out.append("<span>" if inline else "<div>")
             self.inner(el, name)
             self.out.append("</span>" if inline else "</div>")
