@@ -87,6 +87,7 @@ def test_aspnet_page_inside_form_main_form_gives_its_text():
     for para in entry["alineas"]:
         assert para in ex.text
     assert "__VIEWSTATE" not in ex.text and "Copyright" not in ex.text and "Uitgebreid zoeken" not in ex.text
+    assert "Start van deze pagina" not in ex.text and ex.text.startswith(entry["titel"])
 
 
 def test_search_form_is_still_dropped():

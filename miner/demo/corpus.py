@@ -327,23 +327,24 @@ def odata_zaak(kv: dict, parts: list[Part]) -> dict:
 
 
 def aspnet_page(entry: dict) -> str:
-    """An old zoek.officielebekendmakingen.nl page: ASP.NET WebForms, everything inside form#mainForm."""
+    """An old zoek.officielebekendmakingen.nl page: ASP.NET WebForms, everything inside form#mainForm (view
+    state, skip link, header, table of contents, then ``#main-column > #broodtekst`` with the text)."""
     paras = "".join(f"<p>{escape(p, quote=False)}</p>" for p in entry["alineas"])
     return f"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
 <html xmlns="http://www.w3.org/1999/xhtml" lang="nl"><head><title>{escape(entry['titel'])} | Officiële bekendmakingen</title>
 <meta http-equiv="Content-Type" content="text/html; charset=utf-8" /></head>
-<body>
-<form name="mainForm" method="post" action="./kst-30950-150" id="mainForm">
-<div><input type="hidden" name="__VIEWSTATE" id="__VIEWSTATE" value="/wEPDwUKMTY1NDU2MTA1MmRk" /></div>
-<div id="top"><a href="/">Overheid.nl</a> | <a href="/zoeken">Zoeken</a></div>
-<div id="menu"><ul><li><a href="/">Home</a></li><li><a href="/uitgebreidzoeken">Uitgebreid zoeken</a></li></ul></div>
-<div id="contentholder"><div id="documentcontent">
-<h1>{escape(entry['titel'])}</h1>
-<p class="documentinfo">Kamerstuk 30 950, nr. 150 · Tweede Kamer der Staten-Generaal</p>
-{paras}
-</div></div>
-<div id="footer"><p>Copyright · Privacy · Toegankelijkheid</p></div>
-<div><input type="hidden" name="__EVENTVALIDATION" id="__EVENTVALIDATION" value="/wEWAgKf" /></div>
+<body><form action="kst-30950-150" id="mainForm" method="post">
+<div class="aspNetHidden"><input id="__VIEWSTATE" name="__VIEWSTATE" type="hidden" value="/wEPDwUKMTY1NDU2MTA1MmRk" /></div>
+<p class="tekstueel"><a id="top" name="top">Start van deze pagina</a><br /><a href="#Inhoud">Ga direct naar de inhoud</a></p>
+<div id="PaginaContainer"><div class="header"><p><a href="/">Overheid.nl</a> | <a href="/zoeken">Zoeken</a></p></div>
+<div class="inhoud"><div id="left-column"><div class="inhouds-opgave" id="KorteInhoudsOpgave"><ul class="toc">
+<li><a href="#p1">Brief</a></li></ul><p><a href="/uitgebreidzoeken">Uitgebreid zoeken</a></p></div></div>
+<div id="main-column"><div id="broodtekst"><div class="stuk-kop"><h1>{escape(entry['titel'])}</h1>
+<p class="documentinfo">Kamerstuk 30 950, nr. 150 · Tweede Kamer der Staten-Generaal</p></div>
+<a name="Inhoud"></a>{paras}
+</div></div></div>
+<div id="footer"><p>Copyright · Privacy · Toegankelijkheid</p></div></div>
+<div class="aspNetHidden"><input id="__EVENTVALIDATION" name="__EVENTVALIDATION" type="hidden" value="/wEWAgKf" /></div>
 </form></body></html>"""
 
 

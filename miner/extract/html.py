@@ -21,7 +21,7 @@ _CLUTTER_WORDS = {"cookie", "cookies", "cookiebar", "cookiebanner", "consent", "
                   "popup", "modal", "advertentie", "advertisement", "ads", "print", "feedback", "rating"}
 _ATTR_WORDS = re.compile(r"[a-z0-9]+")
 _BLOCKS = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote", "pre", "dt", "dd", "figcaption", "td", "th"]
-_MAIN_SELECTORS = ["main", "article", "[role=main]", "div.stuk", "#content", "#main", ".content", ".main-content"]
+_MAIN_SELECTORS = ["main", "article", "[role=main]", "div.stuk", "#broodtekst", "#content", "#main", ".content", ".main-content"]
 _DATE_META = ["article:published_time", "DCTERMS.issued", "DC.date", "date", "dcterms.date", "publication_date",
               "OVERHEIDop.datumIndiening", "datePublished"]
 
