@@ -127,3 +127,27 @@ def test_an_answer_that_cannot_be_fetched_is_a_listed_failure_with_exit_1(tmp_pa
     conn = conn_of(tmp_path / "miner.sqlite")
     row = conn.execute("SELECT answer_id, answer_document_id FROM kamervragen WHERE zaak_nummer = '2024Z10101'").fetchone()
     assert tuple(row) == ("ah-tk-20242025-2391", None)      # the question is kept; the answer is known missing
+
+
+def test_a_search_term_the_service_refuses_is_a_listed_failure_and_the_others_go_on(tmp_path):
+    with Mirror() as mirror:
+        obk = mirror.servers["officielebekendmakingen"]
+        sru = obk.routes["/sru"]
+
+        def refusing(query):
+            if "racis*" in query.get("query", ""):
+                from miner.demo.server import Route
+                return Route(b'<?xml version="1.0"?><sru:searchRetrieveResponse xmlns:sru="http://docs.oasis-open.org/'
+                             b'ns/search-ws/sruResponse"><sru:diagnostics><diag:diagnostic xmlns:diag="http://docs.'
+                             b'oasis-open.org/ns/search-ws/diagnostic"><diag:message>Unsupported truncation</diag:message>'
+                             b'</diag:diagnostic></sru:diagnostics></sru:searchRetrieveResponse>', "text/xml")
+            return sru(query)
+        obk.routes["/sru"] = refusing
+        (tmp_path / "config.toml").write_text(demo_config_text(mirror), encoding="utf-8")
+        result = CliRunner().invoke(main, ["refresh", "--config", str(tmp_path / "config.toml"),
+                                           "--source", "officielebekendmakingen"])
+    assert result.exit_code == 1, result.output
+    assert "search term 'racis*'" in result.output and "Unsupported truncation" in result.output
+    assert "NOT CRAWLED" not in result.output
+    conn = conn_of(tmp_path / "miner.sqlite")
+    assert conn.execute("SELECT COUNT(*) FROM kamervragen").fetchone()[0] >= 7   # the other terms found them

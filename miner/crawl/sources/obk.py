@@ -61,18 +61,26 @@ class OfficieleBekendmakingenSource(Source):
         limit = ctx.limit or self.conf["max_items"] or None
         done = 0
         seen_records: set[str] = set()          # a document found by several terms is fetched once
-        for term in self._terms(ctx.cfg):
+        terms = self._terms(ctx.cfg)
+        for term in terms:
             start = 1
             if term is not None:
                 ctx.summary.terms.setdefault(term, 0)
             while True:
                 page_url = self._url(start, ctx.since, term)
-                resp = ctx.fetch_or_raise(page_url, "xml")
                 try:
-                    page = parse_sru(resp.body)
-                except ParseError:
-                    ctx.fetcher.forget(ctx.conn, resp.url)
-                    raise
+                    resp = ctx.fetch_or_raise(page_url, "xml")
+                    try:
+                        page = parse_sru(resp.body)
+                    except ParseError:
+                        ctx.fetcher.forget(ctx.conn, resp.url)
+                        raise
+                except (FetchError, ParseError) as exc:
+                    if term is None or len(terms) == 1 or getattr(exc, "kind", None) == "unreachable":
+                        raise
+                    # one term the service refuses (a diagnostic, an error page) does not stop the others
+                    ctx.fail(f"search term {term!r}", getattr(exc, "reason", None) or str(exc))
+                    break
                 for record in page.records:
                     if term is not None:
                         ctx.summary.terms[term] += 1

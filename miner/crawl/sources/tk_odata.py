@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 from miner.crawl import kamervragen
+from miner.crawl.http import FetchError
 from miner.crawl.parsers.errors import ParseError
 from miner.crawl.parsers.odata import build_zaak_url, document_resource_url, parse_zaak, parse_zaak_page
 from miner.crawl.sources.base import CrawlContext, Source
@@ -41,18 +42,26 @@ class TkODataSource(Source):
         limit = ctx.limit or self.conf["max_items"] or None
         done = 0
         seen_zaken: set[str] = set()           # a Zaak found by several terms is stored once
-        for term, url in self._urls(ctx.since, ctx.cfg):
+        searches = self._urls(ctx.since, ctx.cfg)
+        for term, url in searches:
             seen = set()
             if term is not None:
                 ctx.summary.terms.setdefault(term, 0)
             while url and url not in seen:
                 seen.add(url)
-                resp = ctx.fetch_or_raise(url, "json")
                 try:
-                    page = parse_zaak_page(resp.body, resp.url)
-                except ParseError:
-                    ctx.fetcher.forget(ctx.conn, resp.url)
-                    raise
+                    resp = ctx.fetch_or_raise(url, "json")
+                    try:
+                        page = parse_zaak_page(resp.body, resp.url)
+                    except ParseError:
+                        ctx.fetcher.forget(ctx.conn, resp.url)
+                        raise
+                except (FetchError, ParseError) as exc:
+                    if term is None or len(searches) == 1 or getattr(exc, "kind", None) == "unreachable":
+                        raise
+                    # one term the service refuses does not stop the others; it is a listed failure
+                    ctx.fail(f"search term {term!r}", getattr(exc, "reason", None) or str(exc))
+                    break
                 for item in json.loads(resp.body).get("value", []):
                     zaak = parse_zaak(item)
                     if zaak is None or not zaak.nummer:
