@@ -65,7 +65,7 @@ def main_zaak() -> dict:
          "Datum": "2023-03-01T00:00:00+01:00", "Vergaderjaar": "2022-2023", "Aanhangselnummer": "1702",
          "Verwijderd": False},
         {"Id": "doc-antwoord-2090", "Soort": "Antwoord schriftelijke vragen", "DocumentNummer": "2023D11223",
-         "Datum": "2023-03-21T00:00:00+01:00", "Vergaderjaar": "2022-2023", "Aanhangselnummer": "202220231944",
+         "Datum": "2023-03-21T00:00:00+01:00", "Vergaderjaar": "2022-2023", "Aanhangselnummer": "222301944",
          "Verwijderd": False},
     ]
     actors = [

@@ -95,7 +95,11 @@ def test_default_config_points_at_the_real_endpoints_and_validates():
     for host in ("gegevensmagazijn.tweedekamer.nl", "repository.overheid.nl", "zoek.officielebekendmakingen.nl",
                  "www.movisie.nl", "www.kis.nl", "www.verwey-jonker.nl", "www.sociaalwerknederland.nl"):
         assert host in hosts
-    assert "discriminatie" in sources["officielebekendmakingen"].conf["query"]
+    assert "Kamervragen (Aanhangsel)" in sources["officielebekendmakingen"].conf["query"]
+    # the search terms come from the taxonomy's core vocabulary, one search per term
+    terms = sources["tweede_kamer"].search_terms()
+    assert "discrimin*" in terms and "racis*" in terms and "antisemit*" in terms
+    assert len(sources["officielebekendmakingen"].plan()) == len(terms)
     assert sources["tweede_kamer"].conf["since"] == "2015-01-01"
 
 
@@ -108,3 +112,27 @@ def test_source_config_errors_are_one_line(tmp_path):
                            tmp_path)
     with pytest.raises(SourceConfigError, match=r"crawl\.sources\.x\.query: required"):
         build_sources(cfg["crawl"])
+
+
+def test_publication_page_count_label_first_and_year_of_publication():
+    # KIS-style details: the label comes before the number, right after an ISBN ending in a digit.
+    html = """<html><body><h1>Moslimdiscriminatie in buurthuizen</h1>
+    <div class="details"><p>ISBN 978-90-5830-703-3</p><p>Pagina's 48</p><p>Jaar van uitgave 2017</p></div></body></html>"""
+    meta = publication_metadata(html, "https://www.kis.nl/publicatie/x", {"title": "h1", "details": ".details"})
+    assert meta["pages"] == 48 and meta["isbn"] == "978-90-5830-703-3"
+    assert meta["date"] == "2017"
+    html2 = "<html><body><h1>T</h1><p>Aantal pagina’s: 12</p><p>Gepubliceerd op: 03-05-16</p></body></html>"
+    meta2 = publication_metadata(html2, "https://x.nl/p", {"title": "h1"})
+    assert meta2["pages"] == 12 and meta2["date"] == "2016-05-03"
+    assert publication_metadata("<p>ISBN 978-90-5830-703-3 · 21 pag</p>", "https://x.nl/p", {})["pages"] == 21
+
+
+def test_sociaal_werk_nederland_patterns_match_its_real_article_urls():
+    cfg = config.load(ROOT / "config.toml")
+    swn = {s.name: s for s in build_sources(cfg["crawl"])}["sociaal_werk_nederland"]
+    base = "https://www.sociaalwerknederland.nl"
+    for path in ("/actueel/nieuws/12052-sociaal-werk-en-discriminatie", "/thema/diversiteit/nieuws/6049-inclusie",
+                 "/kennisbank/312-handreiking-inclusie"):
+        assert swn.is_publication(base + path), path
+    for path in ("/actueel/nieuws", "/thema/diversiteit", "/over-ons/contact", "/actueel/nieuws/12052-x/reacties"):
+        assert not swn.is_publication(base + path), path

@@ -75,3 +75,36 @@ def test_english_page_kept_but_flagged(workdir):
     rows = dict(conn.execute("SELECT substr(local_path, -7), is_dutch FROM documents").fetchall())
     assert rows == {"en.html": 0, "nl.html": 1}
     assert conn.execute("SELECT COUNT(*) FROM documents WHERE status = 'extracted'").fetchone()[0] == 2
+
+
+def test_aspnet_page_inside_form_main_form_gives_its_text():
+    # Old zoek.officielebekendmakingen.nl pages: ASP.NET WebForms, the whole page inside form#mainForm.
+    from miner.demo import corpus
+    from miner.extract.html import extract_html
+    entry = corpus.load()["aspnet"]
+    ex = extract_html(corpus.aspnet_page(entry).encode("utf-8"))
+    assert entry["titel"] in ex.text
+    for para in entry["alineas"]:
+        assert para in ex.text
+    assert "__VIEWSTATE" not in ex.text and "Copyright" not in ex.text and "Uitgebreid zoeken" not in ex.text
+    assert "Start van deze pagina" not in ex.text and ex.text.startswith(entry["titel"])
+
+
+def test_search_form_is_still_dropped():
+    from miner.extract.html import extract_html
+    html = ("<html><body><form role='search'><p>Zoek op trefwoord</p><input name='q'></form>"
+            "<main><p>" + "Sociaal werkers signaleren discriminatie in de wijk. " * 8 + "</p></main></body></html>")
+    ex = extract_html(html.encode())
+    assert "Zoek op trefwoord" not in ex.text and "signaleren discriminatie" in ex.text
+
+
+def test_trafilatura_is_the_fallback_when_the_rules_read_little(monkeypatch):
+    from miner.extract import html as html_mod
+    # Text in bare <div>s under a "sidebar"-classed wrapper: the rules drop it as clutter.
+    body = "".join(f"<div>Alinea {i}: buurthuizen en vrijwilligers bespreken uitsluiting en discriminatie "
+                   f"met bewoners van de wijk.</div>" for i in range(8))
+    page = f"<html><body><div class='sidebar-layout'>{body}</div></body></html>".encode()
+    ex = html_mod.extract_html(page)
+    assert "Alinea 7" in ex.text                       # read by trafilatura
+    monkeypatch.setattr(html_mod, "_trafilatura_text", lambda data, ct: None)
+    assert "Alinea 7" not in html_mod.extract_html(page).text   # the rules alone miss it

@@ -26,6 +26,19 @@ def test_answer_id_forms(vj, nr):
     assert answer_id(vj, nr) == "ah-tk-20222023-1944"
 
 
+def test_nine_digit_aanhangselnummer_of_odata():
+    # OData Document.Aanhangselnummer: vergaderjaar 24-25 then the five-digit number.
+    assert answer_id("2024-2025", "242502391") == "ah-tk-20242025-2391"
+    assert answer_id("2024-2025", 242502391) == "ah-tk-20242025-2391"
+    assert normalise_aanhangselnummer("242502391") == "2391"          # the prefix names its vergaderjaar
+    assert answer_id("1999-2000", "990000012") == "ah-tk-19992000-12"   # across the century
+    from miner.crawl.parsers.ids import vergaderjaar_from_aanhangselnummer
+    assert vergaderjaar_from_aanhangselnummer("242502391") == "2024-2025"
+    assert vergaderjaar_from_aanhangselnummer("1944") is None
+    # A nine-digit number whose prefix is another vergaderjaar is not cut.
+    assert normalise_aanhangselnummer("232402391", "2024-2025") == "232402391"
+
+
 def test_answer_id_parse_and_errors():
     assert parse_answer_id("ah-tk-20222023-1944") == ("2022-2023", "1944")
     assert parse_answer_id("https://zoek.officielebekendmakingen.nl/ah-tk-20222023-1944.html") == ("2022-2023", "1944")

@@ -39,7 +39,7 @@ def test_question_page():
     assert doc.title == "Het recent verschenen rapport van Movisie met betrekking tot discriminatie in de sociale basis"
     assert [q.number for q in doc.questions] == [1, 2, 3, 4, 5, 6]
     assert doc.answers == [] and doc.postponement is None
-    assert doc.questions[0].text.endswith("nader uitlegt? [1], [2]")          # footnote markers kept, bracketed
+    assert doc.questions[0].text.endswith("over de resultaten? [1], [2]")          # footnote markers kept, bracketed
     assert doc.questions[1].text.count("\n") == 1                            # two paragraphs
     assert [(f.number, f.part) for f in doc.footnotes] == [("1", "question"), ("2", "question"), ("3", "question")]
     # The KOOP pop-up markup ("X Noot" close link, number in sup/span.nootnum) stays out of the text.
@@ -54,7 +54,7 @@ def test_answer_page():
     assert doc.answered_by_function == "Minister van Volksgezondheid, Welzijn en Sport"
     assert [(a.numbers, a.refers_to) for a in doc.answers] == [([1], None), ([2], None), ([3], None), ([4], 3),
                                                                ([5], 3), ([6], 3)]
-    assert "- het bespreekbaar maken van discriminatie binnen teams;" in doc.answers[2].text.splitlines()
+    assert "- discriminatie in het eigen team op de agenda zetten;" in doc.answers[2].text.splitlines()
     assert {f.number: f.part for f in doc.footnotes} == {"1": "question", "2": "question", "3": "question",
                                                          "4": "answer", "5": "answer"}
     assert doc.footnotes[3].text.startswith("Brief aan gemeenten over de lokale aanpak")

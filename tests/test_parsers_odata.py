@@ -84,7 +84,7 @@ def test_url_builder():
     ranged = unquote(build_zaak_url("http://127.0.0.1:9/OData/v4/2.0/", started_from="2023-01-01",
                                     started_before="1 januari 2024", search="o'neill discriminatie", top=250))
     assert "GestartOp ge 2023-01-01T00:00:00Z and GestartOp lt 2024-01-01T00:00:00Z" in ranged
-    assert "contains(Onderwerp,'o''neill discriminatie')" in ranged   # quotes doubled, OData style
+    assert "(contains(Onderwerp,'o''neill discriminatie') or contains(Titel,'o''neill discriminatie'))" in ranged   # quotes doubled, OData style
     assert "$top=250" in ranged
     with pytest.raises(ParseError, match="not a Zaak nummer"):
         build_zaak_url("http://x", nummer="2090")
@@ -100,3 +100,12 @@ def test_document_resource_url():
         "http://127.0.0.1:9/OData/v4/2.0/Document(a1d2e3f4-0000-4000-8000-000000000013)/resource"
     with pytest.raises(ParseError, match="not an OData document Id"):
         document_resource_url("http://x/", "../../etc")
+
+
+def test_nine_digit_aanhangselnummer_names_the_answer_without_a_vergaderjaar():
+    from miner.crawl.parsers.odata import parse_zaak
+    zaak = parse_zaak({"Id": "z1", "Nummer": "2024Z10101", "Document": [
+        {"Id": "d1", "Soort": "Antwoord schriftelijke vragen", "Aanhangselnummer": "242502391"}]})
+    doc = zaak.documents[0]
+    assert (doc.vergaderjaar, doc.aanhangselnummer) == ("2024-2025", "2391")
+    assert doc.overheid_id("2024Z10101") == "ah-tk-20242025-2391"

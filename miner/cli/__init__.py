@@ -53,8 +53,9 @@ def main(ctx, config_path):
 
 def _register_all():
     from miner.cli import (ingest_cmds, nlp_cmds, crawl_cmds, tag_cmds, topics_cmds, query_cmds, export_cmds,
-                           review_cmds)
-    for mod in (ingest_cmds, nlp_cmds, crawl_cmds, tag_cmds, topics_cmds, query_cmds, export_cmds, review_cmds):
+                           review_cmds, demo_cmds)
+    for mod in (ingest_cmds, nlp_cmds, crawl_cmds, tag_cmds, topics_cmds, query_cmds, export_cmds, review_cmds,
+                demo_cmds):
         mod.register(main)
 
 

@@ -35,7 +35,7 @@ def _readable(summary) -> str:
     return ", ".join(parts)
 
 
-def _summary_lines(report) -> list[str]:
+def summary_lines(report) -> list[str]:
     lines = [] if report.sources else ["no crawl sources enabled: add [crawl.sources.<name>] tables to config.toml "
                                        "(README: \"Crawling and `miner refresh`\")"]
     width = max([len(s.name) for s in report.sources] + [6])
@@ -47,6 +47,8 @@ def _summary_lines(report) -> list[str]:
                      f"failed {len(s.failed):>3}  {s.seconds:6.1f} s  ({s.requests} requests, "
                      f"{s.not_modified} not modified, {s.bytes / 1024:.0f} KiB"
                      + (f", {s.skipped} skipped by robots.txt/host rules" if s.skipped else "") + ")")
+        if s.terms:
+            lines.append(f"{'':<{width}}  per term: " + ", ".join(f"{t} {n}" for t, n in s.terms.items()))
     ex = report.extraction
     lines.append(f"{'extract':<{width}}  extracted {ex.extracted}, needs OCR {ex.needs_ocr}, failed {len(ex.failed)}")
     for name, summary in report.stages.items():
@@ -85,7 +87,7 @@ def register(main):
                 click.echo(line)
             click.echo("dry run: nothing fetched, nothing stored")
             return
-        for line in _summary_lines(report):
+        for line in summary_lines(report):
             click.echo(line)
         failures = report.failures()
         if failures:

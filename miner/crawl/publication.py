@@ -16,7 +16,13 @@ from bs4 import BeautifulSoup
 from miner.crawl.parsers.dates import parse_date
 
 ISBN = re.compile(r"ISBN(?:-1[03])?[:\s]*((?:97[89][-\s]?)?\d{1,5}[-\s]?\d{1,7}[-\s]?\d{1,7}[-\s]?[\dX])", re.I)
-PAGES = re.compile(r"\b(\d{1,4})\s*(?:pag\b|pag\.|pagina's|paginas|blz\b|blz\.|pages\b)", re.I)
+_PAGE_WORD = r"(?:pagina[’']?s|paginas|pag\.|pag\b|blz\.|blz\b|pages\b)"
+# "21 pag" (number first), else "Pagina's: 48", "Aantal pagina's 48" (label first, as on KIS pages); a number
+# that ends an ISBN ("978-90-5830-703-3 Pagina's 21") is never a page count.
+PAGES_LABEL_FIRST = re.compile(rf"(?:aantal\s+)?{_PAGE_WORD}\s*[:.]?\s*(\d{{1,4}})\b(?![-\d])", re.I)
+PAGES = re.compile(rf"(?<![-\d])\b(\d{{1,4}})\s*{_PAGE_WORD}", re.I)
+YEAR_ONLY = re.compile(r"(?:jaar\s+van\s+(?:uitgave|publicatie|verschijnen)|uitgavejaar|publicatiejaar|"
+                       r"verschenen\s+in)\s*[:.]?\s*((?:19|20)\d{2})\b", re.I)
 SHORT_DATE = re.compile(r"\b(\d{1,2})-(\d{1,2})-(\d{2})\b")
 PDF_TEXT = re.compile(r"\b(download|pdf)\b", re.I)
 
@@ -41,9 +47,10 @@ def _date_of(els, page_text: str) -> str | None:
             if iso:
                 return iso
     m = re.search(r"(?:Gepubliceerd op|Publicatiedatum|Verschenen)[:\s]*([^\n]{4,30})", page_text, re.I)
-    if m:
-        return parse_date(m.group(1)) or _short_date(m.group(1))
-    return None
+    if m and (iso := parse_date(m.group(1)) or _short_date(m.group(1))):
+        return iso
+    m = YEAR_ONLY.search(page_text)     # "Jaar van uitgave 2017": the year alone (ISO 8601 reduced precision)
+    return m.group(1) if m else None
 
 
 def _short_date(value: str | None) -> str | None:
@@ -122,7 +129,8 @@ def publication_metadata(html: bytes | str, url: str, selectors: dict) -> dict:
     details_els = _select(soup, selectors.get("details", ""))
     details = " ".join(_text(e) for e in details_els) or page_text
     isbn = ISBN.search(details) or ISBN.search(page_text)
-    pages = PAGES.search(details) or PAGES.search(page_text)
+    pages = (PAGES.search(details) or PAGES_LABEL_FIRST.search(details)
+             or PAGES.search(page_text) or PAGES_LABEL_FIRST.search(page_text))
     summary_els = _select(soup, selectors.get("summary", ""))
     themes = []
     for el in _select(soup, selectors.get("themes", "")):

@@ -59,8 +59,12 @@ SOURCE_SCHEMA = {
     "base_url": Field(str, "", "Root URL of the API (tk_odata: OData root; officielebekendmakingen: SRU endpoint)."),
     "hosts": Field(list, [], "Extra hosts this source may fetch from (the hosts of base_url/seeds are always allowed).",
                    item_type=str),
-    "query": Field(str, "", "tk_odata: a search term in the Zaak subject (Onderwerp); "
-                   "officielebekendmakingen: the CQL query."),
+    "query": Field(str, "", "tk_odata: one search term (older form of `terms`); "
+                   "officielebekendmakingen: the CQL query the terms narrow."),
+    "terms": Field(list, [], "Search terms, one request each, counted per term (tk_odata: in the Zaak subject "
+                   "or title; officielebekendmakingen: cql.textAndIndexes).  Empty = the taxonomy's core "
+                   "vocabulary ([context.discrimination] stems and words); a stem like `discrimin` matches as a "
+                   "substring in OData and as `discrimin*` in SRU.", item_type=str),
     "numbers": Field(list, [], "tk_odata: fetch exactly these Zaak numbers (e.g. 2023Z02090) instead of a search.",
                      item_type=str),
     "since": Field(str, "2015-01-01", "Only items from this date on.", check=_iso_date),

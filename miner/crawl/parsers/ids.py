@@ -60,7 +60,8 @@ def normalise_vergaderjaar(value: str | None) -> str | None:
 
 def normalise_aanhangselnummer(value, vergaderjaar: str | None = None) -> str | None:
     """The number within the vergaderjaar without leading zeros.  The Tweede Kamer writes it as
-    ``1944``, ``01944``, ``20222023-1944`` or ``202220231944``."""
+    ``1944``, ``01944``, ``20222023-1944``, ``202220231944`` or, in OData ``Document.Aanhangselnummer``,
+    with nine digits: ``242502391`` = vergaderjaar 24-25, number ``02391`` → ``2391``."""
     if value is None:
         return None
     text = str(value).strip()
@@ -75,7 +76,28 @@ def normalise_aanhangselnummer(value, vergaderjaar: str | None = None) -> str | 
         digits = digits[8:]
     elif len(digits) > 8 and normalise_vergaderjaar(digits[:8]):
         digits = digits[8:]
+    elif len(digits) == 9 and _short_vergaderjaar(digits[:4], vj):
+        digits = digits[4:]
     return digits.lstrip("0") or None
+
+
+def _short_vergaderjaar(yyyy: str, vergaderjaar: str | None) -> bool:
+    """``2425`` is the vergaderjaar 2024-2025 written short (as in a 9-digit aanhangselnummer); when the
+    vergaderjaar is known it must be that one."""
+    first, second = int(yyyy[:2]), int(yyyy[2:])
+    if second != (first + 1) % 100:
+        return False
+    return vergaderjaar is None or (vergaderjaar[2:4], vergaderjaar[7:9]) == (yyyy[:2], yyyy[2:])
+
+
+def vergaderjaar_from_aanhangselnummer(value) -> str | None:
+    """``242502391`` → ``2024-2025``: the vergaderjaar a nine-digit aanhangselnummer names; else None."""
+    digits = re.sub(r"\D", "", str(value or ""))
+    if len(digits) != 9 or not _short_vergaderjaar(digits[:4], None):
+        return None
+    first = int(digits[:2])
+    start = (2000 if first < 90 else 1900) + first
+    return f"{start}-{start + 1}"
 
 
 def answer_id(vergaderjaar: str, aanhangselnummer, chamber: str = "tk") -> str:

@@ -74,7 +74,8 @@ def _merge_actors(groups: list[list[Actor]]) -> list[Actor]:
     return merged
 
 
-def _items(question: KamervraagDocument | None, answer: KamervraagDocument | None) -> list[Item]:
+def _items(question: KamervraagDocument | None, answer: KamervraagDocument | None,
+           nader: list[KamervraagDocument] = ()) -> list[Item]:
     texts: dict[int, str] = {}
     for doc in (question, answer):
         for q in (doc.questions if doc else []):
@@ -94,6 +95,15 @@ def _items(question: KamervraagDocument | None, answer: KamervraagDocument | Non
                 item.answer = a.text
             else:
                 item.answer_refers_to = a.numbers[0]
+    for later in nader:                  # a nader antwoord completes the pairs, it does not replace them
+        when = f" ({later.answered})" if later.answered else ""
+        for a in later.answers:
+            for number in a.numbers:
+                item = items.setdefault(number, Item(number=number, question=""))
+                if item.answer is None and item.answer_refers_to is None:
+                    item.answer = a.text
+                elif item.answer is not None and a.text not in item.answer:
+                    item.answer = f"{item.answer}\n\nNader antwoord{when}: {a.text}"
     return [items[n] for n in sorted(items)]
 
 
@@ -115,7 +125,7 @@ def _footnotes(question: KamervraagDocument | None, answer: KamervraagDocument |
 def merge_kamervraag(question: KamervraagDocument | None = None, answer: KamervraagDocument | None = None, *,
                      mededeling: KamervraagDocument | None = None, question_meta: dict | None = None,
                      answer_meta: dict | None = None, mededeling_meta: dict | None = None,
-                     zaak: Zaak | None = None) -> Kamervraag:
+                     zaak: Zaak | None = None, nader: list[tuple[KamervraagDocument, dict]] = ()) -> Kamervraag:
     """One Kamervraag from any subset of: question page, answer page, postponement page, their
     metadata.xml dicts and the OData Zaak.  Missing parts leave fields None."""
     qm, am, mm = question_meta or {}, answer_meta or {}, mededeling_meta or {}
@@ -178,8 +188,13 @@ def merge_kamervraag(question: KamervraagDocument | None = None, answer: Kamervr
     kv.submitters = _merge_actors([zaak_actors, question.submitters if question else [],
                                    answer.submitters if answer else [], meta_actors])
 
-    kv.items = _items(question, answer)
+    kv.items = _items(question, answer, [d for d, _ in nader])
     kv.footnotes = _footnotes(question, answer)
+    seen = {(f.part, f.number, f.url) for f in kv.footnotes}
+    for later, _ in nader:
+        for note in later.footnotes:
+            if note.part == "answer" and (note.part, note.number, note.url) not in seen:
+                kv.footnotes.append(Footnote("answer", note.number, note.text, note.url))
 
     notice = _pick(mededeling.postponement if mededeling else None, question.postponement if question else None,
                    answer.postponement if answer else None)
@@ -202,5 +217,6 @@ def merge_kamervraag(question: KamervraagDocument | None = None, answer: Kamervr
         "question_document": q_docs[0].id if q_docs else None,
         "answer_documents": [d.id for d in a_docs] or None,
         "mededeling_documents": [d.id for d in m_docs] or None,
+        "nader_answer_ids": [d.document_id or first(dm, "DC.identifier") for d, dm in nader] or None,
     }.items() if v not in (None, [], "")}
     return kv

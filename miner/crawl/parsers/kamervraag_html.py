@@ -72,7 +72,7 @@ _VRAGEN_VAN = re.compile(
     r"vragen\s+(?:gesteld\s+)?van\s+(?:het\s+lid|de\s+leden)\s+(?P<who>.+?)\s+aan\s+(?:de\s+|het\s+)?(?P<to>.+?)"
     r"(?:\s+over\s+(?P<subject>.+?))?\s*(?:\((?:ingezonden|ontvangen)\s+(?P<date>[^)]*)\)|\.?\s*$)", re.I | re.S)
 _ANTWOORD_VAN = re.compile(
-    r"antwoord\s+(?:gegeven\s+)?van\s+(?:de\s+)?(?P<role>minister-president|minister|staatssecretaris)\s+"
+    r"(?:nader\s+)?antwoord\s+(?:gegeven\s+)?van\s+(?:de\s+)?(?P<role>minister-president|minister|staatssecretaris)\s+"
     r"(?P<rest>.*)", re.I | re.S)
 _NAME_AND_DEPT = re.compile(r"^(?P<name>[^(]+?)\s*\((?P<dept>[^)]*)\)")
 # Lower-case "van/voor" starts a department ("de Minister van Financiën"); a surname is capitalised ("Van Ark").
@@ -116,11 +116,23 @@ def _numbers(text: str) -> list[int]:
     return list(dict.fromkeys(int(n) for n in re.findall(r"\d+", text)))
 
 
+_BODY_SELECTORS = ("div.stuk", "#broodtekst", "div.broodtekst", "article.stuk", "main article", "main", "article",
+                   "#content", "#main-content")
+
+
 def _body(soup: BeautifulSoup) -> Tag:
-    body = soup.select_one("div.stuk")
-    if body is None:
-        body = soup.find(lambda t: isinstance(t, Tag) and _class_contains(t, "stuk"))
-    return body or soup.body or soup
+    """The document body.  Real pages come with ``div.stuk``, with ``#broodtekst`` (the repository's HTML
+    manifestation) or with neither; a heading such as ``h2.stuktitel`` is never the body, and a candidate
+    that holds no paragraphs is passed over."""
+    for selector in _BODY_SELECTORS:
+        for el in soup.select(selector):
+            if el.name not in _HEADING_TAGS and el.find(["p", "li", "td"]) is not None:
+                return el
+    body = soup.body or soup
+    for chrome in body.find_all(["header", "nav", "footer", "script", "style", "form"]):
+        if chrome.find(_is_footnote) is None and not (chrome.name == "form" and chrome.find("p")):
+            chrome.decompose()          # page chrome around a page without a wrapper is no answer text
+    return body
 
 
 def _mark_footnote_refs(body: Tag) -> None:

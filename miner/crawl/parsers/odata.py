@@ -14,7 +14,7 @@ from urllib.parse import quote, urljoin
 from miner.crawl.parsers.dates import parse_date
 from miner.crawl.parsers.errors import ParseError
 from miner.crawl.parsers.ids import (answer_id, normalise_aanhangselnummer, normalise_vergaderjaar,
-                                     normalise_zaak_nummer, question_id)
+                                     normalise_zaak_nummer, question_id, vergaderjaar_from_aanhangselnummer)
 
 SCHRIFTELIJKE_VRAGEN = "Schriftelijke vragen"
 ANTWOORD = "Antwoord schriftelijke vragen"
@@ -111,8 +111,8 @@ def zaak_filter(*, nummer: str | None = None, started_from=None, started_before=
         clauses.append(f"GestartOp lt {_datetime_literal(started_before)}")
     if modified_since:
         clauses.append(f"GewijzigdOp ge {_datetime_literal(modified_since)}")
-    if search:
-        clauses.append(f"contains(Onderwerp,{_literal(search)})")
+    if search:   # the subject or the title: a Zaak titled "… racisme …" with a plainer subject is found too
+        clauses.append(f"(contains(Onderwerp,{_literal(search)}) or contains(Titel,{_literal(search)}))")
     if not clauses:
         raise ParseError("an OData Zaak query needs at least one filter")
     return " and ".join(clauses)
@@ -164,7 +164,8 @@ def _document(item: dict) -> ZaakDocument | None:
     soort = _text(item, "Soort")
     if soort not in KAMERVRAAG_DOCUMENT_SOORTEN:
         return None
-    vj = normalise_vergaderjaar(_text(item, "Vergaderjaar"))
+    vj = normalise_vergaderjaar(_text(item, "Vergaderjaar")) or vergaderjaar_from_aanhangselnummer(
+        item.get("Aanhangselnummer"))
     return ZaakDocument(id=str(item["Id"]), soort=soort, nummer=_text(item, "DocumentNummer") or _text(item, "Nummer"),
                         titel=_text(item, "Titel"), onderwerp=_text(item, "Onderwerp"),
                         datum=parse_date(item.get("Datum")), vergaderjaar=vj,

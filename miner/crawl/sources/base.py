@@ -35,6 +35,7 @@ class SourceSummary:
     downloaded: int = 0
     not_modified: int = 0
     bytes: int = 0
+    terms: dict = field(default_factory=dict)   # search term → items it found (before de-duplication)
 
     @property
     def ok(self) -> bool:
@@ -44,7 +45,7 @@ class SourceSummary:
         return {"new": self.new, "changed": self.changed, "unchanged": self.unchanged,
                 "failed": [list(f) for f in self.failed], "error": self.error, "skipped": self.skipped, "seconds": round(self.seconds, 2),
                 "requests": self.requests, "downloaded": self.downloaded, "not_modified": self.not_modified,
-                "bytes": self.bytes}
+                "bytes": self.bytes, "terms": dict(self.terms)}
 
 
 class CrawlContext:
@@ -156,6 +157,18 @@ class CrawlContext:
                 (doc_id, url, link.get("text"), link.get("kind", "link"), reason))
 
 
+def core_vocabulary(cfg=None) -> list[str]:
+    """The stems (as ``discrimin*``) and words of the taxonomy's ``[context.discrimination]`` table: the words
+    that alone make a sentence speak of discrimination."""
+    from miner.nlp.tagging import taxonomy as taxonomy_mod
+    tax = taxonomy_mod.load(taxonomy_mod.resolve_path(cfg) if cfg is not None else None)
+    cue = tax.cue("context", "discrimination")
+    if cue is None:
+        raise SourceConfigError(f"{tax.path}: [context.discrimination] is missing: set crawl.sources.<name>.terms")
+    stems = [f"{t.strip()}*" for t in cue.get("stems") if t.strip()]      # a stem matches as a word prefix
+    return list(dict.fromkeys(stems + [t.strip() for t in cue.get("words") if t.strip()]))
+
+
 class Source:
     """One configured source.  Subclasses set ``type_name`` and implement ``crawl``."""
 
@@ -174,6 +187,13 @@ class Source:
 
     def validate(self) -> None:
         """Raise SourceConfigError when a key this type needs is missing or wrong."""
+
+    def search_terms(self, cfg=None) -> list[str]:
+        """``terms`` from config; else the single ``query`` (tk_odata's older form); else the core
+        vocabulary of the taxonomy the tagger uses (read through its loader, so the list lives in one file)."""
+        if self.conf.get("terms"):
+            return list(dict.fromkeys(t.strip() for t in self.conf["terms"] if t.strip()))
+        return core_vocabulary(cfg)
 
     def hosts(self) -> set[str]:
         """Hosts this source fetches from."""

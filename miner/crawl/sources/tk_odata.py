@@ -1,8 +1,8 @@
 """Tweede Kamer Open Data (OData v4): Zaken of soort 'Schriftelijke vragen' with documents and actors.
 
-By number (``numbers``), else by date range (``since``/``until``) and search term
-(``query`` in the subject); ``--since`` adds ``GewijzigdOp ge …``.  Pages are
-followed through ``@odata.nextLink``; deleted items are skipped.  Each Zaak is
+By number (``numbers``), else by date range (``since``/``until``) and search terms (``terms``,
+default the taxonomy's core vocabulary; each in the subject or the title, one search per term);
+``--since`` adds ``GewijzigdOp ge …``.  Pages are followed through ``@odata.nextLink``; deleted items are skipped.  Each Zaak is
 kept in ``tk_zaken`` and merged into its Kamervraag; with ``fetch_pdf`` the
 files of its documents (``Document(<Id>)/resource``) are stored as documents too.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 from miner.crawl import kamervragen
+from miner.crawl.http import FetchError
 from miner.crawl.parsers.errors import ParseError
 from miner.crawl.parsers.odata import build_zaak_url, document_resource_url, parse_zaak, parse_zaak_page
 from miner.crawl.sources.base import CrawlContext, Source
@@ -24,35 +25,54 @@ class TkODataSource(Source):
     def validate(self) -> None:
         self.require("base_url")
 
-    def _urls(self, since: str | None) -> list[str]:
+    def _urls(self, since: str | None, cfg=None) -> list[tuple[str | None, str]]:
+        """(search term or None, first page URL): Zaak numbers when configured, else one search per term.
+        OData ``contains`` matches substrings, so a stem ``discrimin*`` is searched as ``discrimin``."""
         c = self.conf
         if c["numbers"]:
-            return [build_zaak_url(c["base_url"], nummer=n, modified_since=since) for n in c["numbers"]]
-        return [build_zaak_url(c["base_url"], started_from=c["since"], started_before=c["until"] or None,
-                               search=c["query"] or None, modified_since=since)]
+            return [(None, build_zaak_url(c["base_url"], nummer=n, modified_since=since)) for n in c["numbers"]]
+        terms = self.search_terms(cfg) if (c["terms"] or not c["query"]) else [c["query"]]
+        return [(term, build_zaak_url(c["base_url"], started_from=c["since"], started_before=c["until"] or None,
+                                      search=term.rstrip("*"), modified_since=since)) for term in terms]
 
     def plan(self) -> list[str]:
-        return self._urls(None)
+        return [url for _, url in self._urls(None)]
 
     def crawl(self, ctx: CrawlContext) -> None:
         limit = ctx.limit or self.conf["max_items"] or None
         done = 0
-        for url in self._urls(ctx.since):
+        seen_zaken: set[str] = set()           # a Zaak found by several terms is stored once
+        searches = self._urls(ctx.since, ctx.cfg)
+        for term, url in searches:
             seen = set()
+            if term is not None:
+                ctx.summary.terms.setdefault(term, 0)
             while url and url not in seen:
                 seen.add(url)
-                resp = ctx.fetch_or_raise(url, "json")
                 try:
-                    page = parse_zaak_page(resp.body, resp.url)
-                except ParseError:
-                    ctx.fetcher.forget(ctx.conn, resp.url)
-                    raise
+                    resp = ctx.fetch_or_raise(url, "json")
+                    try:
+                        page = parse_zaak_page(resp.body, resp.url)
+                    except ParseError:
+                        ctx.fetcher.forget(ctx.conn, resp.url)
+                        raise
+                except (FetchError, ParseError) as exc:
+                    if term is None or len(searches) == 1 or getattr(exc, "kind", None) == "unreachable":
+                        raise
+                    # one term the service refuses does not stop the others; it is a listed failure
+                    ctx.fail(f"search term {term!r}", getattr(exc, "reason", None) or str(exc))
+                    break
                 for item in json.loads(resp.body).get("value", []):
-                    if limit is not None and done >= limit:
-                        return
                     zaak = parse_zaak(item)
                     if zaak is None or not zaak.nummer:
                         continue
+                    if term is not None:
+                        ctx.summary.terms[term] += 1
+                    if zaak.nummer in seen_zaken:
+                        continue
+                    if limit is not None and done >= limit:
+                        return
+                    seen_zaken.add(zaak.nummer)
                     done += 1
                     self._zaak(ctx, item, zaak)
                 url = page.next_link
