@@ -43,7 +43,7 @@ def test_training_records_seed_data_hashes_and_scores(tiny_model):
     assert meta["settings"]["seed"] == 0 and meta["settings"]["folds"] == 2
     assert set(meta["data"]) == {"train_A.jsonl", "train_B.jsonl"}
     assert all(len(h) == 64 for h in meta["data"].values())
-    assert meta["n_sentences"] == 24 and meta["levels"] == 2
+    assert meta["n_sentences"] == 24 and meta["levels"] == 1
     assert set(report["layers"]) == {"ground", "mechanism", "recommendation"}
     for layer in report["layers"].values():
         assert 0 <= layer["f1"] <= 1 and 0 < layer["threshold"] < 1

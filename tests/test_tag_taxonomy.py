@@ -122,3 +122,45 @@ def test_tagging_does_not_change_the_pipeline_other_stages_load(tmp_path, blank_
     tagger = build(cfg)
     assert set(COMPONENTS) <= set(tagger.pipe_names)
     assert not set(COMPONENTS) & set(load_pipeline(cfg).pipe_names)
+
+
+def test_defaults_in_code_equal_the_shipped_settings():
+    """A researcher's taxonomy without [settings] must tag exactly like the shipped one."""
+    import tomllib
+    from miner.nlp.tagging.taxonomy import SETTINGS
+    shipped = tomllib.loads(BUILTIN_PATH.read_text(encoding="utf-8"))["settings"]
+    assert set(shipped) == set(SETTINGS)
+    for key, (_typ, default) in SETTINGS.items():
+        assert shipped[key] == default, key
+
+
+def test_label_ids_and_names_come_from_the_taxonomy_file():
+    from miner.export import labels as L
+    from miner.gaps import settings as G
+    from miner.nlp.tagging.taxonomy import load
+    tax = load()
+    assert list(L.GROUNDS) == tax.labels("ground") == G.GROUNDS
+    assert list(L.MECHANISMS) == tax.labels("mechanism") == G.MECHANISMS
+    assert L.ACTORS[-1] == "onbepaald" and list(L.ACTORS[:-1]) == tax.labels("actor")
+    for layer in ("ground", "mechanism", "actor", "setting", "target_group", "evidence_type"):
+        for label in tax.labels(layer):
+            assert tax.cue(layer, label).name_nl and tax.cue(layer, label).name_en, (layer, label)
+    assert tax.display_name("ground", "religie") == "Religie"
+    assert tax.display_name("mechanism", "melden", "en") == "Reporting and registration"
+    assert tax.display_name("actor", "onbepaald") == "Onbepaald"
+    assert tax.display_name("ground") == "Discriminatiegrond"
+
+
+def test_grammar_words_are_data(tmp_path):
+    """Remove a condition word from the file: the tip after that condition is no longer found."""
+    from miner.nlp.tagging.taxonomy import load
+    text = BUILTIN_PATH.read_text(encoding="utf-8")
+    assert 'condition_words = ["als", "wanneer", "indien", "zodra", "mocht"]' in text
+    own = tmp_path / "taxonomy.toml"
+    own.write_text(text.replace('condition_words = ["als", "wanneer", "indien", "zodra", "mocht"]',
+                                'condition_words = ["wanneer"]'), encoding="utf-8")
+    assert load(own).recommendation["condition_words"] == ["wanneer"]
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace('name_nl = "Religie"', 'name_nl = 3'), encoding="utf-8")
+    with pytest.raises(TaxonomyError, match=r"ground\.religie\.name_nl"):
+        load(bad)

@@ -1,20 +1,22 @@
-"""The label ids of the annotation contract (shared/spec/taxonomy.md), in display order.
+"""The label ids of the annotation contract, in display order, read from the taxonomy file
+(``miner/nlp/taxonomy.toml``: the single source of label ids and their Dutch/English names).
 
 Exports list labels in this order; a label found in the database but not listed here
-(a researcher added one to the taxonomy file) is appended, so nothing is dropped.
+(a researcher added one to their own taxonomy file) is appended, so nothing is dropped.
 """
 from __future__ import annotations
 
-GROUNDS = ("herkomst", "nationaliteit", "religie", "geslacht", "seksuele_orientatie", "genderidentiteit",
-           "handicap", "leeftijd", "sociaaleconomisch", "overig")
-MECHANISMS = ("contact", "gemeenschappelijk_doel", "empathie", "mindfulness", "training", "bewustwording",
-              "omstanders", "dialoog", "organisatieverandering", "melden", "samenwerking", "handhaving")
-ACTORS = ("gemeente", "rijksoverheid", "sociaal_werk", "vrijwilligersorganisatie", "adv", "onderzoek", "onbepaald")
-SETTINGS = ("sociaal_werk", "wijkteam", "buurtinitiatief", "vrijwilligerswerk", "zorg", "welzijn", "sport",
-            "onderwijs", "arbeidsmarkt", "wonen", "politie_justitie", "online")
-TARGET_GROUPS = ("inwoners", "clienten", "vrijwilligers", "professionals", "jongeren", "ouderen", "ouders_kinderen")
-EVIDENCE_TYPES = ("effectstudie", "literatuurstudie", "kennissynthese", "enquete", "interviews", "casestudy",
-                  "praktijkvoorbeeld", "beleidsdocument", "kamervraag")
+from miner.nlp.tagging.taxonomy import load as _load_taxonomy
+
+_TAXONOMY = _load_taxonomy()
+UNDETERMINED_ACTOR = "onbepaald"
+
+GROUNDS = tuple(_TAXONOMY.labels("ground"))
+MECHANISMS = tuple(_TAXONOMY.labels("mechanism"))
+ACTORS = tuple(_TAXONOMY.labels("actor")) + (UNDETERMINED_ACTOR,)
+SETTINGS = tuple(_TAXONOMY.labels("setting"))
+TARGET_GROUPS = tuple(_TAXONOMY.labels("target_group"))
+EVIDENCE_TYPES = tuple(_TAXONOMY.labels("evidence_type"))
 # Evidence types that are not research: they count as attention, not as evidence.
 NON_RESEARCH_TYPES = ("kamervraag", "beleidsdocument")
 UNKNOWN_EVIDENCE = "onbekend"

@@ -3,13 +3,11 @@ from miner.config import Field, non_negative, positive
 
 SECTION = "gaps"
 
-# Label ids of the contract (shared/spec/taxonomy.md); labels found in the annotations are added.
-GROUNDS = ["herkomst", "nationaliteit", "religie", "geslacht", "seksuele_orientatie", "genderidentiteit",
-           "handicap", "leeftijd", "sociaaleconomisch", "overig"]
-MECHANISMS = ["contact", "gemeenschappelijk_doel", "empathie", "mindfulness", "training", "bewustwording",
-              "omstanders", "dialoog", "organisatieverandering", "melden", "samenwerking", "handhaving"]
-SETTINGS = ["sociaal_werk", "wijkteam", "buurtinitiatief", "vrijwilligerswerk", "zorg", "welzijn", "sport",
-            "onderwijs", "arbeidsmarkt", "wonen", "politie_justitie", "online"]
+# Label ids come from the taxonomy file (the single source of label ids and names); labels found
+# in the annotations are added.
+from miner.export.labels import GROUNDS as _G, MECHANISMS as _M, SETTINGS as _S  # noqa: E402
+
+GROUNDS, MECHANISMS, SETTINGS = list(_G), list(_M), list(_S)
 
 
 def _sorted_years(v):

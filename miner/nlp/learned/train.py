@@ -26,7 +26,7 @@ from miner.nlp.learned.data import Passage, data_hash, featurize, read_passages
 from miner.nlp.learned.model import (SCORED, TaggerModel, _Trees, chunk_rows, doc_hasher, hasher,
                                      level2_features, relevance_aggregate)
 
-SETTINGS = {"seed": 0, "folds": 5, "l1_C": 1.0, "l1_class_weight": "balanced",
+SETTINGS = {"seed": 0, "folds": 5, "levels": 1, "l1_C": 3.0, "l1_class_weight": "balanced",
             "l2_max_iter": 120, "l2_learning_rate": 0.08, "l2_max_leaf_nodes": 15, "l2_min_samples_leaf": 20,
             "l2_l2_regularization": 1.0, "relevance_C": 1.0, "relevance_top_share": 0.1}
 
@@ -180,7 +180,7 @@ def _train(nlp, taxonomy, train_paths, extra, settings, log):
     featurize(nlp, passages, progress=tick)
     labels = label_space(passages, taxonomy)
     feats, Y, groups, spans, w = matrices(passages, labels)
-    X = hasher().transform(feats).tocsr()
+    X = hasher().transform(feats)
     folds = list(GroupKFold(n_splits=min(s["folds"], len(passages))).split(X, groups=groups))
 
     log(f"tag train: level 1 ({len(labels)} labels, {s['folds']}-fold) …")
@@ -189,15 +189,15 @@ def _train(nlp, taxonomy, train_paths, extra, settings, log):
         coef, icpt = _fit_l1(X[a], Y[a], w[a], s)
         oof1[b] = _p1(X[b], coef, icpt)
         log(f"  level 1 fold {k}/{len(folds)}")
-    Z = level2_features(oof1, feats, labels, spans)
-
-    log("tag train: level 2 …")
-    oof2 = np.zeros(Y.shape)
-    for k, (a, b) in enumerate(folds, 1):
-        ma = np.zeros(len(feats), bool); ma[a] = True
-        trees = _fit_l2(Z[a], Y[a], w[a], s)
-        oof2[b] = trees.predict(Z[b])
-        log(f"  level 2 fold {k}/{len(folds)}")
+    oof2 = oof1
+    if s["levels"] == 2:
+        Z = level2_features(oof1, feats, labels, spans)
+        log("tag train: level 2 …")
+        oof2 = np.zeros(Y.shape)
+        for k, (a, b) in enumerate(folds, 1):
+            trees = _fit_l2(Z[a], Y[a], w[a], s)
+            oof2[b] = trees.predict(Z[b])
+            log(f"  level 2 fold {k}/{len(folds)}")
 
     calibration, thresholds, report = {}, {}, {"layers": {}, "labels": {}, "calibration": {}}
     cal = np.zeros_like(oof2)
@@ -239,7 +239,8 @@ def _train(nlp, taxonomy, train_paths, extra, settings, log):
 
     log("tag train: final fit on all data …")
     coef, icpt = _fit_l1(X, Y, w, s)
-    trees = _fit_l2(Z, Y, w, s)  # level 2 learns from out-of-fold level-1 probabilities (stacking)
+    # level 2 learns from out-of-fold level-1 probabilities (stacking)
+    trees = _fit_l2(Z, Y, w, s) if s["levels"] == 2 else None
     meta = {"name": "miner_tagger", "version": datetime.now(timezone.utc).strftime("%Y%m%d"),
             "trained_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
             "settings": s, "data": data_hash(train_paths), "extra_passages": len(extra or []),

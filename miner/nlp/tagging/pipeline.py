@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from miner.nlp import tagging
-from miner.nlp.tagging.taxonomy import Taxonomy, load as load_taxonomy, resolve_path
+from miner.nlp.tagging import factories  # noqa: F401  registers the components with spaCy
+from miner.nlp.tagging.taxonomy import BUILTIN_PATH, Taxonomy, load as load_taxonomy, resolve_path
 
 # loaded components the tagger never reads
 UNUSED = ("ner", "senter", "attribute_ruler_ner")
@@ -91,7 +92,7 @@ def add_components(nlp, taxonomy: Taxonomy, learned: dict | None = None):
     for name in tagging.COMPONENTS + ("miner_learned",):
         if name in nlp.pipe_names:
             nlp.remove_pipe(name)
-    path = "" if taxonomy.path == Path(tagging.taxonomy.BUILTIN_PATH).resolve() else str(taxonomy.path)
+    path = "" if taxonomy.path == Path(BUILTIN_PATH).resolve() else str(taxonomy.path)
     for name in tagging.COMPONENTS:
         nlp.add_pipe(name, config={"taxonomy": path}, last=True)
     if learned:
