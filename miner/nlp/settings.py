@@ -13,8 +13,9 @@ SCHEMA = {
                                  check=unit_interval),
     "threshold_recommendation": Field(float, 0.0, "Calibrated confidence a recommendation needs; 0 = the model's "
                                       "tuned value.", check=unit_interval),
-    "relevance_threshold": Field(float, 0.5, "A document whose relevance score is at least this is about "
-                                 "discrimination, exclusion or inclusion (researchers can override per document).",
+    "relevance_threshold": Field(float, 0.0, "A document whose relevance score is at least this is about "
+                                 "discrimination, exclusion or inclusion (researchers can override per document); "
+                                 "0 = the model's value.",
                                  check=unit_interval),
     "train_dir": Field(str, "../shared/train", "Labelled passages (train_*.jsonl) `miner tag train` learns from.",
                        is_path=True),

@@ -112,7 +112,8 @@ def run(cfg, conn, progress: bool = True, force: bool = False, resume_since: str
         for r in dutch:
             yield _pages(conn, r["id"])
 
-    rel_threshold = float(cfg["nlp"].get("relevance_threshold", 0.5))
+    learned = pipeline.learned_settings(cfg)
+    rel_threshold = learned["relevance_threshold"] if learned else 0.5
     bar = None
     if progress:
         from tqdm import tqdm

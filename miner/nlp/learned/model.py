@@ -62,7 +62,7 @@ class _Hasher:
         self._h = FeatureHasher(n_features=N_FEATURES, input_type="pair", alternate_sign=False)
 
     def transform(self, feats: list[list[str]]):
-        return self._h.transform([[(f, _weight(f)) for f in set(fs)] for fs in feats]).tocsr()
+        return self._h.transform([[(f, _weight(f)) for f in sorted(set(fs))] for fs in feats]).tocsr()
 
 
 def hasher() -> _Hasher:
@@ -240,7 +240,9 @@ class TaggerModel:
         return [j for j, (l, _) in enumerate(self.labels) if l == layer]
 
     def relevance_score(self, chunk_feats: list[list[str]], chunk_probs: list[np.ndarray]) -> float:
-        """Document relevance: each chunk scored, the mean of the top share of chunks."""
+        """Document relevance: each chunk of about 25 sentences scored, the mean of the top share of
+        chunks (``top_share`` 1.0: of all chunks, so a few sentences on discrimination in a long
+        document on something else do not make it relevant)."""
         if not chunk_feats:
             return 0.0
         rel = self.relevance

@@ -58,11 +58,12 @@ def learned_settings(cfg) -> dict | None:
             load_model(path)
         except ModelError:
             return None
+    model = load_model(path)
     n = cfg["nlp"]
     return {"model": str(path.resolve()),
             "thresholds": {layer: float(n.get(f"threshold_{layer}", 0.0) or 0.0)
                            for layer in ("ground", "mechanism", "recommendation")},
-            "relevance_threshold": float(n.get("relevance_threshold", 0.5))}
+            "relevance_threshold": float(n.get("relevance_threshold") or model.relevance["threshold"])}
 
 
 def describe_tagger(cfg) -> str:
@@ -106,6 +107,12 @@ def add_components(nlp, taxonomy: Taxonomy, learned: dict | None = None):
 # Passed as `exclude` (no such component exists): the loader caches per exclude tuple, so the
 # tagger gets its own instance and the pipeline other stages load stays without our components.
 OWN_INSTANCE = ("miner_tagging",)
+
+
+def load_pipeline_for(cfg):
+    """The configured Dutch pipeline in the tagger's own (cached) instance, without changing its components."""
+    from miner.nlp.loader import load_pipeline
+    return load_pipeline(cfg, exclude=OWN_INSTANCE)
 
 
 def build(cfg, taxonomy: Taxonomy | None = None, learned: bool = True):
@@ -178,8 +185,9 @@ def tag_records(nlp, texts: Iterable[str], batch_size: int = 32,
         if st["error"]:
             return TagResult([], [], None, st["error"])
         recs = sorted(st["records"], key=lambda r: (r["start"], r["layer"], r["label"]))
-        rel = st["relevance"]
-        return TagResult(recs, st["doc_labels"] or [], max(rel) if rel else None)
+        rel = st["relevance"]   # (score, piece length): a long text's pieces weigh by their length
+        score = sum(r * n for r, n in rel) / max(1, sum(n for _, n in rel)) if rel else None
+        return TagResult(recs, st["doc_labels"] or [], score)
 
     def run(batch):
         try:
@@ -209,7 +217,7 @@ def tag_records(nlp, texts: Iterable[str], batch_size: int = 32,
             if offset == 0:
                 st["doc_labels"] = doc._.miner_doc_labels or []
             if doc._.miner_relevance is not None:
-                st["relevance"].append(float(doc._.miner_relevance))
+                st["relevance"].append((float(doc._.miner_relevance), len(doc.text)))
             st["left"] -= 1
 
     for idx, text in enumerate(texts):
