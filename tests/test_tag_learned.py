@@ -105,14 +105,22 @@ def test_every_annotation_has_a_confidence_and_the_document_a_relevance(tiny_mod
     assert again.records == res.records and again.relevance == res.relevance
 
 
+@pytest.mark.skipif(not (SHIPPED / "model.json").exists(), reason="no shipped tagger model")
 def test_thresholds_from_config_decide(tiny_model, tmp_path):
     from miner.nlp.tagging.pipeline import build, tag_records
-    out, _, blank = tiny_model
-    text = "Gemeenten moeten een meldpunt voor discriminatie inrichten. Het zwembad is dicht."
-    strict = build(_cfg(tmp_path / "a", out, blank, threshold_ground=1.0, threshold_mechanism=1.0,
-                        threshold_recommendation=1.0))
-    recs = next(tag_records(strict, [text])).records
-    assert not [r for r in recs if r["layer"] in ("ground", "mechanism", "recommendation")]
+    _, _, blank = tiny_model
+    out = SHIPPED
+    text = ("Gemeenten moeten een meldpunt voor discriminatie inrichten. Het zwembad is dicht. Moslimvrouwen "
+            "met een hoofddoek worden vaker afgewezen. Sociaal werkers zouden een training moeten volgen.")
+    scored = ("ground", "mechanism", "recommendation")
+    counts = []
+    for t in (0.05, 0.9):
+        nlp = build(_cfg(tmp_path / str(t), out, blank, threshold_ground=t, threshold_mechanism=t,
+                         threshold_recommendation=t))
+        recs = [r for r in next(tag_records(nlp, [text])).records if r["layer"] in scored]
+        assert all(r["confidence"] >= t for r in recs)
+        counts.append(len(recs))
+    assert counts[0] > counts[1]
 
 
 def test_long_document_is_tagged_in_pieces_and_a_failure_stops_nothing(tiny_model, tmp_path, monkeypatch):
@@ -170,3 +178,82 @@ def test_shipped_model_loads_and_is_small():
     assert {l for l, _ in model.labels} == {"ground", "mechanism", "recommendation"}
     size = sum(p.stat().st_size for p in (ROOT / "models").rglob("*") if p.is_file())
     assert size < 60 * 1024 * 1024
+
+
+# --------------------------------------------------------------------------- end to end, shipped model
+@pytest.fixture
+def learned_project(tmp_path, blank_dir, monkeypatch):
+    if not (SHIPPED / "model.json").exists():
+        pytest.skip("no shipped tagger model")
+    (tmp_path / "config.toml").write_text(
+        f'[store]\nmodels_dir = "{ROOT / "models"}"\n[extract]\nworkers = 1\n[nlp]\npipeline = "{blank_dir}"\n',
+        encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("MINER_CONFIG", raising=False)
+    return tmp_path
+
+
+ON_TOPIC = ("Moslimvrouwen met een hoofddoek worden vaker afgewezen bij sollicitaties. Dat is discriminatie op "
+            "grond van religie. Gemeenten moeten een meldpunt voor discriminatie inrichten en slachtoffers "
+            "ondersteunen. Sociaal werkers zouden een training over vooroordelen moeten volgen.\n")
+OFF_TOPIC = ("De gemeente verlengt de openingstijden van het zwembad in de zomer. Een datalek moet binnen 72 uur "
+             "gemeld worden bij de toezichthouder. De app registreert via bluetooth welke telefoons in de buurt "
+             "waren. Handhaving van de parkeerregels ligt bij de stadstoezichthouders.\n")
+
+
+def _cli(*args, input=None):
+    from click.testing import CliRunner
+    from miner.cli import main
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def test_tag_json_carries_confidence_and_relevance(learned_project):
+    r = _cli("tag", "-", "--json", input=ON_TOPIC)
+    assert r.exit_code == 0, r.output
+    rows = [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
+    assert rows
+    for row in rows:
+        assert isinstance(row["confidence"], float) and 0.0 <= row["confidence"] <= 1.0
+        assert 0.0 <= row["relevance"] <= 1.0
+    status = _cli("status")
+    assert "tagger: learned miner_tagger" in status.output
+
+
+def test_relevance_flags_off_topic_documents_and_a_researcher_overrides(learned_project):
+    (learned_project / "docs").mkdir()
+    (learned_project / "docs" / "over-discriminatie.txt").write_text(ON_TOPIC * 3, encoding="utf-8")
+    (learned_project / "docs" / "zwembad-en-datalek.txt").write_text(OFF_TOPIC * 3, encoding="utf-8")
+    r = _cli("add", "docs")
+    assert r.exit_code == 0, r.output
+    listing = _cli("relevance", "--json")
+    rows = {json.loads(line)["title"] or "": json.loads(line) for line in listing.stdout.splitlines()}
+    by_id = {v["document_id"]: v for v in rows.values()}
+    on = next(v for v in by_id.values() if v["relevance"] == max(x["relevance"] for x in by_id.values()))
+    off = next(v for v in by_id.values() if v is not on)
+    assert on["relevant"] and not off["relevant"] and on["relevance"] > off["relevance"]
+    assert "relevance: 1 of 2" in _cli("status").output
+    # the researcher decides otherwise: the override wins and is listed as theirs
+    assert _cli("relevance", str(off["document_id"]), "--relevant").exit_code == 0
+    after = {json.loads(line)["document_id"]: json.loads(line) for line in _cli("relevance", "--json").stdout.splitlines()}
+    assert after[off["document_id"]]["relevant"] and after[off["document_id"]]["decided_by"] == "researcher"
+    assert _cli("relevance", str(off["document_id"]), "--clear").exit_code == 0
+    assert _cli("relevance", "999", "--not-relevant").exit_code == 1
+    # re-tagging keeps the override
+    _cli("relevance", str(off["document_id"]), "--relevant")
+    assert _cli("tag", "--all").exit_code == 0
+    again = {json.loads(line)["document_id"]: json.loads(line) for line in _cli("relevance", "--json").stdout.splitlines()}
+    assert again[off["document_id"]]["decided_by"] == "researcher"
+
+
+def test_tagging_is_the_same_in_two_processes(learned_project):
+    import os
+    import subprocess
+    import sys
+    outs = []
+    for seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=seed, PYTHONPATH=str(ROOT))
+        p = subprocess.run([sys.executable, "-m", "miner", "tag", "-", "--json"], input=ON_TOPIC + OFF_TOPIC,
+                           capture_output=True, text=True, env=env, cwd=learned_project, timeout=300)
+        assert p.returncode == 0, p.stderr
+        outs.append(p.stdout)
+    assert outs[0] == outs[1] and outs[0]

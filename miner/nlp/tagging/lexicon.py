@@ -95,7 +95,7 @@ class Lexicon:
             return found
         out = []
         joined = lower.replace("-", "") if "-" in lower else None   # migratie-achtergrond = migratieachtergrond
-        for form in {lower, lemma, joined} - {None}:
+        for form in dict.fromkeys(f for f in (lower, lemma, joined) if f):   # in this order: deterministic
             out.extend(self._words.get(form, ()))
         if joined:
             out.extend(h for h in self.token_hits(joined, joined) if h not in out)
