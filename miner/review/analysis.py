@@ -8,10 +8,10 @@ import sqlite3
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from miner.nlp.tagging.taxonomy import SCORED_LAYERS as TRAIN_LAYERS
 from miner.review import core
 from miner.store import reviews as store
 
-TRAIN_LAYERS = ("ground", "mechanism", "recommendation")
 DEFAULT_TRAIN_WEIGHT = 2.0
 POSITIVE = ("accept", "add")
 

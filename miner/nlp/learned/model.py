@@ -27,10 +27,11 @@ from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from miner.nlp.learned.features import WINDOW
+from miner.nlp.tagging.taxonomy import SCORED_LAYERS
 
 FORMAT = 1
 N_FEATURES = 2 ** 18
-SCORED = ("ground", "mechanism", "recommendation")
+SCORED = SCORED_LAYERS
 
 
 class ModelError(Exception):

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
-LAYERS = ("ground", "mechanism", "recommendation", "setting", "target_group", "statistic",
-          "organisation", "person")
+from miner.nlp.tagging.taxonomy import LAYERS  # noqa: F401  (re-exported)
 
 
 @dataclass

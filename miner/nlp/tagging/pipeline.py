@@ -12,7 +12,7 @@ from typing import Iterable, Iterator
 
 from miner.nlp import tagging
 from miner.nlp.tagging import factories  # noqa: F401  registers the components with spaCy
-from miner.nlp.tagging.taxonomy import BUILTIN_PATH, Taxonomy, load as load_taxonomy, resolve_path
+from miner.nlp.tagging.taxonomy import BUILTIN_PATH, SCORED_LAYERS, Taxonomy, load as load_taxonomy, resolve_path
 
 # loaded components the tagger never reads
 UNUSED = ("ner", "senter", "attribute_ruler_ner")
@@ -62,7 +62,7 @@ def learned_settings(cfg) -> dict | None:
     n = cfg["nlp"]
     return {"model": str(path.resolve()),
             "thresholds": {layer: float(n.get(f"threshold_{layer}", 0.0) or 0.0)
-                           for layer in ("ground", "mechanism", "recommendation")},
+                           for layer in SCORED_LAYERS},
             "relevance_threshold": float(n.get("relevance_threshold") or model.relevance["threshold"])}
 
 

@@ -14,7 +14,7 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-SCORED_LAYERS = ("ground", "mechanism", "recommendation")
+from miner.nlp.tagging.taxonomy import SCORED_LAYERS
 UNDETERMINED = "onbepaald"
 
 

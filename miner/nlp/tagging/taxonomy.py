@@ -21,6 +21,9 @@ CUE_KEYS = ("words", "stems", "infixes", "phrases",
             "weak_words", "weak_stems", "weak_infixes", "weak_phrases", "context_words",
             "strong_words", "strong_stems", "strong_phrases", "compound_parts", "group_words",
             "exclude_words", "exclude_stems", "exclude_infixes", "exclude_phrases")
+# The annotation layers (structure, not vocabulary): every module that lists layers imports these.
+LAYERS = ("ground", "mechanism", "recommendation", "setting", "target_group", "statistic", "organisation", "person")
+SCORED_LAYERS = ("ground", "mechanism", "recommendation")   # decided by the learned tagger; scored against gold
 CUE_LAYERS = ("context", "ground", "mechanism", "actor", "setting", "target_group", "evidence_type")
 REQUIRED_LAYERS = ("ground", "mechanism", "actor")
 
