@@ -31,8 +31,9 @@ def _toml_value(value) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def demo_config_text(mirror: Mirror) -> str:
-    """The demo store's config.toml: everything under the demo folder, sources on the mirror."""
+def demo_config_text(mirror: Mirror, tagger_model: str | None = None) -> str:
+    """The demo store's config.toml: everything under the demo folder, sources on the mirror; the
+    tagger the user's config uses (the shipped learned model) tags the demo too."""
     lines = [
         "# Written by `miner demo`: the demo store, separate from your own. Sources point at the loopback mirror.",
         "[store]", 'data_dir = "."', 'database = "miner.sqlite"', 'outputs_dir = "outputs"', 'models_dir = "models"', "",
@@ -42,6 +43,8 @@ def demo_config_text(mirror: Mirror) -> str:
         "[topics]", 'labels_file = "models/topic_labels.toml"', "",
         "[export]", 'map_title = "Evidence gap map: demo corpus (invented documents)"', "",
     ]
+    if tagger_model:
+        lines += ["[nlp]", f"tagger_model = {_toml_value(tagger_model)}", ""]
     for name, table in mirror.sources().items():
         lines.append(f"[crawl.sources.{name}]")
         lines.extend(f"{k} = {_toml_value(v)}" for k, v in table.items())
@@ -79,7 +82,9 @@ def run(cfg, *, demo_dir: Path | None = None, progress: bool = False, on_mirror=
     with mirror:
         if on_mirror is not None:
             on_mirror(mirror)
-        text = demo_config_text(mirror)
+        from miner.nlp.tagging.pipeline import learned_settings
+        learned = learned_settings(cfg)
+        text = demo_config_text(mirror, learned["model"] if learned else None)
         if not result.config_path.exists() or result.config_path.read_text(encoding="utf-8") != text:
             atomic.write_text(result.config_path, text)
         atomic.write_text(demo_dir / PORTS_FILE, json.dumps(mirror.ports, indent=1) + "\n")
