@@ -169,7 +169,7 @@ def test_sheet_round_trip_bad_rows_idempotent_and_survives_retagging(db, workdir
     r = run_cli("export", "tables")
     assert r.exit_code == 0, r.output
     import csv
-    tidy = list(csv.DictReader(open(next((workdir / "outputs").glob("*.csv")), encoding="utf-8-sig")))
+    tidy = list(csv.DictReader(open(next((workdir / "outputs").glob("*.csv")), encoding="utf-8-sig"), delimiter=";"))
     reviewed = {(t["layer"], t["code"], t["reviewer"]) for t in tidy if t["origin"] == "reviewed"}
     assert ("mechanism", "bewustwording", "anna") in reviewed and ("ground", "herkomst", "bram") in reviewed
     assert not any(t["code"] == "contact" for t in tidy)
@@ -311,7 +311,7 @@ def test_review_config_errors_name_the_key(workdir, toml, message):
 
 
 def test_a_store_from_before_the_reviews_is_upgraded(db):
-    """Migration 011 on a store at version 006: the views are replaced, nothing is lost."""
+    """Migration 011 on a store from just before it: the views are replaced, nothing is lost."""
     path, _ = db
     conn = sqlite3.connect(path)
     conn.executescript("""
@@ -320,7 +320,7 @@ def test_a_store_from_before_the_reviews_is_upgraded(db):
         CREATE VIEW document_relevance AS SELECT id AS document_id, relevance, relevant, relevance_override,
                COALESCE(relevance_override, relevant, 1) AS is_relevant FROM documents;
         CREATE VIEW effective_annotations AS SELECT a.*, 'model' AS origin, NULL AS reviewer FROM annotations a;
-        DELETE FROM schema_migrations WHERE version > 6;""")
+        DELETE FROM schema_migrations WHERE version >= 11;""")
     n = conn.execute("SELECT COUNT(*) FROM annotations").fetchone()[0]
     conn.close()
     r = run_cli("review", "stats")
@@ -348,5 +348,5 @@ def test_a_label_added_where_the_model_found_nothing_reaches_the_exports(db, wor
     conn.close()
     assert run_cli("export", "tables").exit_code == 0
     import csv
-    tidy = list(csv.DictReader(open(next((workdir / "outputs").glob("*.csv")), encoding="utf-8-sig")))
+    tidy = list(csv.DictReader(open(next((workdir / "outputs").glob("*.csv")), encoding="utf-8-sig"), delimiter=";"))
     assert any(t["title"] == "Leeg document" and t["code"] == "training" and t["reviewer"] == "anna" for t in tidy)

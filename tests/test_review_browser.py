@@ -164,10 +164,11 @@ def test_review_five_sentences_with_the_keyboard_restart_and_export(server, brow
     assert api["progress"]["reviewed"] == 5 and api["progress"]["remaining"] == 9
     assert _reviews(workdir) == reviews
 
-    # the export reflects the decisions
-    r = run_cli("export", "tables")
+    # the export reflects the decisions (one document was marked not relevant: --include-irrelevant shows it;
+    # without it that document is left out, as the relevance decision says)
+    r = run_cli("export", "tables", "--include-irrelevant")
     assert r.exit_code == 0, r.output
-    tidy = list(csv.DictReader(open(next((workdir / "outputs").glob("*.csv")), encoding="utf-8-sig")))
+    tidy = list(csv.DictReader(open(next((workdir / "outputs").glob("*.csv")), encoding="utf-8-sig"), delimiter=";"))
     reviewed = [t for t in tidy if t["origin"] == "reviewed"]
     assert {t["reviewer"] for t in reviewed} == {"Anna"}
     assert any(t["code"] == "empathie" for t in reviewed)

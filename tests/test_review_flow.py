@@ -81,10 +81,13 @@ def _fill(path, fills: dict[int, dict]):
 
 
 def _map_cells(db):
+    from miner import config
+    from miner.export import i18n
     from miner.export.gapmap import build_data
+    cfg = config.load(db.parent.parent / "config.toml")
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
-    data = build_data(conn, min_research=3)
+    data = build_data(conn, cfg["gaps"], i18n.load(cfg), include_irrelevant=True)
     conn.close()
     cells = {}
     for d in data["docs"]:
@@ -186,14 +189,14 @@ def test_researcher_flow_sheet_retag_gapmap_exports(project):
     # the exports mark reviewed labels and who reviewed them
     assert run_cli("export", "all").exit_code == 0
     out = project / "outputs"
-    tidy = list(csv.DictReader(open(next(out.glob("*.csv")), encoding="utf-8-sig")))
+    tidy = list(csv.DictReader(open(next(out.glob("*.csv")), encoding="utf-8-sig"), delimiter=";"))
     rv = {(t["layer"], t["code"], t["quote"][:20]) for t in tidy if t["origin"] == "reviewed" and t["reviewer"] == "Fatima"}
     assert ("mechanism", "handhaving", hoofddoek[:20]) in rv
     assert not any(t["code"] == "melden" and t["quote"].startswith(samen) for t in tidy)
     eppi = json.loads(next(out.glob("*eppi*.json")).read_text(encoding="utf-8"))
-    assert "reviewed by Fatima" in json.dumps(eppi)
+    assert "origin: reviewed; reviewer: Fatima" in json.dumps(eppi)
     report = next(p for p in out.glob("*.html") if "report" in p.name).read_text(encoding="utf-8")
-    assert "reviewed by Fatima" in report
+    assert "beoordeeld door Fatima" in report     # export.language = "nl" (the default)
 
     # learning from reviews: 20 sentences in the training format, weighted as configured
     from miner import config
