@@ -73,13 +73,61 @@ def _read(src) -> bytes:
         return fh.read()
 
 
-def _open(src):
-    """The document in pdfium (which also rebuilds a damaged or truncated cross-reference table)."""
+def _open(src, warnings: list[str] | None = None):
+    """The document in pdfium (which rebuilds a damaged cross-reference table itself).  When
+    pdfium gives up on a file whose end is missing, the objects that are complete get a new
+    cross-reference table (``repair``) and the file is opened again."""
     import pypdfium2 as pdfium
     try:
         return pdfium.PdfDocument(src if isinstance(src, (bytes, bytearray)) else str(src))
     except Exception as exc:
-        raise ExtractionError(_reason(exc)) from None
+        reason = _reason(exc)
+        if reason.startswith("encrypted"):
+            raise ExtractionError(reason) from None
+    fixed = repair(_read(src))
+    if fixed is not None:
+        try:
+            doc = pdfium.PdfDocument(fixed)
+        except Exception:
+            doc = None
+        if doc is not None:
+            if warnings is not None:
+                _warn(warnings, "damaged PDF: cross-reference table rebuilt from the complete objects")
+            return doc
+    raise ExtractionError(reason)
+
+
+_OBJ = re.compile(rb"(?<![0-9])(\d{1,10})\s+(\d{1,5})\s+obj\b")
+
+
+def repair(data: bytes) -> bytes | None:
+    """A PDF rebuilt from the complete ``N G obj … endobj`` objects of ``data``, with a new
+    cross-reference table and trailer (the catalog found by its /Type), or None."""
+    end = data.rfind(b"endobj")
+    if end < 0:
+        return None
+    body = data[:end + len(b"endobj")] + b"\n"
+    offsets: dict[int, tuple[int, int]] = {}
+    root = None
+    for m in _OBJ.finditer(body):
+        num, gen = int(m.group(1)), int(m.group(2))
+        stop = body.find(b"endobj", m.end())
+        if stop < 0:
+            break
+        offsets[num] = (m.start(), gen)
+        if root is None and re.search(rb"/Type\s*/Catalog\b", body[m.end():stop]):
+            root = (num, gen)
+    if root is None or not offsets:
+        return None
+    size = max(offsets) + 1
+    xref = [b"xref\n0 %d\n" % size, b"0000000000 65535 f \n"]
+    for n in range(1, size):
+        if n in offsets:
+            xref.append(b"%010d %05d n \n" % offsets[n])
+        else:
+            xref.append(b"0000000000 65535 f \n")
+    trailer = b"trailer\n<< /Size %d /Root %d %d R >>\nstartxref\n%d\n%%%%EOF\n" % (size, root[0], root[1], len(body))
+    return body + b"".join(xref) + trailer
 
 
 def page_count(src) -> int:
@@ -201,7 +249,7 @@ def analyse_pages(src, opts, first: int = 1, last: int | None = None, defer_ocr:
     With ``defer_ocr`` scanned pages come back with ``wants_ocr`` set instead of being
     OCR'd here, so a process pool can OCR them page by page on all cores."""
     part = PdfPart(pages=[])
-    doc = _open(src)
+    doc = _open(src, part.warnings if first == 1 else None)
     try:
         n = len(doc)
         if first == 1:
@@ -210,6 +258,8 @@ def analyse_pages(src, opts, first: int = 1, last: int | None = None, defer_ocr:
             for w in damage(_read(src), n):
                 _warn(part.warnings, w)
         last = n if last is None else min(last, n)
+        lost: list[int] = []
+        reasons: dict[str, None] = {}
         for number in range(first, last + 1):
             try:
                 part.pages.append(_analyse_page(doc, number, src, opts, part.warnings, defer_ocr))
@@ -217,10 +267,23 @@ def analyse_pages(src, opts, first: int = 1, last: int | None = None, defer_ocr:
                 raise
             except Exception as exc:  # one broken page must not cost the document
                 part.pages.append(PageLayout(number, 595.0, 842.0))
-                _warn(part.warnings, f"page {number} could not be read: {type(exc).__name__}: {exc}")
+                lost.append(number)
+                reasons.setdefault(f"{type(exc).__name__}: {exc}", None)
     finally:
         doc.close()
+    if lost:
+        _warn(part.warnings, f"damaged PDF: {_ranges(lost)} of {n} could not be read ({'; '.join(reasons)})")
     return part
+
+
+def _ranges(numbers: list[int]) -> str:
+    """"page 3", "pages 3-6", "pages 2, 5-7"."""
+    spans, start = [], numbers[0]
+    for a, b in zip(numbers, numbers[1:] + [None]):
+        if b != a + 1:
+            spans.append(str(start) if start == a else f"{start}-{a}")
+            start = b
+    return ("page " if len(numbers) == 1 else "pages ") + ", ".join(spans)
 
 
 def extract_pdf(src: Path | bytes, opts) -> Extraction:
