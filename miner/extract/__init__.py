@@ -114,9 +114,25 @@ def _extract_kind_unbounded(kind: str, data: bytes, name: str, content_type: str
     raise ExtractionError(kind_reason(kind, name))
 
 
+NAME_MISMATCH = "file named "
+
+
+def failed_because_of_name(reason: str | None) -> bool:
+    """Was this failure caused by the file's name (a .pdf that is HTML), not by its bytes?
+    The same bytes under another name may then be readable."""
+    return bool(reason) and reason.startswith(NAME_MISMATCH)
+
+
+def readable_kind(path: str | Path) -> bool:
+    """Would ``path`` (by its first bytes and its name) go to an extractor?"""
+    with open(path, "rb") as fh:
+        head = fh.read(8192)
+    return sniff_kind(head, Path(path).name) in ("pdf", "html", "xml", "text")
+
+
 def kind_reason(kind: str, name: str) -> str:
     suffix = Path(name).suffix.lower()
     if kind.startswith("mismatch:"):
         real = kind.split(":", 1)[1]
-        return f"file named {suffix} is not a PDF (content looks like {real})"
+        return f"{NAME_MISMATCH}{suffix} is not a PDF (content looks like {real})"
     return f"not a document miner can read ({kind}); supported: PDF, HTML, XML, plain text"
