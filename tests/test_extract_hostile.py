@@ -109,3 +109,21 @@ def test_time_limit_stops_a_slow_extraction():
             while True:
                 sum(range(1000))
     assert time.monotonic() - t0 < 3
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_add_finishes_with_deep_html_failed_and_named(workdir, workers):
+    from click.testing import CliRunner
+    from miner.cli import main
+    (workdir / "config.toml").write_text(f"[extract]\nworkers = {workers}\n", encoding="utf-8")
+    folder = workdir / "in"
+    folder.mkdir()
+    (folder / "diep.html").write_bytes(b"<html><body>" + b"<div>" * 100_000 + b"x" + b"</div>" * 100_000)
+    data, _ = pdfgen.make_pdf(pdfgen.LAYOUTS["single"])
+    (folder / "goed.pdf").write_bytes(data)
+    t0 = time.monotonic()
+    res = CliRunner().invoke(main, ["add", str(folder)], catch_exceptions=False)
+    assert time.monotonic() - t0 < 60
+    assert res.exit_code == 1, res.output
+    assert any(l.startswith("failed: ") and "diep.html" in l and "nested" in l for l in res.output.splitlines())
+    assert "extracted 1," in res.output

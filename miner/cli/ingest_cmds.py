@@ -24,10 +24,11 @@ def register(main):
 def add(paths, cfg):
     """Ingest local files or folders (PDF, HTML, XML, TXT) into the store and extract them.
 
-    Folders are walked recursively for .pdf/.html/.htm/.xhtml/.txt/.xml files.
-    Adding the same bytes again is a no-op.
+    Folders are walked recursively for .pdf/.html/.htm/.xhtml/.txt/.xml files; other
+    files are named as skipped.  Adding the same bytes again is a no-op (unless they
+    failed only because of their old name).  Exit status 1 when any file failed.
     """
-    from miner.pipeline.ingest import add_paths
+    from miner.pipeline.ingest import DOCUMENT_SUFFIXES, add_paths
     t0 = time.monotonic()
     conn = open_store(cfg)
     run_id = runs.start(conn, "add")
@@ -43,6 +44,9 @@ def add(paths, cfg):
     for path, reason in s.refused:
         if reason == "no such file or folder":
             click.echo(f"failed: {path}: {reason}")
+    for path in s.skipped:
+        click.echo(f"skipped: {path}: not a document type miner reads ({path.suffix or 'no extension'}; "
+                   f"reads {', '.join(sorted(DOCUMENT_SUFFIXES))})")
     summary = {"new": s.new, "unchanged": s.unchanged, "extracted": s.extraction.extracted,
                "needs_ocr": s.extraction.needs_ocr, "failed": len(failed), "skipped": len(s.skipped)}
     runs.finish(conn, run_id, "ok" if not failed else "failed", summary)
@@ -51,7 +55,7 @@ def add(paths, cfg):
                + (f"; skipped {len(s.skipped)} non-document file(s)" if s.skipped else "")
                + f" ({time.monotonic() - t0:.1f} s)")
     missing = [p for p, r in s.refused if r == "no such file or folder"]
-    if missing:
+    if missing or failed:
         sys.exit(1)
 
 
