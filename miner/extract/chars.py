@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import pypdfium2.raw as pdfium_c
 
 from miner.extract.layout import Word
-from miner.extract.normalize import BULLET, SOFT_HYPHEN, clean, is_bullet
+from miner.extract.normalize import BULLET, clean, is_bullet
 
 X_TOLERANCE_RATIO = 0.15
 Y_TOLERANCE = 3.0
@@ -140,7 +140,8 @@ def _chars(textpage, height: float) -> list[tuple]:
     angle = pdfium_c.FPDFText_GetCharAngle
     matrix = pdfium_c.FPDFText_GetMatrix
     out = []
-    last_size = None          # (raw size, matrix scale) cache: consecutive chars mostly share both
+    last_size = None          # consecutive characters mostly share their size: keep the identical float
+    bold_fonts: dict = {}     # font handle -> bold by name
     for i in range(n):
         code = get_unicode(tp, i)
         if code in (0xFFFE, 0xFFFF) or generated(tp, i) == 1:
@@ -162,15 +163,36 @@ def _chars(textpage, height: float) -> list[tuple]:
             size = last_size
         last_size = size
         if code == 2:
-            text = SOFT_HYPHEN    # pdfium reports a soft hyphen (U+00AD) as U+0002
+            # pdfium reports a hyphen at a line end as U+0002, whether the PDF drew "-" or a soft
+            # hyphen: a plain hyphen lets the dehyphenator decide (lhbti-/personen stays hyphenated)
+            text = "-"
         else:
             try:
                 text = chr(code)
             except ValueError:
                 continue
-        out.append((height - rect.top, rect.left, rect.right, height - rect.bottom, size, text,
-                    weight(tp, i) >= 600))
+        wt = weight(tp, i)
+        if wt >= 600:
+            bold = True
+        elif wt > 0:
+            bold = False
+        else:   # the standard 14 fonts and some subsets report no weight: judge the font's name
+            font = pdfium_c.FPDFTextObj_GetFont(pdfium_c.FPDFText_GetTextObject(tp, i))
+            key = ctypes.cast(font, ctypes.c_void_p).value
+            bold = bold_fonts.get(key)
+            if bold is None:
+                bold = bold_fonts[key] = _bold_name(font)
+        out.append((height - rect.top, rect.left, rect.right, height - rect.bottom, size, text, bold))
     return out
+
+
+def _bold_name(font) -> bool:
+    if not font:
+        return False
+    buf = ctypes.create_string_buffer(128)
+    pdfium_c.FPDFFont_GetBaseFontName(font, buf, 128)
+    name = buf.value.decode("latin-1", "replace").lower()
+    return any(k in name for k in ("bold", "black", "heavy", "semibold", "demi"))
 
 
 def _words(items: list[tuple]) -> list[Word]:

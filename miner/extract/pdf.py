@@ -39,6 +39,7 @@ class PageLayout:
     ocr_text: str | None = None
     needs_ocr: bool = False
     wants_ocr: bool = False       # scanned page whose OCR was left to the caller (see analyse_pages)
+    note_marks: list[str] = field(default_factory=list)   # footnote marks removed from the body
     toc: bool = False             # a table-of-contents page (its lines are kept as kind 'toc', not body)
 
 
@@ -217,7 +218,7 @@ def _analyse_page(doc, number: int, src, opts, warnings: list[str],
         if boxes:
             words = [w for w in words if not any(_inside(w, b) for b in boxes)]
         pl.tables = tables
-    pl.lines = page_lines(words)
+    pl.lines = page_lines(words, pl.note_marks)
     return pl
 
 
@@ -376,6 +377,7 @@ def assemble(parts: list[PdfPart]) -> Extraction:
     furniture.mark_furniture(pages)
     body_size = _body_size(pages)
     furniture.mark_footnotes(pages, body_size)
+    furniture.mark_toc(pages)
     leading = _leading(pages, body_size)
     doc_words = dehyphen.document_words(
         [l.text for pg in pages for l in pg.lines if l.kind != "furniture"] +
@@ -389,7 +391,9 @@ def assemble(parts: list[PdfPart]) -> Extraction:
         else:
             body = [l for l in pg.lines if l.kind == "body"]
             notes = [l for l in pg.lines if l.kind == "footnote"]
-            paras = _paragraphs(body, leading, body_size) + [("footnote", [l.text]) for l in notes]
+            toc = [l for l in pg.lines if l.kind == "toc"]
+            paras = ([("toc", [l.text]) for l in toc] + _paragraphs(body, leading, body_size) +
+                     [("footnote", lines) for lines in furniture.group_notes(notes)])
         per_page.append([(kind, dehyphen.join_lines(lines, doc_words)) for kind, lines in paras])
     _mend_page_breaks(per_page, doc_words)
 
