@@ -125,9 +125,23 @@ def page_objects(page, textpage, width: float, height: float) -> PageObjects:
     return PageObjects(words, ruling, image, horiz, vert)
 
 
+def _address_returning(fn, *argtypes):
+    """The same pdfium function, returning the handle as a plain int (cheap to compare and hash)."""
+    addr = ctypes.cast(fn, ctypes.c_void_p).value
+    return ctypes.CFUNCTYPE(ctypes.c_void_p, *argtypes)(addr)
+
+
+_TEXT_OBJECT = _address_returning(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_int)
+_OBJ_FONT = _address_returning(pdfium_c.FPDFTextObj_GetFont, ctypes.c_void_p)
+
+
 def _chars(textpage, height: float) -> list[tuple]:
-    """(top, x0, x1, bottom, size, text, bold) per character, page coordinates with y down."""
+    """(top, x0, x1, bottom, size, text, bold) per character, page coordinates with y down.
+
+    Six or seven ctypes calls per character; the text matrix is only asked for when the font
+    size and the box disagree (a PDF that sets "1 Tf" and scales with the matrix)."""
     tp = textpage.raw
+    tp_addr = ctypes.cast(tp, ctypes.c_void_p).value
     n = pdfium_c.FPDFText_CountChars(tp)
     rect = pdfium_c.FS_RECTF()
     mtx = pdfium_c.FS_MATRIX()
@@ -141,24 +155,33 @@ def _chars(textpage, height: float) -> list[tuple]:
     matrix = pdfium_c.FPDFText_GetMatrix
     out = []
     last_size = None          # consecutive characters mostly share their size: keep the identical float
-    bold_fonts: dict = {}     # font handle -> bold by name
+    bold_objects: dict = {}   # text object -> bold (for fonts without a weight)
+    bold_fonts: dict = {}     # font -> bold by name
+    two_pi = 2 * math.pi
     for i in range(n):
         code = get_unicode(tp, i)
-        if code in (0xFFFE, 0xFFFF) or generated(tp, i) == 1:
+        if code in (0xFFFE, 0xFFFF, 10, 13):
             continue
-        if code in (10, 13):
+        if code == 32 and generated(tp, i) == 1:
+            # pdfium adds a space where the PDF positions words apart without one (TJ offsets,
+            # word spacing): it ends a word right after the character before it.
+            if out:
+                prev = out[-1]
+                out.append((prev[0], prev[2] + 0.01, prev[2] + 0.02, prev[3], prev[4], " ", prev[6]))
             continue
         a = angle(tp, i)
-        if a > 0.01 and abs(a - 2 * math.pi) > 0.01:
+        if a > 0.01 and abs(a - two_pi) > 0.01:
             continue  # rotated margin text (stamps, vertical labels) is not body text
         if not loose(tp, i, prect):
             continue
         raw = font_size(tp, i)
-        if matrix(tp, i, pmtx):
-            scale = math.hypot(mtx.c, mtx.d) or 1.0
+        box = rect.top - rect.bottom
+        if raw <= 0:
+            size = box
+        elif box > 1.6 * raw or box < 0.5 * raw:
+            size = raw * (math.hypot(mtx.c, mtx.d) or 1.0) if matrix(tp, i, pmtx) else raw
         else:
-            scale = 1.0
-        size = raw * scale if raw > 0 else (rect.top - rect.bottom)
+            size = raw
         if last_size and abs(size - last_size) < 0.01:
             size = last_size
         last_size = size
@@ -177,32 +200,38 @@ def _chars(textpage, height: float) -> list[tuple]:
         elif wt > 0:
             bold = False
         else:   # the standard 14 fonts and some subsets report no weight: judge the font's name
-            font = pdfium_c.FPDFTextObj_GetFont(pdfium_c.FPDFText_GetTextObject(tp, i))
-            key = ctypes.cast(font, ctypes.c_void_p).value
-            bold = bold_fonts.get(key)
+            obj = _TEXT_OBJECT(tp_addr, i)
+            bold = bold_objects.get(obj)
             if bold is None:
-                bold = bold_fonts[key] = _bold_name(font)
+                font = _OBJ_FONT(obj) if obj else None
+                bold = bold_fonts.get(font)
+                if bold is None:
+                    bold = bold_fonts[font] = _bold_name(font)
+                bold_objects[obj] = bold
         out.append((height - rect.top, rect.left, rect.right, height - rect.bottom, size, text, bold))
     return out
 
 
-def _bold_name(font) -> bool:
+def _bold_name(font: int | None) -> bool:
     if not font:
         return False
     buf = ctypes.create_string_buffer(128)
-    pdfium_c.FPDFFont_GetBaseFontName(font, buf, 128)
+    pdfium_c.FPDFFont_GetBaseFontName(ctypes.cast(font, type(pdfium_c.FPDFTextObj_GetFont.restype())), buf, 128)
     name = buf.value.decode("latin-1", "replace").lower()
     return any(k in name for k in ("bold", "black", "heavy", "semibold", "demi"))
 
 
 def _words(items: list[tuple]) -> list[Word]:
+    # Rows per font size: characters of different sizes never form one word, and text
+    # printed over other text in another size (layered titles) must not interleave.
     rows: list[list[tuple]] = []
-    items.sort(key=lambda t: t[0])
-    row_top = None
+    items.sort(key=lambda t: (round(t[4] * 2), t[0]))
+    row_top = row_size = None
     for it in items:
-        if row_top is None or it[0] - row_top > Y_TOLERANCE:
+        size = round(it[4] * 2)
+        if row_top is None or size != row_size or it[0] - row_top > Y_TOLERANCE:
             rows.append([it])
-            row_top = it[0]
+            row_top, row_size = it[0], size
         else:
             rows[-1].append(it)
     words: list[Word] = []
@@ -284,4 +313,5 @@ def _glued(a: str, b: str, lex) -> bool:
     last = joined.rsplit("-", 1)[-1]
     if la in lex and core_b.lower() in lex:
         return False          # two real words
-    return joined in lex or (("-" in joined) and len(last) > 3 and last in lex and core_b.lower() not in lex)
+    # "Awb-b" + "esluitvorming": the hyphenated head's last part is completed by the next piece
+    return joined in lex or ("-" in la and len(last) > 3 and last in lex and core_b.lower() not in lex)

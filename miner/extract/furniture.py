@@ -56,7 +56,9 @@ def carries_page_number(text: str) -> bool:
 
 
 def _key(text: str) -> str:
-    return _DIGITS.sub("#", " ".join(text.lower().split()))
+    """A line with its numbers left out: "9 Rapport X" on one page and "Rapport X" (its page
+    number read as a margin number) or "Rapport X 10" on the next are the same header."""
+    return " ".join(_DIGITS.sub(" ", text.lower()).split())
 
 
 def _edge_lines(lines: list[Line], height: float) -> list[tuple[str, Line]]:
