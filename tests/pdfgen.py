@@ -467,8 +467,10 @@ TOC = [("Inleiding", 3), ("Aanleiding van het onderzoek", 4), ("Ervaringen van b
 BORDERLESS = [["Gemeente", "Wijkteams", "Meldingen", "Beleid"],
               ["Alkmaar", "6", "42", "ja"], ["Hoorn", "4", "17", "nee"],
               ["Arnhem", "9", "58", "ja"], ["Zutphen", "2", "9", "nee"]]
-FORM = [("Besluit", "De raad stemt in met het voorstel om de subsidieregeling voor buurthuizen aan te passen."),
-        ("Toelichting", "Organisaties die subsidie ontvangen stellen een gedragscode op tegen discriminatie."),
+FORM = [("Besluit", "De raad stemt in met het voorstel om de subsidieregeling voor buurthuizen aan te passen, "
+                    "zodat organisaties die subsidie ontvangen voortaan een klachtenregeling hebben."),
+        ("Toelichting", "Organisaties die subsidie ontvangen stellen een gedragscode op tegen discriminatie en "
+                        "wijzen een vertrouwenspersoon aan bij wie bewoners terechtkunnen."),
         ("Noot", "Het college rapporteert jaarlijks over het aantal meldingen.")]
 
 REAL_LAYOUTS = {

@@ -138,11 +138,19 @@ _OBJ_FONT = _address_returning(pdfium_c.FPDFTextObj_GetFont, ctypes.c_void_p)
 def _chars(textpage, height: float) -> list[tuple]:
     """(top, x0, x1, bottom, size, text, bold) per character, page coordinates with y down.
 
-    Six or seven ctypes calls per character; the text matrix is only asked for when the font
-    size and the box disagree (a PDF that sets "1 Tf" and scales with the matrix)."""
+    The text of the page comes in one call; per character pdfium is asked for its box and
+    font size (2 ctypes calls); weight and rotation only at the start of a word (after a
+    space or a size change: a word is set in one weight and one direction).  The text
+    matrix is only asked for when the font size and the box disagree (a PDF that sets
+    "1 Tf" and scales with the matrix)."""
     tp = textpage.raw
     tp_addr = ctypes.cast(tp, ctypes.c_void_p).value
     n = pdfium_c.FPDFText_CountChars(tp)
+    if n <= 0:
+        return []
+    buf = (ctypes.c_ushort * (n + 1))()
+    got = pdfium_c.FPDFText_GetText(tp, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+    codes = buf[:n] if got >= n else [0] * n
     rect = pdfium_c.FS_RECTF()
     mtx = pdfium_c.FS_MATRIX()
     prect, pmtx = ctypes.byref(rect), ctypes.byref(mtx)
@@ -158,20 +166,24 @@ def _chars(textpage, height: float) -> list[tuple]:
     bold_objects: dict = {}   # text object -> bold (for fonts without a weight)
     bold_fonts: dict = {}     # font -> bold by name
     two_pi = 2 * math.pi
+    word_start = True
+    bold = rotated = False
     for i in range(n):
-        code = get_unicode(tp, i)
+        code = codes[i]
+        if code == 0 or code >= 0xFFFE or 0xD800 <= code <= 0xDFFF:
+            code = get_unicode(tp, i)     # GetText writes U+FFFE for the hyphen GetUnicode calls U+0002
         if code in (0xFFFE, 0xFFFF, 10, 13):
+            word_start = True
             continue
-        if code == 32 and generated(tp, i) == 1:
-            # pdfium adds a space where the PDF positions words apart without one (TJ offsets,
-            # word spacing): it ends a word right after the character before it.
-            if out:
-                prev = out[-1]
-                out.append((prev[0], prev[2] + 0.01, prev[2] + 0.02, prev[3], prev[4], " ", prev[6]))
-            continue
-        a = angle(tp, i)
-        if a > 0.01 and abs(a - two_pi) > 0.01:
-            continue  # rotated margin text (stamps, vertical labels) is not body text
+        if code == 32:
+            word_start = True
+            if generated(tp, i) == 1:
+                # pdfium adds a space where the PDF positions words apart without one (TJ offsets,
+                # word spacing): it ends a word right after the character before it.
+                if out:
+                    prev = out[-1]
+                    out.append((prev[0], prev[2] + 0.01, prev[2] + 0.02, prev[3], prev[4], " ", prev[6]))
+                continue
         if not loose(tp, i, prect):
             continue
         raw = font_size(tp, i)
@@ -182,9 +194,31 @@ def _chars(textpage, height: float) -> list[tuple]:
             size = raw * (math.hypot(mtx.c, mtx.d) or 1.0) if matrix(tp, i, pmtx) else raw
         else:
             size = raw
-        if last_size and abs(size - last_size) < 0.01:
+        if last_size is not None and abs(size - last_size) < 0.01:
             size = last_size
+        else:
+            word_start = True
         last_size = size
+        if word_start and code != 32:
+            word_start = False
+            a = angle(tp, i)
+            rotated = a > 0.01 and abs(a - two_pi) > 0.01
+            wt = weight(tp, i)
+            if wt >= 600:
+                bold = True
+            elif wt > 0:
+                bold = False
+            else:   # the standard 14 fonts and some subsets report no weight: judge the font's name
+                obj = _TEXT_OBJECT(tp_addr, i)
+                bold = bold_objects.get(obj)
+                if bold is None:
+                    font = _OBJ_FONT(obj) if obj else None
+                    bold = bold_fonts.get(font)
+                    if bold is None:
+                        bold = bold_fonts[font] = _bold_name(font)
+                    bold_objects[obj] = bold
+        if rotated:
+            continue  # rotated margin text (stamps, vertical labels) is not body text
         if code == 2:
             # pdfium reports a hyphen at a line end as U+0002, whether the PDF drew "-" or a soft
             # hyphen: a plain hyphen lets the dehyphenator decide (lhbti-/personen stays hyphenated)
@@ -194,20 +228,6 @@ def _chars(textpage, height: float) -> list[tuple]:
                 text = chr(code)
             except ValueError:
                 continue
-        wt = weight(tp, i)
-        if wt >= 600:
-            bold = True
-        elif wt > 0:
-            bold = False
-        else:   # the standard 14 fonts and some subsets report no weight: judge the font's name
-            obj = _TEXT_OBJECT(tp_addr, i)
-            bold = bold_objects.get(obj)
-            if bold is None:
-                font = _OBJ_FONT(obj) if obj else None
-                bold = bold_fonts.get(font)
-                if bold is None:
-                    bold = bold_fonts[font] = _bold_name(font)
-                bold_objects[obj] = bold
         out.append((height - rect.top, rect.left, rect.right, height - rect.bottom, size, text, bold))
     return out
 
@@ -257,13 +277,24 @@ def _words(items: list[tuple]) -> list[Word]:
 def _emit(cur: list[tuple], words: list[Word]) -> None:
     if not cur:
         return
-    raw = "".join(it[5] for it in cur)
+    raw = "".join([it[5] for it in cur])
     text = BULLET if is_bullet(raw) else clean(raw)
     if not text.strip():
         return
-    words.append(Word(text, cur[0][1], max(it[2] for it in cur), min(it[0] for it in cur),
-                      max(it[3] for it in cur), float(cur[0][4]),
-                      sum(1 for it in cur if it[6]) * 2 > len(cur)))
+    first = cur[0]
+    if len(cur) == 1:
+        words.append(Word(text, first[1], first[2], first[0], first[3], float(first[4]), first[6]))
+        return
+    top, x1, bottom, bold = first[0], first[2], first[3], 0
+    for it in cur:
+        if it[0] < top:
+            top = it[0]
+        if it[2] > x1:
+            x1 = it[2]
+        if it[3] > bottom:
+            bottom = it[3]
+        bold += it[6]
+    words.append(Word(text, first[1], x1, top, bottom, float(first[4]), bold * 2 > len(cur)))
 
 
 def _close_gaps(words: list[Word]) -> list[Word]:
