@@ -142,7 +142,8 @@ def group_notes(lines: list[Line]) -> list[list[str]]:
 
 
 def mark_footnotes(pages, body_size: float) -> None:
-    """Small-font lines below the last body-size line of a page become footnotes."""
+    """Small-font lines below the last body-size line of a page become footnotes (the zone
+    may be long when it starts with the number of a footnote mark of the page)."""
     for pg in pages:
         body = [l for l in pg.lines if l.kind == "body"]
         normal = [l for l in body if l.size >= 0.9 * body_size]
@@ -150,7 +151,10 @@ def mark_footnotes(pages, body_size: float) -> None:
             continue
         last_body = max(l.bottom for l in normal)
         small = [l for l in body if l.size <= 0.85 * body_size and l.top >= last_body - 1]
-        # A footnote zone holds a few lines, not half a page of small print.
-        if small and len(small) <= max(8, len(body) // 3):
+        # A footnote zone holds a few lines, not half a page of small print, unless it starts
+        # with the number of a mark raised in this page's body.
+        marks = set(getattr(pg, "note_marks", None) or ())
+        first = small[0].text.split(" ", 1)[0].rstrip(".)") if small else ""
+        if small and (len(small) <= max(8, len(body) // 3) or first in marks):
             for l in small:
                 l.kind = "footnote"
