@@ -71,21 +71,24 @@ def render_scale(width_pt: float, height_pt: float, max_megapixels: float = 50) 
 
 def ocr_page(pdf_source, page_index: int, language: str, timeout_s: float, max_megapixels: float = 50) -> str:
     """Text of one page (0-based index) by OCR; raises OcrError with the reason."""
-    reason = check_available(language)
-    if reason:
-        raise OcrUnavailable(reason)
     import pypdfium2 as pdfium
-    import pytesseract
-    doc = pdfium.PdfDocument(pdf_source)
+    try:
+        doc = pdfium.PdfDocument(pdf_source)
+    except Exception as exc:
+        raise OcrError(f"OCR failed: the page could not be rendered: {exc}") from exc
     try:
         page = doc[page_index]
         try:
-            scale = render_scale(*page.get_size(), max_megapixels)
+            scale = render_scale(*page.get_size(), max_megapixels)   # the page's own problem first
+            reason = check_available(language)
+            if reason:
+                raise OcrUnavailable(reason)
             image = page.render(scale=scale, grayscale=True).to_pil()
         finally:
             page.close()
     finally:
         doc.close()
+    import pytesseract
     # Tesseract's own threads make one page about 4x slower in wall time on 2 cores (measured);
     # parallelism comes from running pages in separate processes instead.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
