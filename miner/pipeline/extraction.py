@@ -137,7 +137,10 @@ def extract_pending(cfg, conn, doc_ids: list[int] | None = None, progress: bool 
             record(job, _work(*job.args))
         bar.close()
         return summary
-    with ProcessPoolExecutor(max_workers=workers, max_tasks_per_child=50, initializer=_init_worker) as pool:
+    # No max_tasks_per_child: on Python 3.11-3.13 a worker that retires at its limit is not
+    # replaced while tasks are queued, and the pool hangs for ever (CPython gh-115634) -- a
+    # `miner add` of 128 files on 2 workers never finished.  Pages are closed after use instead.
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
         _run_pool(pool, jobs, opts, record, workers)
     bar.close()
     return summary
