@@ -141,20 +141,33 @@ def group_notes(lines: list[Line]) -> list[list[str]]:
     return notes
 
 
+# Captions in small print at the foot of a page are not footnotes.
+_CAPTION = re.compile(r"^(?:figuur|tabel|grafiek|afbeelding|kader|bron|figure|table|source)\b", re.I)
+
+
 def mark_footnotes(pages, body_size: float) -> None:
-    """Small-font lines below the last body-size line of a page become footnotes (the zone
-    may be long when it starts with the number of a footnote mark of the page)."""
+    """Small-font lines at the foot of a page, below the last body-size line above them,
+    become footnotes.  "Above them" is judged per column: under a short left column the
+    notes of a two-column page sit higher than the end of the right column.  The zone holds
+    a few lines, not half a page of small print, unless it starts with the number of a
+    footnote mark raised in the page's body."""
     for pg in pages:
         body = [l for l in pg.lines if l.kind == "body"]
         normal = [l for l in body if l.size >= 0.9 * body_size]
         if not normal:
             continue
-        last_body = max(l.bottom for l in normal)
-        small = [l for l in body if l.size <= 0.85 * body_size and l.top >= last_body - 1]
-        # A footnote zone holds a few lines, not half a page of small print, unless it starts
-        # with the number of a mark raised in this page's body.
+        small = []
+        for l in body:
+            if l.size > 0.85 * body_size or l.top < 0.5 * pg.height or _CAPTION.match(l.text):
+                continue
+            above = [n.bottom for n in normal if n.x0 < l.x1 and l.x0 < n.x1]
+            if not above or l.top >= max(above) - 1:
+                small.append(l)
+        if not small:
+            continue
+        small.sort(key=lambda l: (l.block, l.top))
         marks = set(getattr(pg, "note_marks", None) or ())
-        first = small[0].text.split(" ", 1)[0].rstrip(".)") if small else ""
-        if small and (len(small) <= max(8, len(body) // 3) or first in marks):
+        first = small[0].text.split(" ", 1)[0].rstrip(".)")
+        if len(small) <= max(8, len(body) // 3) or first in marks:
             for l in small:
                 l.kind = "footnote"
