@@ -110,3 +110,22 @@ def test_bullet_glyphs_become_bullets():
             pdf.text(80, 80 + 16 * k, item)
     body = extract_bytes(_pdf(draw), "b.pdf").body_text()
     assert "• vraag naar maatregelen" in body and "• organiseer een meldpunt" in body
+
+
+def test_footnotes_under_a_short_left_column_and_captions():
+    from miner.extract import furniture
+    from miner.extract.layout import Line
+    from miner.extract.pdf import PageLayout
+
+    def line(text, x0, top, size=10.0, block=0):
+        return Line(text, x0, x0 + 230, top, top + size, size, False, block, x0, x0 + 230)
+    pg = PageLayout(3, 595, 842)
+    left = [line(f"linkerkolom regel {k}", 60, 100 + 14 * k) for k in range(40)]          # ends at ~656
+    right = [line(f"rechterkolom regel {k}", 310, 100 + 14 * k, block=1) for k in range(50)]  # ends at ~796
+    note = line("1 Zie het advies van de commissie uit 2024.", 60, 700, size=8)
+    caption = line("Figuur 2 - Meldingen per gemeente", 310, 810, size=8, block=1)
+    pg.lines = left + right + [note, caption]
+    furniture.mark_footnotes([pg], 10.0)
+    assert note.kind == "footnote"
+    assert caption.kind == "body"
+    assert all(l.kind == "body" for l in left + right)
