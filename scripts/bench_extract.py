@@ -7,9 +7,15 @@
    pdfplumber extract_text, in one process and in a pool of the same size.
    Each command runs in a fresh subprocess; the runs alternate so a busy machine
    hurts both sides alike.
-2. Word-level F1 of the body text on PDFs with known text that tests/pdfgen.py
-   generates (single column, two columns, tables, running headers, page-number
-   footers, hyphenated line ends), for ``miner extract FILE`` and raw pdfplumber.
+   Also, in the same run: ``miner extract`` in one process without the store, and
+   pypdfium2's plain text (the speed ceiling).  The same runs follow on the generated
+   layouts of tests/pdfgen.py.
+2. Word-level F1 and reading order of the body text on PDFs with known text that
+   tests/pdfgen.py generates (single column, two columns, tables, running headers,
+   page-number footers, hyphenated line ends, and the layouts of real reports:
+   two columns under an abstract, footnotes, margin page numbers, a printer slug, a
+   ToC page, a borderless table, label:value forms), for ``miner extract FILE`` and
+   raw pdfplumber.
 
     python scripts/bench_extract.py                 # both parts
     python scripts/bench_extract.py --skip-corpus   # F1 only (no shared PDFs needed)
@@ -50,6 +56,34 @@ if __name__ == "__main__":
         with ProcessPoolExecutor(workers) as pool:
             total = sum(pool.map(pages_of, files))
     print(total)
+"""
+
+
+PDFIUM_SCRIPT = r"""
+import sys, pypdfium2 as pdfium
+n = 0
+for f in sys.argv[1:]:
+    doc = pdfium.PdfDocument(f)
+    for page in doc:
+        tp = page.get_textpage()
+        tp.get_text_range()
+        tp.close()
+        page.close()
+        n += 1
+    doc.close()
+print(n)
+"""
+
+MINER_SCRIPT = r"""
+import sys
+from miner.extract import ExtractOptions, ExtractionError, extract_file
+n = 0
+for f in sys.argv[1:]:
+    try:
+        n += extract_file(f, ExtractOptions(ocr=False)).n_pages
+    except ExtractionError:
+        pass
+print(n)
 """
 
 
@@ -128,9 +162,15 @@ def corpus_benchmark(folder: Path, workers: int, rounds: int) -> list[dict]:
         tmp = Path(tmp)
         raw_py = tmp / "raw_extract.py"
         raw_py.write_text(RAW_SCRIPT)
+        pdfium_py = tmp / "pdfium_extract.py"
+        pdfium_py.write_text(PDFIUM_SCRIPT)
+        miner_py = tmp / "miner_extract.py"
+        miner_py.write_text(MINER_SCRIPT)
         for r in range(rounds):
             runs = {
                 "raw pdfplumber extract_text, 1 process": [sys.executable, str(raw_py), "1", *files],
+                "pypdfium2 get_text_range, 1 process": [sys.executable, str(pdfium_py), *files],
+                "miner extract (no store), 1 process": [sys.executable, str(miner_py), *files],
                 f"raw pdfplumber extract_text, {workers} processes": [sys.executable, str(raw_py), str(workers), *files],
             }
             for label, ocr in ((f"miner add, {workers} workers, OCR on", "true"),
@@ -157,24 +197,49 @@ def corpus_benchmark(folder: Path, workers: int, rounds: int) -> list[dict]:
     return rows
 
 
+def generated_layouts():
+    """(name, bytes, body gold, footnote golds) of every generated layout."""
+    for name, data, gold in pdfgen.all_layouts():
+        yield name, data, gold, None
+    yield from pdfgen.all_real_layouts()
+
+
 def f1_benchmark() -> list[dict]:
+    import json
     import pdfplumber
     env = _env()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         (tmp / "config.toml").write_text("[extract]\nworkers = 1\n")
-        for name, data, gold in pdfgen.all_layouts():
+        for name, data, gold, notes in generated_layouts():
             path = tmp / f"{name}.pdf"
             path.write_bytes(data)
-            out = subprocess.run([sys.executable, "-m", "miner", "extract", str(path)], cwd=tmp, env=env,
-                                 capture_output=True, text=True, check=True).stdout
+            doc = json.loads(subprocess.run([sys.executable, "-m", "miner", "extract", "--format", "json", str(path)],
+                                            cwd=tmp, env=env, capture_output=True, text=True, check=True).stdout)
+            paras = [p for pg in doc["pages"] for p in pg["paragraphs"]]
+            out = "\n\n".join(p["text"] for p in paras if p["kind"] not in ("footnote", "toc"))
+            got_notes = [p["text"] for p in paras if p["kind"] == "footnote"]
             with pdfplumber.open(path) as pdf:
                 raw = "\n".join(p.extract_text() or "" for p in pdf.pages)
                 n = len(pdf.pages)
             rows.append({"layout": name, "pages": n, "miner": pdfgen.word_f1(out, gold),
-                         "raw": pdfgen.word_f1(raw, gold)})
+                         "raw": pdfgen.word_f1(raw, gold), "order": pdfgen.pair_order(out, gold),
+                         "raw_order": pdfgen.pair_order(raw, gold),
+                         "notes": "–" if not notes else f"{sum(a == b for a, b in zip(got_notes, notes))}/{len(notes)}"})
     return rows
+
+
+GENERATED_COPIES = 8
+
+
+def write_generated(folder: Path) -> None:
+    """Every generated layout, ``GENERATED_COPIES`` times: 30 pages alone would measure interpreter
+    start-up more than extraction.  Each copy ends in its own comment line after %%EOF, so its bytes
+    (and sha256) differ and ``miner add`` extracts it instead of finding it already stored."""
+    for name, data, _, _ in generated_layouts():
+        for k in range(GENERATED_COPIES):
+            (folder / f"{name}-{k}.pdf").write_bytes(data + b"\n%% copy %d\n" % k)
 
 
 def main() -> None:
@@ -185,29 +250,48 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes for both sides")
     ap.add_argument("--rounds", type=int, default=1, help="repeat the corpus runs; the fastest run counts")
     ap.add_argument("--skip-corpus", action="store_true", help="only the F1 part")
+    ap.add_argument("--skip-shared", action="store_true", help="throughput on the generated layouts only")
     args = ap.parse_args()
 
-    print("## Body-text word F1 on generated PDFs (tests/pdfgen.py)\n")
+    print("## Body text on generated PDFs with known text (tests/pdfgen.py)\n")
+    print("word F1 (order-aware) and reading order (share of the true adjacent word pairs that are adjacent "
+          "in the output); footnotes: notes extracted exactly as passages of their own.\n")
     rows = f1_benchmark()
-    print("| layout | pages | miner extract | raw pdfplumber |\n|---|---|---|---|")
+    print("| layout | pages | miner F1 | raw pdfplumber F1 | miner order | raw order | footnotes |\n"
+          "|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['layout']} | {r['pages']} | {r['miner']:.3f} | {r['raw']:.3f} |")
+        print(f"| {r['layout']} | {r['pages']} | {r['miner']:.3f} | {r['raw']:.3f} | {r['order']:.3f} | "
+              f"{r['raw_order']:.3f} | {r['notes']} |")
     mean = lambda k: sum(r[k] for r in rows) / len(rows)  # noqa: E731
-    print(f"| **mean** | | **{mean('miner'):.3f}** | **{mean('raw'):.3f}** |\n")
+    print(f"| **mean** | | **{mean('miner'):.3f}** | **{mean('raw'):.3f}** | **{mean('order'):.3f}** | "
+          f"**{mean('raw_order'):.3f}** | |\n")
 
     if args.skip_corpus:
         return
-    if not args.pdfs.is_dir():
-        print(f"(corpus part skipped: {args.pdfs} not found)")
-        return
-    print(f"## Throughput and peak memory on {args.pdfs} ({os.cpu_count()} cores, load average "
-          f"{os.getloadavg()[0]:.1f} at start; CPU s counts every process of the run, so pages per CPU s "
-          f"does not depend on what else the machine is doing)\n")
-    print("| run | files | pages | seconds | pages/s | CPU s (tree) | pages per CPU s | peak RSS (MB, tree) |\n"
-          "|---|---|---|---|---|---|---|---|")
-    for r in corpus_benchmark(args.pdfs, args.workers, args.rounds):
-        print(f"| {r['what']} | {r['files']} | {r['pages']} | {r['seconds']:.1f} | {r['pages_per_s']:.2f} | "
-              f"{r['cpu']:.1f} | {r['pages_per_cpu_s']:.2f} | {r['peak_mb']:.0f} |")
+    folders = []
+    if args.skip_shared:
+        pass
+    elif args.pdfs.is_dir():
+        folders.append(args.pdfs)
+    else:
+        print(f"({args.pdfs} not found: throughput on the generated layouts only)\n")
+    with tempfile.TemporaryDirectory() as gen:
+        write_generated(Path(gen))
+        folders.append(Path(gen))
+        for folder in folders:
+            label = "the generated layouts" if folder == Path(gen) else str(folder)
+            print(f"## Throughput and peak memory on {label} ({os.cpu_count()} cores, load average "
+                  f"{os.getloadavg()[0]:.1f} at start; CPU s counts every process of the run, so pages per CPU s "
+                  f"does not depend on what else the machine is doing)\n")
+            print("| run | files | pages | seconds | pages/s | CPU s (tree) | pages per CPU s | vs raw pdfplumber "
+                  "| peak RSS (MB, tree) |\n|---|---|---|---|---|---|---|---|---|")
+            results = corpus_benchmark(folder, args.workers, args.rounds)
+            base = next(r["pages_per_cpu_s"] for r in results if r["what"].startswith("raw pdfplumber extract_text, 1"))
+            for r in results:
+                print(f"| {r['what']} | {r['files']} | {r['pages']} | {r['seconds']:.1f} | {r['pages_per_s']:.2f} | "
+                      f"{r['cpu']:.1f} | {r['pages_per_cpu_s']:.2f} | {r['pages_per_cpu_s'] / base:.2f}× | "
+                      f"{r['peak_mb']:.0f} |")
+            print()
 
 
 if __name__ == "__main__":

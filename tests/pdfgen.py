@@ -426,3 +426,262 @@ def all_layouts():
         yield (name, *make_pdf(layout))
     for name, kw in NATIVE_LAYOUTS.items():
         yield (name, *make_native_pdf(**kw))
+
+
+# ---------------------------------------------------------------- layouts of real reports
+#
+# Known-text PDFs that reproduce what real Dutch reports do to extractors (issue 15):
+# two columns under a full-width abstract, footnotes with superscript marks, page
+# numbers in the outer margin, a printer slug, a header on page 1 only, a table-of-
+# contents page with dot leaders, a table without ruling and label:value forms.  Our own
+# text.  ``make_real_pdf(features)`` returns (bytes, body gold, footnote golds).
+
+ABSTRACT = ("Samenvatting. Dit artikel onderzoekt hoe vrijwilligers en beroepskrachten in buurthuizen omgaan "
+            "met uitsluiting. Op basis van veertig interviews laten we zien dat goede bedoelingen niet volstaan "
+            "zolang afspraken over melden en bijsturen ontbreken.")
+NOTES = [
+    ("toegankelijkheid", "De interviews zijn gehouden in vier middelgrote gemeenten tussen maart en oktober; "
+                         "alle deelnemers gaven schriftelijk toestemming voor deelname aan het onderzoek."),
+    ("fraude", "Zie voor een overzicht van de discussie over risicoprofilering het advies van de "
+               "Autoriteit Persoonsgegevens uit hetzelfde jaar."),
+    ("klachtenregeling", "Een klachtenregeling is wettelijk verplicht voor zorgaanbieders, maar niet voor "
+                         "vrijwilligersorganisaties die geen zorg verlenen."),
+]
+NOTE_PARAGRAPHS = [
+    ("p", "Buurthuizen zijn voor veel bewoners de eerste plek waar zij hulp zoeken. De drempel is laag en "
+          "de sfeer informeel. Toch blijkt de toegankelijkheid¹ in de praktijk minder vanzelfsprekend dan "
+          "beleidsnota's veronderstellen. Bewoners met een migratieachtergrond melden vaker dat zij zich "
+          "bekeken voelen."),
+    ("p", "Gemeenten sturen steeds vaker op controle. Waar het vroeger ging om ondersteuning, gaat het nu "
+          "ook om het voorkomen van fraude². Medewerkers voelen zich daardoor soms gedwongen om bewoners "
+          "met argwaan te benaderen, wat het vertrouwen ondermijnt."),
+    ("p", "Vrijwilligersorganisaties missen vaak een klachtenregeling³, zodat bewoners niet weten waar zij "
+          "terechtkunnen. Coördinatoren geven aan dat zij meldingen informeel afhandelen en zelden vastleggen "
+          "wat er is gebeurd."),
+]
+SLUG = "Sociale_basis_def.indd   {page}   14-03-2025   10:42"
+RUNNING_HEADER = "Tijdschrift voor Sociale Vraagstukken | 2025"
+FIRST_PAGE_HEADER = "Jaargang 12, nummer 3, september 2025"
+TOC = [("Inleiding", 3), ("Aanleiding van het onderzoek", 4), ("Ervaringen van bewoners", 6),
+       ("Rol van professionals", 9), ("Beleid van gemeenten", 12), ("Aanbevelingen", 15)]
+BORDERLESS = [["Gemeente", "Wijkteams", "Meldingen", "Beleid"],
+              ["Alkmaar", "6", "42", "ja"], ["Hoorn", "4", "17", "nee"],
+              ["Arnhem", "9", "58", "ja"], ["Zutphen", "2", "9", "nee"]]
+FORM = [("Besluit", "De raad stemt in met het voorstel om de subsidieregeling voor buurthuizen aan te passen, "
+                    "zodat organisaties die subsidie ontvangen voortaan een klachtenregeling hebben."),
+        ("Toelichting", "Organisaties die subsidie ontvangen stellen een gedragscode op tegen discriminatie en "
+                        "wijzen een vertrouwenspersoon aan bij wie bewoners terechtkunnen."),
+        ("Noot", "Het college rapporteert jaarlijks over het aantal meldingen.")]
+
+REAL_LAYOUTS = {
+    "journal_two_columns": {"abstract", "columns", "first_page_header", "running_header"},
+    "footnotes": {"footnotes", "running_header"},
+    "margin_numbers_slug": {"margin_numbers", "slug"},
+    "toc_report": {"toc", "running_header", "first_page_header"},
+    "borderless_table": {"borderless_table"},
+    "label_value": {"label_value"},
+    "journal_everything": {"abstract", "columns", "footnotes", "margin_numbers", "slug", "running_header",
+                           "first_page_header"},
+}
+
+
+class _RealDoc(FPDF):
+    def __init__(self, features):
+        super().__init__(format="A4", unit="pt")
+        self.features = features
+        self.set_auto_page_break(False)
+        self.set_margins(70, 70, 70)
+
+    def header(self):
+        f = self.features
+        if "running_header" in f or ("first_page_header" in f and self.page_no() == 1):
+            self.set_font("Helvetica", "I", 8)
+            text = FIRST_PAGE_HEADER if self.page_no() == 1 and "first_page_header" in f else RUNNING_HEADER
+            self.text(70, 40, text)
+        if "slug" in f:
+            self.set_font("Helvetica", "", 6)
+            self.text(20, self.h - 12, SLUG.format(page=self.page_no() + 660))
+        if "margin_numbers" in f:
+            self.set_font("Times", "B", 10)
+            x = self.w - 45 if self.page_no() % 2 else 25
+            self.text(x, 300, str(self.page_no() + 72))
+
+
+class _RealFlow:
+    SIZE, LEAD = 10.5, 13.5
+
+    def __init__(self, pdf: _RealDoc, columns: int):
+        self.pdf, self.columns = pdf, columns
+        self.notes: list[str] = []        # footnotes waiting for the foot of this page
+        self.pdf.add_page()
+        self.set_frames(80)
+
+    def set_frames(self, y0):
+        full = self.pdf.w - 140
+        if self.columns == 1:
+            self.frames = [(70.0, full)]
+        else:
+            w = (full - 18) / 2
+            self.frames = [(70.0, w), (70.0 + w + 18, w)]
+        self.col, self.y0, self.y = 0, y0, y0
+
+    NOTE_ZONE = 62     # points kept free for footnotes at the foot of every page (when there are notes)
+
+    @property
+    def bottom(self):
+        return self.pdf.h - 70 - (self.NOTE_ZONE if "footnotes" in self.pdf.features else 0)
+
+    def _next(self):
+        self.col += 1
+        if self.col >= len(self.frames):
+            self._flush_notes()
+            self.pdf.add_page()
+            self.set_frames(80)
+
+    def _flush_notes(self):
+        if not self.notes:
+            return
+        pdf = self.pdf
+        y = self.pdf.h - 70 - self.NOTE_ZONE + 10
+        pdf.line(70, y - 6, 200, y - 6)
+        for note in self.notes:
+            pdf.set_font("Times", "", 8)
+            for line in _wrap_at(pdf, note, pdf.w - 140, 8):
+                pdf.text(70, y + 6, line)
+                y += 11
+        self.notes = []
+
+    def para(self, text, size=None, style="", gap=6.0, full_width=False, justify=True):
+        pdf = self.pdf
+        size = size or self.SIZE
+        lead = size * 1.3
+        x, width = (70.0, pdf.w - 140) if full_width else self.frames[self.col]
+        pdf.set_font("Times", style, size)
+        marks = {}
+        for k, (word, note) in enumerate(NOTES, 1):
+            sup = "¹²³"[k - 1]
+            if sup in text:
+                marks[word] = note
+        plain = text.translate(str.maketrans("", "", "¹²³"))
+        lines = _wrap(pdf, plain, width)
+        for i, words in enumerate(lines):
+            if self.y + lead > self.bottom:
+                self._next()
+                x, width = self.frames[self.col]
+                pdf.set_font("Times", style, size)
+            base = self.y + size
+            total = sum(pdf.get_string_width(w) for w in words)
+            gapw = (width - total) / (len(words) - 1) if justify and i < len(lines) - 1 and len(words) > 1 \
+                else pdf.get_string_width(" ")
+            cx = x
+            for w in words:
+                core = w.rstrip(".,;:")
+                pdf.text(cx, base, w[:len(core)])
+                cx2 = cx + pdf.get_string_width(core)
+                if core in marks:
+                    k = [n for n, _ in NOTES].index(core) + 1
+                    pdf.set_font("Times", "", size * 0.6)
+                    pdf.text(cx2, base - size * 0.35, str(k))
+                    cx2 += pdf.get_string_width(str(k))
+                    pdf.set_font("Times", style, size)
+                    self.notes.append(f"{k} {marks.pop(core)}")
+                if len(core) < len(w):
+                    pdf.text(cx2, base, w[len(core):])
+                cx = cx + pdf.get_string_width(w) + (cx2 - cx - pdf.get_string_width(core)) + gapw
+            self.y += lead
+        self.y += gap
+
+    def finish(self):
+        self._flush_notes()
+
+
+def _wrap_at(pdf, text, width, size):
+    saved = (pdf.font_family, pdf.font_style, pdf.font_size_pt)
+    pdf.set_font("Times", "", size)
+    lines = [" ".join(l) for l in _wrap(pdf, text, width)]
+    pdf.set_font(*saved)
+    return lines
+
+
+def make_real_pdf(features) -> tuple[bytes, str, list[str]]:
+    """(PDF bytes, true body text, true footnote texts) for a set of REAL_LAYOUTS features."""
+    f = set(features)
+    pdf = _RealDoc(f)
+    flow = _RealFlow(pdf, 1)
+    gold: list[str] = [TITLE]
+    flow.para(TITLE, size=18, style="B", gap=10, justify=False)
+    if "toc" in f:
+        pdf.set_font("Times", "B", 14)
+        flow.para("Inhoud", size=14, style="B", justify=False)
+        for name, page in TOC:
+            pdf.set_font("Times", "", 10.5)
+            y = flow.y + 10.5
+            pdf.text(70, y, name)
+            dots_x = 70 + pdf.get_string_width(name) + 4
+            end = pdf.w - 90
+            dots = "." * int((end - dots_x) / pdf.get_string_width("."))
+            pdf.text(dots_x, y, dots)
+            pdf.text(pdf.w - 70 - pdf.get_string_width(str(page)), y, str(page))
+            flow.y += 16
+        pdf.add_page()
+        flow.set_frames(80)
+    if "abstract" in f:
+        flow.para(ABSTRACT, size=9.5, style="I", gap=12, full_width=True)
+        gold.append(ABSTRACT)
+        flow.y += 6
+    if "columns" in f:
+        flow.columns = 2
+        flow.set_frames(flow.y)
+    if "label_value" in f:
+        for label, value in FORM:
+            pdf.set_font("Times", "B", 10.5)
+            pdf.text(70, flow.y + 10.5, label + ":")
+            flow.frames = [(170.0, pdf.w - 240)]
+            flow.para(value, gap=8, justify=False)
+            flow.set_frames(flow.y)
+            gold.append(f"{label}: {value}")
+    body = (NOTE_PARAGRAPHS if "footnotes" in f else []) + [p for p in PARAGRAPHS]
+    if "footnotes" not in f:
+        body = [p for p in PARAGRAPHS]
+    for k, (kind, text) in enumerate(body):
+        if kind == "heading":
+            flow.para(text, size=12, style="B", gap=3, justify=False)
+        else:
+            flow.para(text)
+        gold.append(text.translate(str.maketrans("", "", "¹²³")))
+        if "borderless_table" in f and k == 4:
+            pdf.set_font("Times", "", 10)
+            xs = [70, 200, 290, 380]
+            for r, row in enumerate(BORDERLESS):
+                if flow.y + 16 > flow.bottom:
+                    flow._next()
+                pdf.set_font("Times", "B" if r == 0 else "", 10)
+                for x, cell in zip(xs, row):
+                    pdf.text(x, flow.y + 10, cell)
+                flow.y += 15
+                gold.append(" ".join(row))
+            flow.y += 8
+    flow.finish()
+    notes = [f"{k} {n}" for k, (_, n) in enumerate(NOTES, 1)] if "footnotes" in f else []
+    return bytes(pdf.output()), "\n\n".join(gold), notes
+
+
+def pair_order(predicted: str, truth: str) -> float:
+    """Reading order: the share of adjacent word pairs of ``truth`` that are adjacent in ``predicted``."""
+    from collections import Counter
+    a, b = words(predicted), words(truth)
+    if len(b) < 2:
+        return 1.0
+    have = Counter(zip(a, a[1:]))
+    hit = 0
+    for pair in zip(b, b[1:]):
+        if have[pair] > 0:
+            have[pair] -= 1
+            hit += 1
+    return hit / (len(b) - 1)
+
+
+def all_real_layouts():
+    """(name, pdf bytes, true body text, true footnotes) for every real-report layout."""
+    for name, features in REAL_LAYOUTS.items():
+        yield (name, *make_real_pdf(features))

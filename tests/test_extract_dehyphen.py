@@ -23,6 +23,11 @@ from miner.extract.dehyphen import document_words, join_lines, join_pair, keep_h
     ("de onderdel-", "en van het plan", "de onderdelen van het plan"),
     ("de CUB-po-", "pulatie", "de CUB-populatie"),
     ("geherevalu-", "eerd", "geherevalueerd"),
+    # issue 15: compound continuations and elisions keep their hyphen, broken words are joined
+    ("machine learning-", "algoritmes", "machine learning-algoritmes"),
+    ("Staats-", "en Bestuursrecht", "Staats- en Bestuursrecht"),
+    ("te mak-", "en hebben", "te maken hebben"),
+    ("de beleids-", "nota", "de beleidsnota"),
 ])
 def test_join_pair(before, after, expected):
     assert join_pair(before, after) == expected

@@ -1,4 +1,5 @@
 """`miner add`: idempotent, page-range splitting over workers gives the same result as one process."""
+import pytest
 import sqlite3
 
 from click.testing import CliRunner
@@ -54,3 +55,20 @@ def test_page_ranges_over_workers_equal_one_process(workdir, monkeypatch, tmp_pa
     out = runner.invoke(main, ["add", str(folder)], catch_exceptions=False).output
     assert "extracted 4" in out
     assert _texts(other / "corpora" / "miner.sqlite") == single
+
+
+@pytest.mark.slow
+def test_add_many_files_with_two_workers_finishes(workdir):
+    """More tasks than 50 per worker: with max_tasks_per_child the pool hung (CPython gh-115634)."""
+    import subprocess
+    import sys
+    (workdir / "config.toml").write_text("[extract]\nworkers = 2\nocr = false\n", encoding="utf-8")
+    folder = workdir / "veel"
+    folder.mkdir()
+    data, _ = pdfgen.make_pdf(pdfgen.LAYOUTS["single"])
+    for k in range(110):
+        (folder / f"rapport-{k}.pdf").write_bytes(data + b"\n%% kopie %d\n" % k)
+    res = subprocess.run([sys.executable, "-m", "miner", "add", str(folder)], cwd=workdir, capture_output=True,
+                         text=True, timeout=240, env={**__import__("os").environ, "MINER_NO_PROGRESS": "1"})
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "extracted 110," in res.stdout

@@ -48,7 +48,7 @@ def test_bad_inputs_recorded_and_good_file_unaffected(workdir, workers):
     (folder / "goed.pdf").write_bytes(data)
     runner = CliRunner()
     res = runner.invoke(main, ["add", str(folder)], catch_exceptions=False)
-    assert res.exit_code == 0, res.output
+    assert res.exit_code == 1, res.output    # any failed file: exit status 1
     lines = res.output.splitlines()
     for name, reason in EXPECTED.items():
         hits = [l for l in lines if l.startswith("failed: ") and name in l]
@@ -76,3 +76,38 @@ def test_extract_command_one_line_error(workdir, name):
 def test_missing_path_is_reported(workdir):
     res = CliRunner().invoke(main, ["add", str(workdir / "bestaat-niet.pdf")])
     assert res.exit_code == 1 and "no such file or folder" in res.output
+
+
+def test_add_names_failed_and_skipped_files_and_exits_1(workdir):
+    folder = workdir / "map"
+    folder.mkdir()
+    data, _ = pdfgen.make_pdf(pdfgen.LAYOUTS["single"])
+    (folder / "goed.pdf").write_bytes(data)
+    (folder / "kapot.pdf").write_bytes(b"%PDF-1.7\n" + b"x" * 500)
+    (folder / "notulen.docx").write_bytes(b"PK\x03\x04 not really")
+    res = CliRunner().invoke(main, ["add", str(folder)], catch_exceptions=False)
+    assert res.exit_code == 1, res.output
+    assert any(l.startswith("failed: ") and "kapot.pdf" in l for l in res.output.splitlines()), res.output
+    assert any(l.startswith("skipped: ") and "notulen.docx" in l and ".docx" in l
+               for l in res.output.splitlines()), res.output
+    ok = CliRunner().invoke(main, ["add", str(folder / "goed.pdf")], catch_exceptions=False)
+    assert ok.exit_code == 0 and "1 already in the store" in ok.output
+
+
+def test_same_bytes_under_a_right_name_are_extracted_after_a_name_failure(workdir):
+    html = (b"<html><head><title>Notitie</title></head><body><main><p>Bewoners ervaren drempels in "
+            b"het buurthuis en melden discriminatie zelden.</p></main></body></html>")
+    (workdir / "pagina.pdf").write_bytes(html)
+    (workdir / "pagina.html").write_bytes(html)
+    runner = CliRunner()
+    first = runner.invoke(main, ["add", str(workdir / "pagina.pdf")], catch_exceptions=False)
+    assert first.exit_code == 1 and "not a PDF" in first.output
+    second = runner.invoke(main, ["add", str(workdir / "pagina.html")], catch_exceptions=False)
+    assert second.exit_code == 0, second.output
+    assert "extracted 1" in second.output
+    conn = sqlite3.connect(workdir / "corpora" / "miner.sqlite")
+    status, text = conn.execute("SELECT status, text FROM documents").fetchone()
+    assert status == "extracted" and "drempels" in text
+    # the other way round: bytes already extracted stay a no-op under a wrong name
+    third = runner.invoke(main, ["add", str(workdir / "pagina.pdf")], catch_exceptions=False)
+    assert third.exit_code == 0 and "1 already in the store" in third.output

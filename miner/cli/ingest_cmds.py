@@ -40,12 +40,13 @@ def add(paths, follow_symlinks, no_tag, cfg):
     """Ingest local files or folders (PDF, HTML, XML, TXT), extract them, merge duplicates,
     tag what was added and update the gaps.
 
-    Folders are walked recursively for .pdf/.html/.htm/.xhtml/.txt/.xml files; hidden
-    files and symbolic links are skipped (and counted).  Adding the same bytes again is a
-    no-op.  An interrupted add (Ctrl-C, SIGTERM, a crash, a killed process) is finished by
-    the next `miner add`: documents stored but not extracted are extracted first.
+    Folders are walked recursively for .pdf/.html/.htm/.xhtml/.txt/.xml files; other files,
+    hidden files and symbolic links are skipped and named.  Adding the same bytes again is a
+    no-op (unless they failed only because of their old name).  An interrupted add (Ctrl-C,
+    SIGTERM, a crash, a killed process) is finished by the next `miner add`: documents stored
+    but not extracted are extracted first.  Exit status 1 when any file failed.
     """
-    from miner.pipeline.ingest import add_paths
+    from miner.pipeline.ingest import DOCUMENT_SUFFIXES, add_paths
     from miner.pipeline import stages as stages_mod
     t0 = time.monotonic()
     conn = open_store(cfg)
@@ -86,8 +87,9 @@ def add(paths, follow_symlinks, no_tag, cfg):
                    f"{_names(s.symlinks)}")
     if s.hidden:
         click.echo(f"skipped {len(s.hidden)} hidden file(s)/folder(s): {_names(s.hidden)}")
-    if s.skipped:
-        click.echo(f"skipped {len(s.skipped)} non-document file(s): {_names(s.skipped)}")
+    for path in s.skipped:
+        click.echo(f"skipped: {for_terminal(path)}: not a document type miner reads "
+                   f"({Path(path).suffix or 'no extension'}; reads {', '.join(sorted(DOCUMENT_SUFFIXES))})")
     if stage_summaries:
         tag = stage_summaries.get("tag", {})
         dup = stage_summaries.get("duplicates", {})
@@ -102,7 +104,7 @@ def add(paths, follow_symlinks, no_tag, cfg):
                + f"; extracted {s.extraction.extracted}, needs OCR {s.extraction.needs_ocr}, failed {len(failed)}"
                + f" ({time.monotonic() - t0:.1f} s)")
     missing = [p for p, r in s.refused if r == "no such file or folder"]
-    if missing or stage_errors:
+    if missing or stage_errors or failed:
         sys.exit(1)
 
 

@@ -18,17 +18,22 @@ class ExtractOptions:
     """The ``[extract]`` settings the extractors need (picklable, for worker processes)."""
 
     def __init__(self, max_file_mb: float = 32, ocr: bool = True, ocr_language: str = "nld",
-                 ocr_timeout_s: float = 120):
+                 ocr_timeout_s: float = 120, ocr_max_megapixels: float = 50, html_max_depth: int = 512,
+                 timeout_s: float = 300):
         self.max_file_mb = max_file_mb
         self.ocr = ocr
         self.ocr_language = ocr_language
         self.ocr_timeout_s = ocr_timeout_s
+        self.ocr_max_megapixels = ocr_max_megapixels
+        self.html_max_depth = html_max_depth
+        self.timeout_s = timeout_s
 
     @classmethod
     def from_config(cls, cfg) -> "ExtractOptions":
         s = cfg["extract"]
         return cls(max_file_mb=s["max_file_mb"], ocr=s["ocr"], ocr_language=s["ocr_language"],
-                   ocr_timeout_s=s["ocr_timeout_s"])
+                   ocr_timeout_s=s["ocr_timeout_s"], ocr_max_megapixels=s["ocr_max_megapixels"],
+                   html_max_depth=s["html_max_depth"], timeout_s=s["timeout_s"])
 
 
 def _check_size(size: int, opts: ExtractOptions) -> None:
@@ -89,9 +94,17 @@ def extract_bytes(data: bytes, name: str = "", content_type: str | None = None,
 
 def _extract_kind(kind: str, data: bytes, name: str, content_type: str | None, opts,
                   base_url: str | None = None) -> Extraction:
+    from miner.extract.limits import time_limit
+    with time_limit(opts.timeout_s, f"extraction took longer than extract.timeout_s = {opts.timeout_s:g} s"):
+        return _extract_kind_unbounded(kind, data, name, content_type, opts, base_url)
+
+
+def _extract_kind_unbounded(kind: str, data: bytes, name: str, content_type: str | None, opts,
+                            base_url: str | None = None) -> Extraction:
     if kind == "html":
         from miner.extract import html
-        return html.extract_html(data, content_type=content_type, base_url=base_url)
+        return html.extract_html(data, content_type=content_type, base_url=base_url,
+                                 max_depth=opts.html_max_depth)
     if kind == "xml":
         from miner.extract import html
         return html.extract_xml(data)
@@ -101,9 +114,25 @@ def _extract_kind(kind: str, data: bytes, name: str, content_type: str | None, o
     raise ExtractionError(kind_reason(kind, name))
 
 
+NAME_MISMATCH = "file named "
+
+
+def failed_because_of_name(reason: str | None) -> bool:
+    """Was this failure caused by the file's name (a .pdf that is HTML), not by its bytes?
+    The same bytes under another name may then be readable."""
+    return bool(reason) and reason.startswith(NAME_MISMATCH)
+
+
+def readable_kind(path: str | Path) -> bool:
+    """Would ``path`` (by its first bytes and its name) go to an extractor?"""
+    with open(path, "rb") as fh:
+        head = fh.read(8192)
+    return sniff_kind(head, Path(path).name) in ("pdf", "html", "xml", "text")
+
+
 def kind_reason(kind: str, name: str) -> str:
     suffix = Path(name).suffix.lower()
     if kind.startswith("mismatch:"):
         real = kind.split(":", 1)[1]
-        return f"file named {suffix} is not a PDF (content looks like {real})"
+        return f"{NAME_MISMATCH}{suffix} is not a PDF (content looks like {real})"
     return f"not a document miner can read ({kind}); supported: PDF, HTML, XML, plain text"

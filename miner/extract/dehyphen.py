@@ -39,6 +39,9 @@ _DIPHTHONGS = {"aa", "ai", "au", "ee", "ei", "eu", "ie", "ij", "oe", "oi", "oo",
 _VOWELS = set("aeiouy")
 _ADJ_LEFT = re.compile(r"(aal|eel|isch|ief|iek|air|iel)$")
 _ADJ_RIGHT = re.compile(r"(isch|ische|eel|ele|aal|ale|ief|ieve|iek|ieke|air|aire|iel|iele|ijk|ijke)$")
+# English words inside Dutch compounds keep their hyphen; Dutch parts ending like this take a
+# linking s ("ontwikkelings-"), so a left part with these endings that is no Dutch word is English.
+_FOREIGN_END = re.compile(r"(ing|ware|ment|ship|ness|ity|data)$")
 _WORD_CHARS = re.compile(r"^[^\w]*(.*?)[^\w]*$", re.U)
 
 
@@ -73,9 +76,12 @@ def keep_hyphen(left: str, right: str, next_word: str = "", doc_words: set[str] 
     if not left or not core_right:
         return True
     if core_right.lower() in _ELISION_NEXT:
-        # "wet- en regelgeving" (an elided compound) versus "onderdel-" + "en van" (a broken word)
+        # "wet- en regelgeving", "Staats- en Bestuursrecht" (elided compounds) versus "onderdel-" +
+        # "en van" and "mak-" + "en hebben" (broken words): when left + "en" is itself a word, only
+        # a long compound after it ("regelgeving") makes it an elision.
         after = _core(next_word.split(" ", 1)[0]) if next_word else ""
-        if len(after) >= 6 and after.isalpha() and after.islower():
+        broken_word = (left + core_right).lower() in lexicon() and core_right.lower() == "en"
+        if len(after) >= (9 if broken_word else 6) and after.isalpha() and (after.islower() or after.istitle()):
             return True
     lo_left, lo_right = left.lower(), core_right.lower()
     hyphenated, joined = f"{lo_left}-{lo_right}", lo_left + lo_right
@@ -97,6 +103,9 @@ def keep_hyphen(left: str, right: str, next_word: str = "", doc_words: set[str] 
     if last_part in _ALWAYS_HYPHEN_PREFIX:
         return True
     words = lexicon()
+    if words and _FOREIGN_END.search(last_part) and last_part not in words and lo_right in words \
+            and joined not in words:
+        return True   # a compound continuation: "machine learning-" + "algoritmes", "software-" + "ontwikkeling"
     if _ADJ_LEFT.search(last_part) and _ADJ_RIGHT.search(lo_right) and (not words or last_part in words):
         return True
     if joined in words:

@@ -48,12 +48,46 @@ def _holds_content(form) -> bool:
     return len(blocks) >= 2 and sum(len(el.get_text(" ", strip=True)) for el in blocks) >= 200
 
 
-def parse(data: bytes, content_type: str | None = None) -> BeautifulSoup:
+# Elements that never hold others, or whose end tag HTML lets authors leave out: they do not nest.
+_NO_NESTING = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+               "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "thead", "tbody", "tfoot",
+               "colgroup", "optgroup", "rb", "rt", "rp"}
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^<>]*?(/?)>")
+
+
+def nesting_depth(text: str, limit: int) -> int:
+    """How deep elements nest (one linear pass over the tags, no tree), stopping above ``limit``."""
+    depth = deepest = 0
+    for m in _TAG.finditer(text):
+        name = m.group(2).lower()
+        if name in _NO_NESTING or m.group(3):
+            continue
+        if m.group(1):
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    break
+    return deepest
+
+
+def parse(data: bytes, content_type: str | None = None, max_depth: int = 512) -> BeautifulSoup:
+    """The document tree.  Tree building and every walk over it cost time with the depth
+    (bs4 recurses), so a document nested deeper than ``max_depth`` is refused first."""
     charset = None
     if content_type and "charset=" in content_type:
         charset = content_type.split("charset=")[-1].split(";")[0].strip()
     text = decode(data, charset or _charset_from_meta(data))
-    return BeautifulSoup(text, "lxml")
+    depth = nesting_depth(text, max_depth)
+    if depth > max_depth:
+        raise ExtractionError(f"HTML nested more than {max_depth} elements deep "
+                              f"(extract.html_max_depth = {max_depth}): not read")
+    try:
+        return BeautifulSoup(text, "lxml")
+    except RecursionError:
+        raise ExtractionError("HTML nested too deeply to read") from None
 
 
 def _iso_date(value: str) -> str | None:
@@ -68,8 +102,16 @@ def _iso_date(value: str) -> str | None:
     return None
 
 
-def extract_html(data: bytes, content_type: str | None = None, base_url: str | None = None) -> Extraction:
-    soup = parse(data, content_type)
+def extract_html(data: bytes, content_type: str | None = None, base_url: str | None = None,
+                 max_depth: int = 512) -> Extraction:
+    try:
+        return _extract_html(data, content_type, base_url, max_depth)
+    except RecursionError:
+        raise ExtractionError("HTML nested too deeply to read") from None
+
+
+def _extract_html(data: bytes, content_type: str | None, base_url: str | None, max_depth: int) -> Extraction:
+    soup = parse(data, content_type, max_depth)
     if soup.find() is None:
         raise ExtractionError("HTML file has no content")
     title = None

@@ -218,8 +218,10 @@ def order_blocks(words: list[Word], depth: int = 0) -> list[list[Word]]:
     return out
 
 
-def drop_note_marks(words: list[Word]) -> list[Word]:
-    """Remove footnote reference marks: small raised digits right after a normal word."""
+def drop_note_marks(words: list[Word], found: list[str] | None = None) -> list[Word]:
+    """Remove footnote reference marks: small raised digits right after a normal word.
+    Punctuation that followed the mark joins the word again ("fraude²." → "fraude.", not
+    "fraude .").  The marks removed are appended to ``found`` (for footnote detection)."""
     marks = [w for w in words if _is_mark(w.text)]
     if not marks:
         return words
@@ -231,8 +233,21 @@ def drop_note_marks(words: list[Word]) -> list[Word]:
         for w in words:
             if (w.size >= 0.9 * normal and -1 <= m.x0 - w.x1 < 3 and w.top - 1 <= m.bottom <= w.bottom - 0.15 * w.size):
                 drop.add(id(m))
+                if found is not None:
+                    found.append(m.text.rstrip(",)"))
+                _glue_punctuation(w, m, words, drop)
                 break
     return [w for w in words if id(w) not in drop] if drop else words
+
+
+def _glue_punctuation(host: Word, mark: Word, words: list[Word], drop: set) -> None:
+    for p in words:
+        if (p is not host and p is not mark and id(p) not in drop and p.text[:1] in ".,;:!?)]»”’'"
+                and -1 <= p.x0 - mark.x1 < 0.35 * host.size and abs(p.bottom - host.bottom) < 0.3 * host.size):
+            host.text += p.text
+            host.x1 = p.x1
+            drop.add(id(p))
+            return
 
 
 def lines_of_block(words: list[Word], block: int) -> list[Line]:
@@ -264,9 +279,39 @@ def _is_mark(text: str) -> bool:
     return text.isdigit() or text in ("*", "**", "†", "‡") or (text[:-1].isdigit() and text[-1] in ",)")
 
 
-def page_lines(words: list[Word]) -> list[Line]:
-    words = drop_note_marks(words)
+def margin_numbers(words: list[Word]) -> tuple[list[Word], list[Word]]:
+    """(words, margin page numbers): a lone number in the side margin, outside the text
+    block and far from its row's words ("…de 73 men uit het…" on real pages)."""
+    if len(words) < 20:
+        return words, []
+    x0s = sorted(w.x0 for w in words)
+    x1s = sorted(w.x1 for w in words)
+    left, right = x0s[len(x0s) // 20], x1s[-(len(x1s) // 20) - 1]
+    out = []
+    for w in words:
+        if not (w.text.isdigit() and len(w.text) <= 4):
+            continue
+        outside = w.x0 >= right + 0.5 * w.size or w.x1 <= left - 0.5 * w.size
+        if not outside:
+            continue
+        near = [o for o in words if o is not w and abs(o.top - w.top) < 0.6 * w.size and
+                min(abs(o.x0 - w.x1), abs(w.x0 - o.x1)) < 2 * w.size]
+        if not near:
+            out.append(w)
+    # A page number stands alone in its margin; several numbers there are a column (a table, line numbers).
+    out = [w for w in out if sum(1 for o in out if (o.x0 >= right) == (w.x0 >= right)) == 1]
+    if not out:
+        return words, []
+    ids = {id(w) for w in out}
+    return [w for w in words if id(w) not in ids], out
+
+
+def page_lines(words: list[Word], note_marks: list[str] | None = None) -> list[Line]:
+    words, margin = margin_numbers(words)
+    words = drop_note_marks(words, note_marks)
     lines: list[Line] = []
     for k, block in enumerate(order_blocks(words)):
         lines.extend(lines_of_block(block, k))
+    for w in margin:
+        lines.append(Line(w.text, w.x0, w.x1, w.top, w.bottom, w.size, w.bold, -1, w.x0, w.x1, kind="furniture"))
     return lines

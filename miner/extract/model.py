@@ -18,7 +18,7 @@ class Passage:
     page: int | None          # 1-based page number (None for formats without pages)
     start: int                # offsets into Extraction.text
     end: int
-    kind: str = "paragraph"   # paragraph, heading, list_item, footnote, question, answer
+    kind: str = "paragraph"   # paragraph, heading, list_item, footnote, toc, question, answer
 
 
 @dataclass
@@ -59,12 +59,14 @@ class Extraction:
     def needs_ocr(self) -> bool:
         return any(p.needs_ocr for p in self.pages)
 
+    NOT_BODY = ("footnote", "toc")
+
     def body_text(self) -> str:
-        """The text without footnotes: what ``miner extract`` prints (footnotes stay in the
+        """The text without footnotes and table-of-contents entries: what ``miner extract`` prints (footnotes stay in the
         store and in the JSON output as passages of kind 'footnote')."""
-        if not any(p.kind == "footnote" for p in self.passages):
+        if not any(p.kind in self.NOT_BODY for p in self.passages):
             return self.text
-        return TextBuilder.SEP.join(self.passage_text(p) for p in self.passages if p.kind != "footnote")
+        return TextBuilder.SEP.join(self.passage_text(p) for p in self.passages if p.kind not in self.NOT_BODY)
 
     def passage_text(self, p: Passage) -> str:
         return self.text[p.start:p.end]

@@ -26,3 +26,18 @@ def clean(text: str) -> str:
     text = text.replace(SOFT_HYPHEN, "")
     text = _MULTISPACE.sub(" ", text)
     return text + SOFT_HYPHEN if trailing_soft else text
+
+
+BULLET = "\u2022"
+# Bullet glyphs as PDFs deliver them: the Unicode ones, Symbol/Wingdings private-use codes
+# (U+F0B7, U+F0A7, ...), a lone DEL from a bad ToUnicode map, and pdfminer's "(cid:127)".
+_BULLET_GLYPHS = set("\u2022\u2023\u2043\u2219\u25aa\u25ab\u25cf\u25cb\u25e6\u25a0\u25a1\u25b8\u25ba\u27a2\u2794"
+                     "\u2713\u2714\u00b7\x7f\uf0b7\uf0a7\uf0a8\uf076\uf0d8\uf0fc\uf06e\uf075\uf0e0\uf09f\uf02d")
+
+
+def is_bullet(token: str) -> bool:
+    """A token that is only a bullet glyph (which then becomes "•")."""
+    t = token.strip()
+    if t in ("(cid:127)", "(cid:149)", "(cid:183)"):
+        return True
+    return len(t) == 1 and (t in _BULLET_GLYPHS or "\ue000" <= t <= "\uf8ff")

@@ -1,4 +1,4 @@
-"""PDF extraction with pdfplumber: reading order, furniture, hyphenation, tables, OCR.
+"""PDF extraction on pdfium's character boxes: reading order, furniture, hyphenation, tables, OCR.
 
 Work is split in two so a long PDF can be spread over processes:
 ``analyse_pages`` turns a range of pages into positioned text lines and tables
@@ -8,22 +8,22 @@ page edges, then builds paragraphs with their page numbers.
 """
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import median
 
-import pdfplumber
-from pdfminer.pdfdocument import PDFPasswordIncorrect, PDFEncryptionError
 
 from miner.extract.model import Extraction, ExtractionError, PageInfo, Table, TextBuilder
 from miner.extract.language import detect_language
 from miner.extract.chars import page_objects
+from miner.extract import quiet  # noqa: F401  (silences pdfminer's debug logging)
+from miner.extract.tables import ruled_tables
 from miner.extract.layout import Line, Word, page_lines
 from miner.extract.normalize import clean
 from miner.extract import dehyphen, furniture
 
+MIN_GRID_CROSSINGS = 8    # a table of 2 rows × 2 columns has 9 crossings of its ruling lines
 MIN_TEXT_CHARS = 20       # fewer characters than this on an image page: treat it as a scan
 _SENTENCE_END = re.compile(r"[.!?:;]['\"”’)]*$")
 _LIST_START = re.compile(r"^(?:[•·▪◦●■►–—-]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
@@ -39,6 +39,8 @@ class PageLayout:
     ocr_text: str | None = None
     needs_ocr: bool = False
     wants_ocr: bool = False       # scanned page whose OCR was left to the caller (see analyse_pages)
+    note_marks: list[str] = field(default_factory=list)   # footnote marks removed from the body
+    toc: bool = False             # a table-of-contents page (its lines are kept as kind 'toc', not body)
 
 
 @dataclass
@@ -50,14 +52,14 @@ class PdfPart:
 
 
 def _reason(exc: BaseException) -> str:
-    """The reason a PDF cannot be opened; pdfplumber wraps pdfminer's errors, so look inside."""
+    """The reason a PDF cannot be opened, from pdfium's error (or pdfplumber's, for tables)."""
     seen, todo = [], [exc]
     while todo:
         e = todo.pop()
         if e is None or e in seen:
             continue
         seen.append(e)
-        if isinstance(e, (PDFPasswordIncorrect, PDFEncryptionError)):
+        if "password" in str(e).lower():
             return "encrypted PDF: it needs a password to open"
         todo.extend([e.__cause__, e.__context__] + [a for a in e.args if isinstance(a, BaseException)])
     inner = seen[-1] if len(seen) > 1 else exc
@@ -65,25 +67,75 @@ def _reason(exc: BaseException) -> str:
     return f"corrupt PDF: {detail}"
 
 
-def _open(src):
+def _read(src) -> bytes:
+    if isinstance(src, (bytes, bytearray)):
+        return bytes(src)
+    with open(src, "rb") as fh:
+        return fh.read()
+
+
+def _open(src, warnings: list[str] | None = None):
+    """The document in pdfium (which rebuilds a damaged cross-reference table itself).  When
+    pdfium gives up on a file whose end is missing, the objects that are complete get a new
+    cross-reference table (``repair``) and the file is opened again."""
+    import pypdfium2 as pdfium
     try:
-        pdf = pdfplumber.open(io.BytesIO(src) if isinstance(src, (bytes, bytearray)) else src)
+        return pdfium.PdfDocument(src if isinstance(src, (bytes, bytearray)) else str(src))
     except Exception as exc:
-        raise ExtractionError(_reason(exc)) from None
-    try:
-        pdf.pages  # the page tree: broken trees fail here, not at open
-    except Exception as exc:
-        pdf.close()
-        raise ExtractionError(_reason(exc)) from None
-    return pdf
+        reason = _reason(exc)
+        if reason.startswith("encrypted"):
+            raise ExtractionError(reason) from None
+    fixed = repair(_read(src))
+    if fixed is not None:
+        try:
+            doc = pdfium.PdfDocument(fixed)
+        except Exception:
+            doc = None
+        if doc is not None:
+            if warnings is not None:
+                _warn(warnings, "damaged PDF: cross-reference table rebuilt from the complete objects")
+            return doc
+    raise ExtractionError(reason)
+
+
+_OBJ = re.compile(rb"(?<![0-9])(\d{1,10})\s+(\d{1,5})\s+obj\b")
+
+
+def repair(data: bytes) -> bytes | None:
+    """A PDF rebuilt from the complete ``N G obj … endobj`` objects of ``data``, with a new
+    cross-reference table and trailer (the catalog found by its /Type), or None."""
+    end = data.rfind(b"endobj")
+    if end < 0:
+        return None
+    body = data[:end + len(b"endobj")] + b"\n"
+    offsets: dict[int, tuple[int, int]] = {}
+    root = None
+    for m in _OBJ.finditer(body):
+        num, gen = int(m.group(1)), int(m.group(2))
+        stop = body.find(b"endobj", m.end())
+        if stop < 0:
+            break
+        offsets[num] = (m.start(), gen)
+        if root is None and re.search(rb"/Type\s*/Catalog\b", body[m.end():stop]):
+            root = (num, gen)
+    if root is None or not offsets:
+        return None
+    size = max(offsets) + 1
+    xref = [b"xref\n0 %d\n" % size, b"0000000000 65535 f \n"]
+    for n in range(1, size):
+        if n in offsets:
+            xref.append(b"%010d %05d n \n" % offsets[n])
+        else:
+            xref.append(b"0000000000 65535 f \n")
+    trailer = b"trailer\n<< /Size %d /Root %d %d R >>\nstartxref\n%d\n%%%%EOF\n" % (size, root[0], root[1], len(body))
+    return body + b"".join(xref) + trailer
 
 
 def page_count(src) -> int:
     """Number of pages (fast, via pdfium); 0 when the file cannot be read that way."""
-    import pypdfium2 as pdfium
     try:
-        doc = pdfium.PdfDocument(src if not isinstance(src, Path) else str(src))
-    except Exception:
+        doc = _open(src)
+    except ExtractionError:
         return 0
     try:
         return len(doc)
@@ -91,32 +143,42 @@ def page_count(src) -> int:
         doc.close()
 
 
-def _info(pdf) -> dict:
-    meta = pdf.metadata or {}
+_COUNT = re.compile(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)|/Count\s+(\d+)[^>]*?/Type\s*/Pages\b", re.S)
+
+
+def damage(data: bytes, pages_read: int) -> list[str]:
+    """Warnings naming what a damaged file lost: a missing end (truncation) and the pages
+    its page tree promises but pdfium could not find."""
+    out = []
+    tail = data[-2048:]
+    if b"%%EOF" not in tail:
+        out.append(f"damaged PDF: the file is cut off after {len(data):,} bytes (no %%EOF); "
+                   "recovered what pdfium could read")
+    declared = 0
+    for m in _COUNT.finditer(data):
+        declared = max(declared, int(m.group(1) or m.group(2)))
+    if declared > pages_read:
+        lost = f"page {pages_read + 1}" if declared == pages_read + 1 else f"pages {pages_read + 1}-{declared}"
+        out.append(f"damaged PDF: {lost} of {declared} could not be recovered")
+    return out
+
+
+def _info(doc) -> dict:
+    try:
+        meta = doc.get_metadata_dict(skip_empty=True)
+    except Exception:
+        meta = {}
 
     def text(key):
         v = meta.get(key)
-        if isinstance(v, bytes):
-            v = v.decode("utf-8", "ignore")
         return clean(str(v)).strip() if v else None
 
     date = None
     m = re.match(r"(?:D:)?(\d{4})(\d{2})(\d{2})", text("CreationDate") or "")
     if m:
         date = f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
-    return {"title": text("Title"), "author": text("Author"), "created": date, "producer": text("Producer")}
-
-
-def _tables(page) -> tuple[list[list[list[str]]], list[tuple]]:
-    """Ruled tables as rows of cell text, and their boxes (their words leave the body)."""
-    rows_out, boxes = [], []
-    for t in page.find_tables():
-        rows = [[" ".join(clean(c or "").split()) for c in row] for row in t.extract()]
-        rows = [r for r in rows if any(r)]
-        if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
-            rows_out.append(rows)
-            boxes.append(t.bbox)
-    return rows_out, boxes
+    return {"title": text("Title"), "author": text("Author"), "created": date, "producer": text("Producer"),
+            "raw": {k: str(v) for k, v in meta.items()}}
 
 
 def _inside(w: Word, box) -> bool:
@@ -125,9 +187,19 @@ def _inside(w: Word, box) -> bool:
     return x0 <= cx <= x1 and top <= cy <= bottom
 
 
-def _analyse_page(page, number: int, src, opts, warnings: list[str], defer_ocr: bool) -> PageLayout:
-    pl = PageLayout(number, float(page.width), float(page.height))
-    objs = page_objects(page.layout, pl.width, pl.height)
+def _analyse_page(doc, number: int, src, opts, warnings: list[str],
+                  defer_ocr: bool) -> PageLayout:
+    page = doc[number - 1]
+    textpage = None
+    try:
+        width, height = page.get_size()
+        pl = PageLayout(number, float(width), float(height))
+        textpage = page.get_textpage()
+        objs = page_objects(page, textpage, pl.width, pl.height)
+    finally:
+        if textpage is not None:
+            textpage.close()
+        page.close()
     words = objs.words
     if sum(len(w.text) for w in words) < MIN_TEXT_CHARS and objs.image_area > 0.3:
         if defer_ocr and opts.ocr:
@@ -137,28 +209,34 @@ def _analyse_page(page, number: int, src, opts, warnings: list[str], defer_ocr: 
         if pl.ocr_text is not None or not words:
             return pl
         pl.needs_ocr = False  # keep the little text there is
-    tables, boxes = _tables(page) if words and objs.ruling >= 4 else ([], [])
-    if boxes:
-        words = [w for w in words if not any(_inside(w, b) for b in boxes)]
-    pl.tables = tables
-    pl.lines = page_lines(words)
+    if words and objs.ruling >= MIN_GRID_CROSSINGS:
+        try:
+            tables, boxes = ruled_tables(objs.horiz, objs.vert, words, pl.height)
+        except Exception as exc:
+            tables, boxes = [], []
+            _warn(warnings, f"page {number}: tables could not be read: {type(exc).__name__}")
+        if boxes:
+            words = [w for w in words if not any(_inside(w, b) for b in boxes)]
+        pl.tables = tables
+    pl.lines = page_lines(words, pl.note_marks)
     return pl
 
 
 def ocr_into(pl: PageLayout, src, opts, warnings: list[str]) -> None:
-    """OCR page ``pl.number`` of ``src`` into ``pl``; when OCR cannot run, mark it needs_ocr."""
-    from miner.extract.ocr import OcrUnavailable, ocr_page
+    """OCR page ``pl.number`` of ``src`` into ``pl``; when OCR cannot run or fails, mark it
+    needs_ocr and say why (unavailable, image too large, timed out, Tesseract's own error)."""
+    from miner.extract.ocr import OcrError, ocr_page
     if not opts.ocr:
         pl.needs_ocr = True
         _warn(warnings, "OCR is switched off (extract.ocr = false)")
         return
     try:
         pl.ocr_text = ocr_page(str(src) if isinstance(src, Path) else src, pl.number - 1, opts.ocr_language,
-                               opts.ocr_timeout_s)
+                               opts.ocr_timeout_s, getattr(opts, "ocr_max_megapixels", 50))
         pl.wants_ocr = False
-    except OcrUnavailable as exc:
+    except OcrError as exc:
         pl.needs_ocr = True
-        _warn(warnings, str(exc))
+        _warn(warnings, f"page {pl.number}: {exc}" if exc.per_page else str(exc))
 
 
 def _warn(warnings: list[str], msg: str) -> None:
@@ -172,23 +250,41 @@ def analyse_pages(src, opts, first: int = 1, last: int | None = None, defer_ocr:
     With ``defer_ocr`` scanned pages come back with ``wants_ocr`` set instead of being
     OCR'd here, so a process pool can OCR them page by page on all cores."""
     part = PdfPart(pages=[])
-    with _open(src) as pdf:
+    doc = _open(src, part.warnings if first == 1 else None)
+    try:
+        n = len(doc)
         if first == 1:
-            part.info = _info(pdf)
-        n = len(pdf.pages)
+            part.info = _info(doc)
+            part.info["n_pages"] = n
+            for w in damage(_read(src), n):
+                _warn(part.warnings, w)
         last = n if last is None else min(last, n)
+        lost: list[int] = []
+        reasons: dict[str, None] = {}
         for number in range(first, last + 1):
-            page = pdf.pages[number - 1]
             try:
-                part.pages.append(_analyse_page(page, number, src, opts, part.warnings, defer_ocr))
+                part.pages.append(_analyse_page(doc, number, src, opts, part.warnings, defer_ocr))
             except ExtractionError:
                 raise
             except Exception as exc:  # one broken page must not cost the document
-                part.pages.append(PageLayout(number, float(page.width), float(page.height)))
-                _warn(part.warnings, f"page {number} could not be read: {type(exc).__name__}: {exc}")
-            finally:
-                page.close()
+                part.pages.append(PageLayout(number, 595.0, 842.0))
+                lost.append(number)
+                reasons.setdefault(f"{type(exc).__name__}: {exc}", None)
+    finally:
+        doc.close()
+    if lost:
+        _warn(part.warnings, f"damaged PDF: {_ranges(lost)} of {n} could not be read ({'; '.join(reasons)})")
     return part
+
+
+def _ranges(numbers: list[int]) -> str:
+    """"page 3", "pages 3-6", "pages 2, 5-7"."""
+    spans, start = [], numbers[0]
+    for a, b in zip(numbers, numbers[1:] + [None]):
+        if b != a + 1:
+            spans.append(str(start) if start == a else f"{start}-{a}")
+            start = b
+    return ("page " if len(numbers) == 1 else "pages ") + ", ".join(spans)
 
 
 def extract_pdf(src: Path | bytes, opts) -> Extraction:
@@ -281,6 +377,7 @@ def assemble(parts: list[PdfPart]) -> Extraction:
     furniture.mark_furniture(pages)
     body_size = _body_size(pages)
     furniture.mark_footnotes(pages, body_size)
+    furniture.mark_toc(pages)
     leading = _leading(pages, body_size)
     doc_words = dehyphen.document_words(
         [l.text for pg in pages for l in pg.lines if l.kind != "furniture"] +
@@ -294,7 +391,9 @@ def assemble(parts: list[PdfPart]) -> Extraction:
         else:
             body = [l for l in pg.lines if l.kind == "body"]
             notes = [l for l in pg.lines if l.kind == "footnote"]
-            paras = _paragraphs(body, leading, body_size) + [("footnote", [l.text]) for l in notes]
+            toc = [l for l in pg.lines if l.kind == "toc"]
+            paras = ([("toc", [l.text]) for l in toc] + _paragraphs(body, leading, body_size) +
+                     [("footnote", lines) for lines in furniture.group_notes(notes)])
         per_page.append([(kind, dehyphen.join_lines(lines, doc_words)) for kind, lines in paras])
     _mend_page_breaks(per_page, doc_words)
 
@@ -308,15 +407,33 @@ def assemble(parts: list[PdfPart]) -> Extraction:
                               ocr=pg.ocr_text is not None, needs_ocr=pg.needs_ocr or pg.wants_ocr))
         tables.extend(Table(page=pg.number, rows=rows) for rows in pg.tables)
     text = b.text()
+    if not pages:
+        raise ExtractionError("; ".join(warnings) or "PDF without pages") if warnings else \
+            ExtractionError("no pages could be read from this PDF")
+    if not text.strip() and not any(p.needs_ocr for p in infos):
+        # Nothing recovered (and no scan waiting for OCR): failed, never "extracted" with no text.
+        raise ExtractionError("no text could be read from this PDF"
+                              + (f" ({'; '.join(warnings)})" if warnings else f" ({len(pages)} page(s), all empty)"))
     title = info.get("title")
     if not title or re.match(r"(microsoft word|untitled|document\d*$|\S+\.(docx?|pdf)$)", title, re.I):
         title = _first_heading(b, text)
     authors = [a.strip() for a in re.split(r"[;,]| en ", info.get("author") or "") if a.strip()]
     metadata = {"pdf_created": info.get("created"), "producer": info.get("producer"),
-                "ocr_pages": sum(p.ocr for p in infos), "needs_ocr_pages": sum(p.needs_ocr for p in infos)}
+                "ocr_pages": sum(p.ocr for p in infos), "needs_ocr_pages": sum(p.needs_ocr for p in infos),
+                "pdf_info": info.get("raw"), "toc_pages": [pg.number for pg in pages if pg.toc],
+                "first_page_lines": _first_page_lines(pages)}
     return Extraction(text=text, passages=b.passages, pages=infos, tables=tables, mime="application/pdf",
                       title=title, authors=authors, language=detect_language(text),
                       metadata={k: v for k, v in metadata.items() if v}, warnings=warnings)
+
+
+def _first_page_lines(pages: list[PageLayout]) -> list[dict]:
+    """Page 1 as lines with font size, weight and kind, for metadata (title, authors) downstream."""
+    first = next((pg for pg in pages if pg.number == 1), None)
+    if first is None:
+        return []
+    return [{"text": l.text, "size": round(l.size, 2), "bold": l.bold, "top": round(l.top, 1), "kind": l.kind}
+            for l in first.lines[:60]]
 
 
 def _first_heading(b: TextBuilder, text: str) -> str | None:

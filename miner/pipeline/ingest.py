@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from miner.extract import failed_because_of_name, readable_kind
 from miner.pipeline.extraction import ExtractionSummary, extract_pending
 from miner.store import documents, files, transaction
 
@@ -80,8 +81,16 @@ def add_paths(cfg, conn, paths: list[Path], progress: bool = True, follow_symlin
     for path in iter_paths(paths, summary, follow_symlinks):
         sha, size = files.sha256_file(path)
         key = f"sha256:{sha}"
-        if documents.get_by_key(conn, key) is not None:
-            summary.unchanged += 1
+        known = documents.get_by_key(conn, key)
+        if known is not None:
+            if known["status"] == "failed" and failed_because_of_name(known["error"]) and readable_kind(path):
+                # Content dedup must not inherit a failure the old file name caused.
+                with transaction(conn):
+                    documents.retry_under_name(conn, known["id"], str(path.resolve()), path.name)
+                new_ids.append(known["id"])
+                summary.new += 1
+            else:
+                summary.unchanged += 1
             continue
         with transaction(conn):
             if size > max_bytes or size == 0:

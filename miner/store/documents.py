@@ -61,6 +61,16 @@ def upsert(conn: sqlite3.Connection, doc_key: str, source: str, sha256: str | No
     return Upsert(row["id"], change)
 
 
+def retry_under_name(conn: sqlite3.Connection, doc_id: int, local_path: str, file_name: str) -> None:
+    """The same bytes came back under another name after a failure the old name caused
+    (a .pdf that was HTML): keep the new name and extract again."""
+    row = get(conn, doc_id)
+    meta = {**json.loads(row["metadata"] or "{}"), "file_name": file_name}
+    conn.execute("UPDATE documents SET local_path = ?, metadata = ?, status = 'pending', error = NULL, "
+                 "extracted_sha256 = NULL, updated_at = ? WHERE id = ?",
+                 (local_path, json.dumps(meta, ensure_ascii=False), utcnow(), doc_id))
+
+
 def needs_extraction(conn: sqlite3.Connection, doc_ids: list[int] | None = None) -> list[sqlite3.Row]:
     """Documents whose current bytes have not been extracted yet (new, changed, or never tried)."""
     sql = ("SELECT id, doc_key, sha256, local_path, url, mime FROM documents WHERE sha256 IS NOT NULL AND "
@@ -102,8 +112,8 @@ def save_extraction(conn: sqlite3.Connection, doc_id: int, sha256: str, ext) -> 
             (ext.text, ext.n_pages or None, ext.language, int(ext.language == "nl"), ext.mime,
              ext.title, ext.date, json.dumps(ext.authors, ensure_ascii=False),
              json.dumps(meta, ensure_ascii=False), status,
-             warnings if status == "extracted" else "no text layer and OCR is not available "
-             "(install tesseract-ocr and tesseract-ocr-nld)",
+             warnings if status == "extracted" else (warnings or "no text layer and OCR is not available "
+                                                    "(install tesseract-ocr and tesseract-ocr-nld)"),
              sha256, utcnow(), utcnow(), doc_id))
 
 
