@@ -202,7 +202,8 @@ def test_control_and_bidi_characters_are_not_printed(workdir):
     (workdir / name).write_text("Racisme.\n", encoding="utf-8")
     (workdir / "leeg\x1b[31m.txt").write_bytes(b"")
     r = miner(workdir, "add", ".")
-    assert r.returncode == 0, r.stderr
+    assert r.returncode == 1, r.stderr           # the empty file failed: named, exit status 1
+    assert "leeg[31m.txt" in r.stdout
     r2 = miner(workdir, "status")
     for out in (r.stdout, r2.stdout):
         assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out

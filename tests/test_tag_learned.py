@@ -303,3 +303,30 @@ def test_reviews_of_a_missed_label_raise_its_recall(tiny_model, tmp_path):
     with_reviews, _ = train(nlp, taxonomy_for(cfg), paths, extra=seen, settings={"folds": 2}, log=lambda m: None)
     assert recall(without) < 0.2
     assert recall(with_reviews) > 0.8
+
+
+def test_tag_train_takes_the_stores_reviewed_sentences(learned_project):
+    """`miner tag train` reads reviewed sentences from the store (effective labels, review weight)."""
+    import sqlite3
+    from miner import config
+    from miner.cli.tag_cmds import _reviewed_passages
+    from miner.review import core
+    from miner.store import reviews as store
+    (learned_project / "docs").mkdir()
+    (learned_project / "docs" / "a.txt").write_text(ON_TOPIC, encoding="utf-8")
+    assert _cli("add", "docs").exit_code == 0
+    cfg = config.load(learned_project / "config.toml")
+    assert _reviewed_passages(cfg) == []                      # no reviews yet: nothing extra
+    conn = sqlite3.connect(cfg.database)
+    conn.row_factory = sqlite3.Row
+    doc_key, text = conn.execute("SELECT doc_key, text FROM documents").fetchone()
+    s = "Sociaal werkers zouden een training over vooroordelen moeten volgen."
+    start = text.index(s)
+    common = dict(reviewer="anna", doc_key=doc_key, sentence_start=start, sentence_end=start + len(s),
+                  sentence_hash=store.sentence_hash(s))
+    store.record(conn, [core.prepare(conn, core.Taxonomy(cfg), layer="mechanism", label="empathie",
+                                     decision="add", **common)])
+    conn.close()
+    extra = _reviewed_passages(cfg)
+    assert len(extra) == 1 and extra[0].text == s and extra[0].spans == [(0, len(s))]
+    assert "empathie" in extra[0].labels[0]["mechanism"] and extra[0].weight == cfg["review"]["train_weight"]

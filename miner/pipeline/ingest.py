@@ -87,7 +87,7 @@ def add_paths(cfg, conn, paths: list[Path], progress: bool = True, follow_symlin
                 # Content dedup must not inherit a failure the old file name caused.
                 with transaction(conn):
                     documents.retry_under_name(conn, known["id"], str(path.resolve()), path.name)
-                new_ids.append(known["id"])
+                new_ids.add(known["id"])
                 summary.new += 1
             else:
                 summary.unchanged += 1
