@@ -330,3 +330,17 @@ def test_tag_train_takes_the_stores_reviewed_sentences(learned_project):
     extra = _reviewed_passages(cfg)
     assert len(extra) == 1 and extra[0].text == s and extra[0].spans == [(0, len(s))]
     assert "empathie" in extra[0].labels[0]["mechanism"] and extra[0].weight == cfg["review"]["train_weight"]
+
+
+def test_training_is_reproducible(tiny_model, tmp_path):
+    """Same data, seed and settings: byte-identical arrays (the sha256 in model.json)."""
+    from miner import config
+    from miner.nlp.learned.train import train
+    from miner.nlp.tagging.pipeline import build, taxonomy_for
+    out, _, blank = tiny_model
+    cfg = config.from_dict({"nlp": {"pipeline": str(blank)}}, tmp_path)
+    model, _ = train(build(cfg, learned=False), taxonomy_for(cfg), sorted(FIXTURE_TRAIN.glob("train_*.jsonl")),
+                     settings={"folds": 2}, log=lambda m: None)
+    model.save(tmp_path / "again")
+    first = json.loads((out / "model.json").read_text())["arrays_sha256"]
+    assert json.loads((tmp_path / "again" / "model.json").read_text())["arrays_sha256"] == first
