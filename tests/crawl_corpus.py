@@ -73,8 +73,8 @@ def main_zaak() -> dict:
         {"Id": "a2", "Relatie": "Gericht aan", "ActorNaam": "E.J. Kuipers",
          "Functie": "minister van Volksgezondheid, Welzijn en Sport", "Verwijderd": False},
     ]
-    return _zaak(MAIN_ZAAK, "Het recent verschenen rapport van Movisie met betrekking tot discriminatie in de "
-                            "sociale basis", "2023-02-08", docs, actors)
+    return _zaak(MAIN_ZAAK, "Het nieuwe Movisie-rapport over uitsluiting in buurtwerk en "
+                            "wijkteams", "2023-02-08", docs, actors)
 
 
 def extra_zaak(i: int) -> dict:
@@ -222,7 +222,7 @@ def publication_pdf_text(title: str, slug: str) -> tuple[str, ...]:
 
 SITES = {
     "movisie": [
-        ("aanpak-discriminatie-sociale-basis", "De aanpak van discriminatie in de sociale basis", "2023-02-03",
+        ("aanpak-discriminatie-sociale-basis", "Discriminatie aanpakken in buurt en wijk", "2023-02-03",
          ["Hanna de Vries", "Samir El Amrani"], ["Discriminatie", "Sociaal werk"], "978-90-1234-567-8", 64,
          "Een verkenning van wat sociaal werkers meemaken en wat helpt."),
         ("vrijwilligers-en-uitsluiting", "Vrijwilligers en uitsluiting in de wijk", "2022-11-15",

@@ -36,14 +36,14 @@ def test_question_page():
     assert [(a.name, a.party, a.role) for a in doc.submitters] == [("Simons", "BIJ1", "indiener")]
     assert doc.receiver == "Minister van Volksgezondheid, Welzijn en Sport"
     assert doc.submitted == "2023-02-08"
-    assert doc.title == "Het recent verschenen rapport van Movisie met betrekking tot discriminatie in de sociale basis"
+    assert doc.title == "Het nieuwe Movisie-rapport over uitsluiting in buurtwerk en wijkteams"
     assert [q.number for q in doc.questions] == [1, 2, 3, 4, 5, 6]
     assert doc.answers == [] and doc.postponement is None
     assert doc.questions[0].text.endswith("over de resultaten? [1], [2]")          # footnote markers kept, bracketed
     assert doc.questions[1].text.count("\n") == 1                            # two paragraphs
     assert [(f.number, f.part) for f in doc.footnotes] == [("1", "question"), ("2", "question"), ("3", "question")]
     # The KOOP pop-up markup ("X Noot" close link, number in sup/span.nootnum) stays out of the text.
-    assert doc.footnotes[0].text == ("Movisie, 3 februari 2023, «De aanpak van discriminatie in de sociale basis» "
+    assert doc.footnotes[0].text == ("Movisie, 3 februari 2023, «Discriminatie aanpakken in buurt en wijk» "
                                      "(https://www.movisie.nl/publicatie/aanpak-discriminatie-sociale-basis).")
 
 
@@ -261,7 +261,7 @@ def test_title_from_metadata_when_page_has_no_header():
     doc = parse_kamervraag_html('<div class="stuk"><div class="vraag"><h2>Vraag 1</h2><p>Kent u dit?</p></div></div>',
                                 document_id="kv-tk-2023Z02090")
     kv = merge_kamervraag(doc, question_meta=_meta("kv-tk-2023Z02090"))
-    assert kv.title == "Het recent verschenen rapport van Movisie met betrekking tot discriminatie in de sociale basis"
+    assert kv.title == "Het nieuwe Movisie-rapport over uitsluiting in buurtwerk en wijkteams"
     assert kv.receiver == "Minister van Volksgezondheid, Welzijn en Sport"
     assert kv.submitted == "2023-02-08"
 

@@ -15,7 +15,7 @@ def test_page_one():
     assert [z.nummer for z in page.zaken] == ["2023Z02090"]
     zaak = page.zaken[0]
     assert zaak.soort == "Schriftelijke vragen"
-    assert zaak.onderwerp.startswith("Het recent verschenen rapport van Movisie")
+    assert zaak.onderwerp.startswith("Het nieuwe Movisie-rapport")
     assert zaak.gestart_op == "2023-02-08"
     # Deleted and unrelated documents (a covering letter) are dropped; the rest in date order.
     assert [d.soort for d in zaak.documents] == ["Schriftelijke vragen", "Mededeling (uitstel antwoord)",
