@@ -223,7 +223,7 @@ def train_cmd(train_dir, output, seed, folds, no_reviews, as_json, cfg):
     (JSON + numpy arrays, with seed, data hashes and settings) where `miner tag` loads it."""
     from miner.nlp.learned.component import DEFAULT_NAME
     from miner.nlp.learned.train import train
-    from miner.nlp.tagging.pipeline import build, taxonomy_for
+    from miner.nlp.tagging.pipeline import taxonomy_for
     train_dir = train_dir or Path(cfg["nlp"]["train_dir"])
     paths = sorted(Path(train_dir).glob("train_*.jsonl")) if Path(train_dir).is_dir() else []
     if not paths:

@@ -195,23 +195,34 @@ def item(conn, cfg, doc_key: str, start: int, end: int, reviewer: str | None = N
             "decisions": decisions}
 
 
+def _reviewer(name: str | None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ReviewError("no reviewer name")
+    return name
+
+
+def _sentence(conn, doc_key: str, start: int, end: int, sentence_hash: str):
+    """(document row, sentence text) of a decision's sentence, or ReviewError when it is gone."""
+    doc = store.document_by_key(conn, doc_key)
+    if doc is None or doc["text"] is None:
+        raise ReviewError(f"document {doc_key} is no longer in the store")
+    sentence = doc["text"][start:end]
+    if end <= start or store.sentence_hash(sentence) != sentence_hash:
+        raise ReviewError(f"the sentence at {doc_key} {start}-{end} is no longer in the store "
+                          "(the document text changed)")
+    return doc, sentence
+
+
 def prepare(conn, taxonomy: Taxonomy, *, reviewer: str, doc_key: str, sentence_start: int, sentence_end: int,
             sentence_hash: str, layer: str, label: str, decision: str, actor=None, note=None,
             via: str = "web") -> dict:
     """Validate one sentence decision against the taxonomy and the store; returns the row to record."""
-    reviewer = (reviewer or "").strip()
-    if not reviewer:
-        raise ReviewError("no reviewer name")
+    reviewer = _reviewer(reviewer)
     if decision not in store.SENTENCE_DECISIONS:
         raise ReviewError(f"unknown decision {decision!r} (accept, reject or add)")
     taxonomy.check(layer, label, actor)
-    doc = store.document_by_key(conn, doc_key)
-    if doc is None or doc["text"] is None:
-        raise ReviewError(f"document {doc_key} is no longer in the store")
-    sentence = doc["text"][sentence_start:sentence_end]
-    if sentence_end <= sentence_start or store.sentence_hash(sentence) != sentence_hash:
-        raise ReviewError(f"the sentence at {doc_key} {sentence_start}-{sentence_end} is no longer in the store "
-                          "(the document text changed)")
+    doc, sentence = _sentence(conn, doc_key, sentence_start, sentence_end, sentence_hash)
     conf = [a["confidence"] for a in store.annotations_in(conn, doc["id"], sentence_start, sentence_end, [layer])
             if a["label"] == label]
     return {"doc_key": doc_key, "sentence_start": sentence_start, "sentence_end": sentence_end,
@@ -225,16 +236,8 @@ def prepare(conn, taxonomy: Taxonomy, *, reviewer: str, doc_key: str, sentence_s
 def prepare_seen(conn, *, reviewer: str, doc_key: str, sentence_start: int, sentence_end: int,
                  sentence_hash: str, via: str = "web") -> dict:
     """'This sentence is done': labels the reviewer did not accept or add are absent for them."""
-    reviewer = (reviewer or "").strip()
-    if not reviewer:
-        raise ReviewError("no reviewer name")
-    doc = store.document_by_key(conn, doc_key)
-    if doc is None or doc["text"] is None:
-        raise ReviewError(f"document {doc_key} is no longer in the store")
-    sentence = doc["text"][sentence_start:sentence_end]
-    if sentence_end <= sentence_start or store.sentence_hash(sentence) != sentence_hash:
-        raise ReviewError(f"the sentence at {doc_key} {sentence_start}-{sentence_end} is no longer in the store "
-                          "(the document text changed)")
+    reviewer = _reviewer(reviewer)
+    doc, sentence = _sentence(conn, doc_key, sentence_start, sentence_end, sentence_hash)
     return {"doc_key": doc_key, "sentence_start": sentence_start, "sentence_end": sentence_end,
             "sentence_hash": sentence_hash, "sentence": sentence, "layer": "sentence", "label": "sentence",
             "decision": store.SEEN, "reviewer": reviewer, "via": via,
@@ -242,9 +245,7 @@ def prepare_seen(conn, *, reviewer: str, doc_key: str, sentence_start: int, sent
 
 
 def prepare_relevance(conn, *, reviewer: str, doc_key: str, decision: str, note=None, via="web") -> dict:
-    reviewer = (reviewer or "").strip()
-    if not reviewer:
-        raise ReviewError("no reviewer name")
+    reviewer = _reviewer(reviewer)
     if decision not in store.DOCUMENT_DECISIONS:
         raise ReviewError(f"unknown document decision {decision!r} (relevant or not_relevant)")
     if store.document_by_key(conn, doc_key) is None:

@@ -90,6 +90,16 @@ def model_version(conn, document_id: int):
     return row[0] if row else None
 
 
+def _filter_document(where: list[str], args: list, document: str | None, source: str | None) -> None:
+    """Add the queue's document (doc_key or id) and source conditions on ``d``."""
+    if document:
+        where.append("(d.doc_key = ? OR CAST(d.id AS TEXT) = ?)")
+        args += [document, document]
+    if source:
+        where.append("d.source = ?")
+        args.append(source)
+
+
 def sentences(conn, layers: list[str], *, label: str | None = None, document: str | None = None,
               source: str | None = None) -> list[sqlite3.Row]:
     """Distinct tagged sentences with a model label in ``layers``, with the confidences of those
@@ -100,12 +110,7 @@ def sentences(conn, layers: list[str], *, label: str | None = None, document: st
         where.append("EXISTS (SELECT 1 FROM annotations b WHERE b.document_id = a.document_id AND "
                      "b.sentence_start = a.sentence_start AND b.sentence_end = a.sentence_end AND b.label = ?)")
         args.append(label)
-    if document:
-        where.append("(d.doc_key = ? OR CAST(d.id AS TEXT) = ?)")
-        args += [document, document]
-    if source:
-        where.append("d.source = ?")
-        args.append(source)
+    _filter_document(where, args, document, source)
     return conn.execute(
         "SELECT a.document_id, d.doc_key, d.source, a.sentence_start, a.sentence_end, a.sentence, "
         "json_group_array(COALESCE(a.confidence, 0.5)) AS confidences "
@@ -118,12 +123,7 @@ def sentences(conn, layers: list[str], *, label: str | None = None, document: st
 def passages(conn, *, document: str | None = None, source: str | None = None) -> list[sqlite3.Row]:
     """Body passages of tagged documents (where sentences without any model label come from)."""
     where, args = ["p.kind NOT IN ('heading', 'footnote')"], []
-    if document:
-        where.append("(d.doc_key = ? OR CAST(d.id AS TEXT) = ?)")
-        args += [document, document]
-    if source:
-        where.append("d.source = ?")
-        args.append(source)
+    _filter_document(where, args, document, source)
     return conn.execute(
         "SELECT p.document_id, d.doc_key, d.source, p.char_start, p.char_end, "
         "substr(d.text, p.char_start + 1, p.char_end - p.char_start) AS text FROM passages p "

@@ -41,11 +41,10 @@ def load_model(path: str | Path) -> TaggerModel:
 
 
 class LearnedTagger:
-    def __init__(self, nlp, taxonomy, model: TaggerModel, thresholds: dict[str, float], relevance_threshold: float):
+    def __init__(self, nlp, taxonomy, model: TaggerModel, thresholds: dict[str, float]):
         from miner.nlp.tagging.recommendations import RecommendationTagger
         self.model = model
         self.thresholds = {layer: float(thresholds.get(layer) or model.thresholds.get(layer, 0.5)) for layer in SCORED}
-        self.relevance_threshold = relevance_threshold
         self.rule_confidence = float(taxonomy.settings.get("rule_confidence", 0.9))
         self.recommendations = RecommendationTagger(taxonomy)
         self._cols = {layer: model.layer_columns(layer) for layer in SCORED}
@@ -110,7 +109,9 @@ def make_learned(nlp, name, taxonomy: str, model: str, thresholds: dict, relevan
     from miner.nlp.tagging.flags import FlagTagger
     from miner.nlp.tagging.taxonomy import load as load_taxonomy
     tax = load_taxonomy(taxonomy or None)
-    tagger = LearnedTagger(nlp, tax, load_model(model), thresholds, relevance_threshold)
+    # relevance_threshold is part of the component's config (a change re-tags the store) but decided
+    # on by the tagging stage, which stores the score and the decision
+    tagger = LearnedTagger(nlp, tax, load_model(model), thresholds)
     flags = FlagTagger(tax)
 
     def step(doc):

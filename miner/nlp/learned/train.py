@@ -23,7 +23,7 @@ import numpy as np
 from scipy import sparse
 
 from miner.nlp.learned.data import Passage, data_hash, featurize, read_passages
-from miner.nlp.learned.model import (SCORED, TaggerModel, _Trees, chunk_rows, doc_hasher, hasher,
+from miner.nlp.learned.model import (SCORED, TaggerModel, _Trees, doc_hasher, hasher,
                                      level2_features, relevance_aggregate)
 
 SETTINGS = {"seed": 0, "folds": 5, "levels": 1, "l1_C": 3.0, "l1_class_weight": "balanced",
@@ -101,16 +101,6 @@ def _fit_l2(Z, Y, w, s):
         m.fit(Z, y, sample_weight=w)
         models.append(m)
     return _Trees.from_sklearn(models)
-
-
-def _subset_spans(spans, rows_mask):
-    """Passage spans re-indexed for the rows kept by a boolean mask (passages are kept whole)."""
-    out, pos = [], 0
-    for start, n in spans:
-        if n and rows_mask[start]:
-            out.append((pos, n))
-            pos += n
-    return out
 
 
 def prf(Y: np.ndarray, P: np.ndarray) -> dict:

@@ -50,15 +50,14 @@ def learned_settings(cfg) -> dict | None:
     if wanted:
         path = Path(wanted).expanduser()
         path = path if path.is_absolute() else cfg.root / path
-        load_model(path)  # raises ModelError with the reason
+        model = load_model(path)  # raises ModelError with the reason
     else:
         models = Path(cfg["store"]["models_dir"]) if cfg is not None else Path("models")
         path = models / DEFAULT_NAME
         try:
-            load_model(path)
+            model = load_model(path)
         except ModelError:
             return None
-    model = load_model(path)
     n = cfg["nlp"]
     return {"model": str(path.resolve()),
             "thresholds": {layer: float(n.get(f"threshold_{layer}", 0.0) or 0.0)
