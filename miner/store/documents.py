@@ -153,7 +153,7 @@ def id_exists(conn: sqlite3.Connection, doc_id: int) -> bool:
 
 
 def metadata_value(conn: sqlite3.Connection, doc_key: str, path: str) -> sqlite3.Row | None:
-    """Row with ``value`` = the document's ``metadata`` at dotted ``path`` (``sru.modified``); None: no such document."""
+    """Row whose ``value`` is the metadata at dotted ``path`` (``sru.modified``); None when no such document."""
     return conn.execute("SELECT json_extract(metadata, ?) AS value FROM documents WHERE doc_key = ?",
                         ("$." + path, doc_key)).fetchone()
 

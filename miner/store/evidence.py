@@ -8,8 +8,9 @@ from typing import Iterator
 
 
 def documents(conn: sqlite3.Connection, include_irrelevant: bool = False) -> Iterator[sqlite3.Row]:
-    """Counted documents (one per work) with an effective label or evidence type, streamed: id, title, url, date,
-    year, source, doc_type, authors (JSON), summary, organisation, local_path, relevance, is_relevant."""
+    """Counted documents (one per work) with an effective label or evidence type, streamed, by id."""
+    # columns: id, title, url, date, year, source, doc_type, authors (JSON), summary, organisation,
+    # local_path, relevance, is_relevant
     relevant = "" if include_irrelevant else " AND r.is_relevant = 1"
     return conn.execute(f"""
             SELECT o.document_id, o.title, o.url, o.date, o.year, o.source, o.doc_type, o.authors,
@@ -44,9 +45,9 @@ def manifestations(conn: sqlite3.Connection) -> list[sqlite3.Row]:
 
 
 def quotes(conn: sqlite3.Connection, layers: tuple[str, ...]) -> list[sqlite3.Row]:
-    """Effective annotations of ``layers`` plus one row per recommendation actor ('recommendation_actor',
-    'onbepaald' without one): id, document, layer, label, sentence, page, matched text, offsets, hedge, negated,
-    confidence, origin, reviewer, sentence offsets; by document and offset."""
+    """Effective annotations of ``layers`` plus one 'recommendation_actor' row per actor, by document and offset."""
+    # columns: id, document, layer, label, sentence, page, matched text, char offsets, offset in the sentence,
+    # hedge, negated, confidence, origin, reviewer, sentence offsets; a recommendation without actor: 'onbepaald'
     placeholders = ",".join("?" * len(layers))
     return conn.execute(f"""
         SELECT a.id, a.document_id, a.layer, a.label, a.sentence, a.page_no, a.text, a.char_start, a.char_end,
@@ -71,8 +72,8 @@ def counted_document_ids(conn: sqlite3.Connection, include_irrelevant: bool = Fa
 
 
 def main_topic_years(conn: sqlite3.Connection, min_weight: float) -> list[sqlite3.Row]:
-    """Per document of the active topic model: its main topic (largest share, at least ``min_weight``), the
-    topic's label (else its first three top terms) and the document's year (None when the date has none)."""
+    """Main topic (largest share >= ``min_weight``) of each document in the active model, its label and the year."""
+    # label: the researcher's, else the first three top terms; year: None when the date has none
     return conn.execute(
         "SELECT dt.document_id, dt.topic_id, COALESCE(t.label, (SELECT group_concat(value, ', ') FROM "
         "(SELECT value FROM json_each(t.top_terms) LIMIT 3))) AS label, "

@@ -50,16 +50,18 @@ def _sync(conn: sqlite3.Connection, table: str, kid: int, wanted: set[tuple]) ->
         return False
     conn.execute(f"DELETE FROM {table} WHERE kamervraag_id = ?", (kid,))
     marks = ", ".join("?" * (len(columns) + 1))
+    ordered = sorted(wanted, key=lambda r: tuple("" if v is None else str(v) for v in r))
     conn.executemany(f"INSERT INTO {table} (kamervraag_id, {', '.join(columns)}) VALUES ({marks})",
-                     [(kid, *row) for row in sorted(wanted, key=lambda r: tuple("" if v is None else str(v) for v in r))])
+                     [(kid, *row) for row in ordered])
     return True
 
 
 def upsert(conn: sqlite3.Connection, record: dict, *, actors: Iterable[tuple] = (), items: Iterable[tuple] = (),
            footnotes: Iterable[tuple] = (), question_document_id: int | None = None,
            answer_document_id: int | None = None) -> tuple[int, str]:
-    """Insert or update one Kamervraag (``record`` holds FIELDS; children as tuples of *_COLUMNS); returns
-    (id, 'new' | 'changed' | 'unchanged').  Saving the same again writes nothing; None ids keep what is stored."""
+    """Insert or update a Kamervraag and its children; returns (id, 'new' | 'changed' | 'unchanged')."""
+    # record: FIELDS; children: tuples of *_COLUMNS.  Saving the same again writes nothing (not even
+    # identical rows); a document id left None keeps the stored one.
     if not record.get("zaak_nummer") and not record.get("question_id"):
         raise ValueError("a Kamervraag needs a Zaak nummer or a question id to be stored")
     row = {c: record.get(c) for c in FIELDS}

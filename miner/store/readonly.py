@@ -115,8 +115,7 @@ class ReadOnlyDatabase:
         self.conn.close()
 
     def view(self, name: str, filters: dict | None = None, order: str = "1") -> Result:
-        """Rows of view (or table) ``name`` whose columns equal the non-None ``filters``, in ``order``.
-        ``name``, the filter columns and ``order`` are the caller's code, never user input."""
+        """Rows of view ``name`` whose columns equal the non-None ``filters``, in ``order`` (names from code only)."""
         given = {k: v for k, v in (filters or {}).items() if v is not None}
         for ident in (name, *given):
             if not _IDENTIFIER.match(ident):
