@@ -60,8 +60,7 @@ def _footnotes(kv: Kamervraag) -> set[tuple]:
 
 def save_kamervraag(conn, kv: Kamervraag, question_document_id: int | None = None,
                     answer_document_id: int | None = None) -> tuple[int, str]:
-    """Store ``kv`` (joining the caller's transaction); returns (kamervragen.id, 'new' | 'changed' | 'unchanged').
-    Saving the same record again writes nothing; document ids left None keep what is stored."""
+    """Store ``kv`` (in the caller's transaction, if any); returns (kamervragen.id, 'new' | 'changed' | 'unchanged')."""
     if not kv.zaak_nummer and not kv.question_id:
         raise ParseError("a Kamervraag needs a Zaak nummer or a question id to be stored")
     return store_kamervragen.upsert(conn, _record(kv), actors=_actors(kv), items=_items(kv),
