@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from miner import config as config_mod
-from miner.export.readonly import ReadOnlyDatabase
+from miner.store.readonly import ReadOnlyDatabase
 from miner.export.search import HIGHLIGHT, search as fts_search
 
 
@@ -47,10 +47,8 @@ class Corpus:
         return pd.DataFrame.from_records(result.rows, columns=result.columns)
 
     def _where(self, view: str, filters: dict, order: str) -> pd.DataFrame:
-        clauses = [f"{col} = :{col}" for col, value in filters.items() if value is not None]
-        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-        return self.sql(f"SELECT * FROM {view}{where} ORDER BY {order}",
-                        {k: v for k, v in filters.items() if v is not None})
+        result = self._db.view(view, filters, order)
+        return pd.DataFrame.from_records(result.rows, columns=result.columns)
 
     def documents(self, source: str | None = None, doc_type: str | None = None) -> pd.DataFrame:
         return self._where("documents_overview", {"source": source, "doc_type": doc_type}, "document_id")

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from miner.crawl.parsers import ParseError, merge_kamervraag, parse_kamervraag_html, parse_metadata_xml, save_kamervraag
+from miner.crawl.kamervragen import save_kamervraag
+from miner.crawl.parsers import ParseError, merge_kamervraag, parse_kamervraag_html, parse_metadata_xml
 from miner.crawl.parsers.model import Kamervraag
 from miner.store import connect, documents, files, transaction
 

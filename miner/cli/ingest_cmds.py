@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from miner.cli.common import UserError, config_option, progress_enabled
-from miner.store import open_store, runs, StoreError
+from miner.store import documents, open_store, overview, runs, StoreError
 from miner.textsafe import for_terminal
 
 
@@ -69,8 +69,7 @@ def add(paths, follow_symlinks, no_tag, cfg):
                     stage_errors[name] = f"{type(exc).__name__}: {exc}"
         failed = s.extraction.failed
         for doc_id, reason in failed:
-            row = conn.execute("SELECT local_path, url FROM documents WHERE id = ?", (doc_id,)).fetchone()
-            what = (row["local_path"] or row["url"]) if row else doc_id
+            what = documents.where_from(conn, doc_id) or doc_id
             click.echo(f"failed: {for_terminal(what)}: {for_terminal(reason)}")
         for path, reason in s.refused:
             if reason == "no such file or folder":
@@ -152,23 +151,21 @@ def status(cfg):
     except StoreError as exc:
         raise UserError(str(exc)) from None
     click.echo(f"database: {cfg.database}")
-    total = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-    click.echo(f"documents: {total}")
-    for title, col in (("per source", "source"), ("per type", "COALESCE(doc_type, '-')"),
-                       ("per language", "COALESCE(language, '-')"), ("per status", "status")):
-        rows = conn.execute(f"SELECT {col} AS k, COUNT(*) AS n FROM documents GROUP BY k ORDER BY n DESC").fetchall()
+    click.echo(f"documents: {overview.document_count(conn)}")
+    for title, col in (("per source", "source"), ("per type", "doc_type"), ("per language", "language"),
+                       ("per status", "status")):
+        rows = overview.documents_by(conn, col)
         if rows:
-            click.echo(f"  {title}: " + ", ".join(f"{r['k']} {r['n']}" for r in rows))
-    pages = conn.execute("SELECT COUNT(*), COALESCE(SUM(needs_ocr), 0), COALESCE(SUM(ocr), 0) FROM pages").fetchone()
-    click.echo(f"pages: {pages[0]} ({pages[2]} by OCR, {pages[1]} need OCR)")
+            click.echo(f"  {title}: " + ", ".join(f"{k} {n}" for k, n in rows))
+    n_pages, need_ocr, by_ocr = overview.page_counts(conn)
+    click.echo(f"pages: {n_pages} ({by_ocr} by OCR, {need_ocr} need OCR)")
     last = runs.last(conn)
     if last:
         click.echo(f"last run: {last['command']} {last['started_at']} -> {last['status']} "
                    f"{for_terminal(last['summary'])}")
     for line in _unfinished_lines(conn):
         click.echo(line)
-    failed = conn.execute("SELECT id, COALESCE(local_path, url, doc_key) AS what, status, error FROM documents "
-                          "WHERE status IN ('failed', 'needs_ocr') ORDER BY id").fetchall()
+    failed = overview.problem_documents(conn)
     if failed:
         click.echo(f"problems ({len(failed)}):")
         for r in failed:
@@ -198,7 +195,7 @@ _COMPLETES = {"add": "miner add (any folder, or the same one again)", "tag --all
 def _unfinished_lines(conn) -> list[str]:
     """Runs that died or were interrupted, and documents stored but not extracted or tagged."""
     lines = []
-    alive = {r["id"] for r in conn.execute("SELECT id FROM runs WHERE status = 'running'")}
+    alive = overview.running_run_ids(conn)
     for r in runs.unfinished(conn):
         if r["id"] in alive and r["pid"] and runs._alive(r["pid"], r["pid_start"]):
             lines.append(f"running now: {r['command']} since {r['started_at']} (pid {r['pid']})")
@@ -207,18 +204,12 @@ def _unfinished_lines(conn) -> list[str]:
         lines.append(f"unfinished run: {r['command']} started {r['started_at']} {state} "
                      f"({for_terminal(r['summary'])}); `{_COMPLETES.get(r['command'], 'miner ' + r['command'])}` "
                      f"completes it")
-    pending = conn.execute("SELECT COUNT(*) FROM documents WHERE sha256 IS NOT NULL AND "
-                           "(extracted_sha256 IS NULL OR extracted_sha256 != sha256)").fetchone()[0]
+    pending = overview.not_extracted(conn)
     if pending:
         lines.append(f"not extracted yet: {pending} document(s); `miner add` or `miner refresh` extracts them")
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if "tagging_state" in tables:
-        untagged = conn.execute(
-            "SELECT COUNT(*) FROM documents d LEFT JOIN tagging_state t ON t.document_id = d.id "
-            "WHERE d.status = 'extracted' AND d.text IS NOT NULL AND (t.document_id IS NULL "
-            "OR t.extracted_sha256 IS NOT d.extracted_sha256)").fetchone()[0]
-        if untagged:
-            lines.append(f"not tagged yet: {untagged} document(s); `miner refresh` or `miner tag --all` tags them")
+    untagged = overview.not_tagged(conn)
+    if untagged:
+        lines.append(f"not tagged yet: {untagged} document(s); `miner refresh` or `miner tag --all` tags them")
     return lines
 
 
@@ -253,13 +244,13 @@ def _tagger_name(cfg) -> str:
 def _stage_status_lines(conn) -> list[str]:
     """One line per later stage (annotations, topics, gaps) when its tables exist."""
     lines = []
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+    tables = overview.names(conn)
     for table, label in (("annotations", "annotations"), ("kamervragen", "kamervragen"), ("topics", "topics"),
                          ("gaps", "gaps")):
         if table in tables:
-            n = conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+            n = overview.row_count(conn, table)
             if table == "gaps":     # the table holds every cell; say how many are gaps
-                n_gaps = conn.execute("SELECT COUNT(*) FROM gaps WHERE is_gap = 1").fetchone()[0]
+                n_gaps = overview.gap_cells(conn)
                 lines.append(f"gaps: {n_gaps} of {n} matrix cells" + _stale_note(conn, table, tables))
                 continue
             lines.append(f"{label}: {n}" + _stale_note(conn, table, tables))
@@ -269,17 +260,13 @@ def _stage_status_lines(conn) -> list[str]:
 def _stale_note(conn, table: str, tables: set) -> str:
     """Say when a count is out of date: untagged documents, or gaps computed before the last change."""
     if table == "annotations" and "tagging_state" in tables:
-        n = conn.execute("SELECT COUNT(*) FROM documents d WHERE d.status = 'extracted' AND NOT EXISTS "
-                         "(SELECT 1 FROM tagging_state t WHERE t.document_id = d.id "
-                         "AND t.extracted_sha256 IS d.extracted_sha256)").fetchone()[0]
+        n = overview.extracted_not_tagged(conn)
         return f" (stale: {n} extracted document(s) not tagged yet; run `miner tag --all`)" if n else ""
     if table == "gaps":
-        row = conn.execute("SELECT MAX(computed_at) FROM gaps").fetchone()[0]
+        row = overview.gaps_computed_at(conn)
         if row is None:
             return ""
-        changed = conn.execute("SELECT MAX(t) FROM (SELECT MAX(tagged_at) AS t FROM tagging_state UNION ALL "
-                               "SELECT MAX(decided_at) FROM document_duplicates)").fetchone()[0] \
-            if "document_duplicates" in tables else conn.execute("SELECT MAX(tagged_at) FROM tagging_state").fetchone()[0]
+        changed = overview.last_change_for_gaps(conn)
         if changed and changed > row:
             return f" (stale: computed {row}, documents tagged or merged since; run `miner gaps`)"
         return f" (computed {row})"
@@ -298,7 +285,7 @@ def meta_show(doc, cfg):
     """Every metadata field of document DOC with its origin (the first of each field counts)."""
     from miner.store import fields
     conn = open_store(cfg)
-    if conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc,)).fetchone() is None:
+    if not documents.id_exists(conn, doc):
         raise UserError(f"no document {doc} (see `miner status` or `miner query`)")
     seen = set()
     for r in fields.listing(conn, doc):
@@ -319,7 +306,7 @@ def meta_set(doc, field, value, cfg):
     import re
     from miner.store import fields
     conn = open_store(cfg)
-    if conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc,)).fetchone() is None:
+    if not documents.id_exists(conn, doc):
         raise UserError(f"no document {doc} (see `miner status` or `miner query`)")
     stored = value.strip() or None
     if stored and field == "date" and not re.fullmatch(r"(19|20)\d\d(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?", stored):

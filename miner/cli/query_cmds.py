@@ -21,7 +21,7 @@ def register(main):
 
 
 def _open(cfg):
-    from miner.export.readonly import ReadOnlyDatabase
+    from miner.store.readonly import ReadOnlyDatabase
     try:
         return ReadOnlyDatabase(cfg.database)
     except StoreError as exc:
@@ -54,7 +54,7 @@ def query(sql, fmt, output, max_width, max_rows, timeout_s, keep_formulas, cfg):
     miner query "SELECT label, COUNT(*) FROM annotation_evidence WHERE layer='ground' GROUP BY label"
     """
     from miner.export.formats import render_table, stream_text, write_xlsx
-    from miner.export.readonly import QueryTimeout, ReadOnlyError
+    from miner.store.readonly import QueryTimeout, ReadOnlyError
     if sql == "-":
         sql = sys.stdin.read()
     if fmt == "xlsx" and output is None:
@@ -172,7 +172,7 @@ def serve(host, port, keep_formulas, cfg):
         import datasette  # noqa: F401
     except ImportError:
         raise UserError("datasette is not installed (pip install datasette)") from None
-    from miner.export.readonly import ensure_current_schema
+    from miner.store.readonly import ensure_current_schema
     try:
         ensure_current_schema(Path(cfg.database))  # the metadata names the views of the newest migration
     except StoreError as exc:

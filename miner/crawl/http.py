@@ -29,6 +29,7 @@ import requests
 
 from miner.crawl import archive as archive_mod
 from miner.crawl import write_transaction as transaction
+from miner.store import crawl_state
 
 REDIRECTS = (301, 302, 303, 307, 308)
 RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -223,7 +224,7 @@ class Fetcher:
         current = url
         while True:
             self._check_hop(current, url, source, conn, robots)
-            previous = _fetch_row(conn, current) if conditional else None
+            previous = crawl_state.fetch_state(conn, current) if conditional else None
             status, reason, headers, body, fetched_at = self._request(current, source, previous)
             rel, offset = self.archive.write(current, status, reason, list(headers.items()), body, fetched_at) \
                 if self.archive else (None, None)
@@ -307,12 +308,7 @@ class Fetcher:
     def _request(self, url: str, source: str, previous) -> tuple[int, str, dict, bytes, datetime]:
         """One logical request with retries; returns (status, reason, headers, body, time)."""
         host = urlsplit(url).netloc.lower()   # reachability is per server (host and port), like the delay
-        headers = {}
-        if previous is not None and previous["warc_file"]:
-            if previous["etag"]:
-                headers["If-None-Match"] = previous["etag"]
-            if previous["last_modified"]:
-                headers["If-Modified-Since"] = previous["last_modified"]
+        headers = crawl_state.conditional_headers(previous)
         gate = self._gate(url)
         delay = max(self.p.delay_s, self._crawl_delay.get(_host_key(url), 0))
         attempt = 0
@@ -413,34 +409,19 @@ class Fetcher:
     def _record_fetch(self, conn, url, source, status, headers, sha, rel, offset, fetched_at, *,
                       error=None, content_type=None):
         when = (fetched_at or datetime.now(timezone.utc)).replace(microsecond=0).isoformat()
-        etag = headers.get("ETag")
-        lm = headers.get("Last-Modified")
-        ctype = content_type or headers.get("Content-Type")
         with transaction(conn):
             if sha is None:   # redirects and errors keep the validators of the last good body
-                conn.execute(
-                    "INSERT INTO fetches(url, source, status, fetched_at, attempts, error) VALUES (?,?,?,?,?,?) "
-                    "ON CONFLICT(url) DO UPDATE SET status=excluded.status, fetched_at=excluded.fetched_at, "
-                    "error=excluded.error, attempts=CASE WHEN excluded.error IS NULL THEN 0 ELSE attempts + 1 END",
-                    (url, source, status, when, 1 if error else 0, error))
+                crawl_state.record_status(conn, url, source, status, when, error)
                 return
-            conn.execute(
-                "INSERT INTO fetches(url, source, status, etag, last_modified, content_type, sha256, fetched_at, "
-                "warc_file, warc_offset, attempts, error) VALUES (?,?,?,?,?,?,?,?,?,?,0,NULL) "
-                "ON CONFLICT(url) DO UPDATE SET source=excluded.source, status=excluded.status, "
-                "etag=COALESCE(excluded.etag, etag), last_modified=COALESCE(excluded.last_modified, last_modified), "
-                "content_type=excluded.content_type, sha256=excluded.sha256, fetched_at=excluded.fetched_at, "
-                "warc_file=excluded.warc_file, warc_offset=excluded.warc_offset, attempts=0, error=NULL",
-                (url, source, status, etag, lm, ctype, sha, when, rel, offset))
+            crawl_state.record_body(conn, url, source, status, etag=headers.get("ETag"),
+                                    last_modified=headers.get("Last-Modified"),
+                                    content_type=content_type or headers.get("Content-Type"), sha256=sha,
+                                    fetched_at=when, warc_file=rel, warc_offset=offset)
 
     def _record_failure(self, conn, url, source, exc: FetchError) -> None:
         when = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
         with transaction(conn):
-            conn.execute(
-                "INSERT INTO fetches(url, source, status, fetched_at, attempts, error) VALUES (?,?,?,?,1,?) "
-                "ON CONFLICT(url) DO UPDATE SET status=COALESCE(excluded.status, status), "
-                "fetched_at=excluded.fetched_at, attempts=attempts + 1, error=excluded.error",
-                (url, source, exc.status, when, exc.reason))
+            crawl_state.record_failure(conn, url, source, exc.status, when, exc.reason)
 
     def forget(self, conn, url: str) -> None:
         """A body that turned out unusable (cut short, not parseable): download it again next time."""
@@ -450,13 +431,9 @@ class Fetcher:
         self._session.close()
 
 
-def _fetch_row(conn, url: str):
-    return conn.execute("SELECT * FROM fetches WHERE url = ?", (url,)).fetchone()
-
-
 def _forget_validators(conn, url: str) -> None:
     with transaction(conn):
-        conn.execute("UPDATE fetches SET etag = NULL, last_modified = NULL, warc_file = NULL WHERE url = ?", (url,))
+        crawl_state.forget_validators(conn, url)
 
 
 def _connection_reason(exc: Exception) -> str:

@@ -19,17 +19,53 @@ from miner.crawl.parsers.kamervraag import merge_kamervraag
 from miner.crawl.parsers.kamervraag_xml import parse_kamervraag_document
 from miner.crawl.parsers.metadata_xml import first
 from miner.crawl.parsers.odata import ANTWOORD_NADER, parse_zaak
-from miner.crawl.parsers.store import save_kamervraag
-from miner.store import files
+from miner.crawl.parsers.model import Kamervraag
+from miner.store import files, kamervragen as store_kamervragen
 
 DOC_TYPES = {"question": "kamervraag", "answer": "antwoord", "mededeling": "mededeling"}
 
 
-def _parts(conn, zaak_nummer: str) -> list:
-    return conn.execute(
-        "SELECT id, source_id, doc_type, url, sha256, metadata FROM documents "
-        "WHERE json_extract(metadata, '$.zaak_nummer') = ? AND doc_type IN ('kamervraag', 'antwoord', 'mededeling') "
-        "ORDER BY source_id", (zaak_nummer,)).fetchall()
+def _record(kv: Kamervraag) -> dict:
+    p = kv.postponement
+    postponed = p is not None or bool(kv.metadata.get("mededeling_documents"))
+    return {"zaak_nummer": kv.zaak_nummer, "question_id": kv.question_id, "answer_id": kv.answer_id,
+            "title": kv.title, "submitted": kv.submitted, "answered": kv.answered,
+            "days_to_answer": kv.days_to_answer, "vergaderjaar": kv.vergaderjaar,
+            "aanhangselnummer": kv.aanhangselnummer, "receiver": kv.receiver, "answered_by": kv.answered_by,
+            "postponed": int(postponed), "postponement_date": p.date if p else None,
+            "postponement_text": p.text if p else None,
+            "metadata": json.dumps(kv.metadata, ensure_ascii=False, sort_keys=True)}
+
+
+def _actors(kv: Kamervraag) -> set[tuple]:
+    rows = {}
+    for a in kv.submitters:
+        rows.setdefault((a.role, a.name), (a.role, a.name, a.party, a.function))
+    if kv.receiver:
+        rows.setdefault(("gericht_aan", kv.receiver), ("gericht_aan", kv.receiver, None, None))
+    if kv.answered_by:
+        rows.setdefault(("beantwoord_door", kv.answered_by),
+                        ("beantwoord_door", kv.answered_by, None, kv.metadata.get("answered_by_function")))
+    return set(rows.values())
+
+
+def _items(kv: Kamervraag) -> set[tuple]:
+    return {(i.number, i.question or "", i.answer, i.answer_refers_to,
+             ",".join(map(str, i.answered_together)) or None) for i in kv.items}
+
+
+def _footnotes(kv: Kamervraag) -> set[tuple]:
+    return {(f.part, f.number, f.text, f.url) for f in kv.footnotes}
+
+
+def save_kamervraag(conn, kv: Kamervraag, question_document_id: int | None = None,
+                    answer_document_id: int | None = None) -> tuple[int, str]:
+    """Store ``kv`` (in the caller's transaction, if any); returns (kamervragen.id, 'new' | 'changed' | 'unchanged')."""
+    if not kv.zaak_nummer and not kv.question_id:
+        raise ParseError("a Kamervraag needs a Zaak nummer or a question id to be stored")
+    return store_kamervragen.upsert(conn, _record(kv), actors=_actors(kv), items=_items(kv),
+                                    footnotes=_footnotes(kv), question_document_id=question_document_id,
+                                    answer_document_id=answer_document_id)
 
 
 def rebuild(conn, data_dir, zaak_nummer: str, record_links=None) -> tuple[int, str] | None:
@@ -38,12 +74,12 @@ def rebuild(conn, data_dir, zaak_nummer: str, record_links=None) -> tuple[int, s
     ``record_links(doc_id, links, conn)`` records the footnote URLs.  Returns (kamervraag id, change),
     or None when nothing is known yet.
     """
-    zaak_row = conn.execute("SELECT json FROM tk_zaken WHERE nummer = ?", (zaak_nummer,)).fetchone()
-    zaak = parse_zaak(json.loads(zaak_row["json"])) if zaak_row else None
+    zaak_text = store_kamervragen.zaak_json(conn, zaak_nummer)
+    zaak = parse_zaak(json.loads(zaak_text)) if zaak_text else None
     parsed = {"kamervraag": (None, None, None), "antwoord": (None, None, None), "mededeling": (None, None, None)}
     nader_ids = {d.overheid_id(zaak_nummer) for d in zaak.documents_of(ANTWOORD_NADER)} if zaak else set()
     nader = []
-    for row in _parts(conn, zaak_nummer):
+    for row in store_kamervragen.part_documents(conn, zaak_nummer):
         raw = files.raw_path(data_dir, row["sha256"]).read_bytes()
         meta = json.loads(row["metadata"] or "{}")
         doc = parse_kamervraag_document(raw, base_url=row["url"], document_id=row["source_id"])

@@ -12,6 +12,7 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from miner.export import labels as L
+from miner.store import evidence as store_evidence
 from miner.textsafe import for_display
 
 QUOTED_LAYERS = ("ground", "mechanism", "setting", "target_group")
@@ -73,52 +74,20 @@ def load(conn: sqlite3.Connection, include_irrelevant: bool = False) -> list[Doc
     Documents judged not relevant (``document_relevance.is_relevant = 0``) are left out unless
     ``include_irrelevant``."""
     docs: dict[int, Document] = {}
-    relevant = "" if include_irrelevant else " AND r.is_relevant = 1"
-    for r in conn.execute(f"""
-            SELECT o.document_id, o.title, o.url, o.date, o.year, o.source, o.doc_type, o.authors,
-                   COALESCE(CASE WHEN json_valid(d.metadata) THEN COALESCE(json_extract(d.metadata, '$.abstract'),
-                                                                           json_extract(d.metadata, '$.summary')) END,
-                            (SELECT value FROM document_fields f WHERE f.document_id = d.id AND f.field = 'summary'
-                              ORDER BY f.origin = 'researcher' DESC LIMIT 1),
-                            (SELECT text FROM passages p WHERE p.document_id = o.document_id
-                              AND p.kind <> 'heading' ORDER BY seq LIMIT 1)) AS summary,
-                   (SELECT value FROM document_fields f WHERE f.document_id = d.id AND f.field = 'organisation'
-                     ORDER BY f.origin = 'researcher' DESC LIMIT 1) AS organisation,
-                   d.local_path, r.relevance, r.is_relevant
-            FROM documents_overview o JOIN documents d ON d.id = o.document_id
-            JOIN document_relevance r ON r.document_id = o.document_id
-            JOIN document_works w ON w.document_id = o.document_id AND w.counted = 1
-            WHERE (EXISTS (SELECT 1 FROM effective_annotations a WHERE a.document_id = o.document_id)
-                   OR o.evidence_types IS NOT NULL){relevant}
-            ORDER BY o.document_id"""):
+    for r in store_evidence.documents(conn, include_irrelevant):
         # bidi overrides and control characters in a title could make the map, report or RIS
         # show other text than the document's; the raw file and documents.title keep them
         docs[r[0]] = Document(id=r[0], title=for_display(r[1]) or "(zonder titel)", url=r[2], date=r[3], year=r[4],
                               source=r[5], doc_type=r[6], authors=_authors(r[7]), evidence_types=[],
                               summary=r[8] or "", organisation=r[9], local_path=r[10], relevance=r[11],
                               is_relevant=bool(r[12]))
-    for doc_id, label in conn.execute("SELECT document_id, label FROM document_labels WHERE layer = 'evidence_type'"
-                                      " ORDER BY document_id, score DESC, label"):
+    for doc_id, label in store_evidence.evidence_types(conn):
         if doc_id in docs:
             docs[doc_id].evidence_types.append(label)
-    for r in conn.execute("SELECT w.work_id, d.id, d.url, d.local_path, d.mime FROM document_works w "
-                          "JOIN documents d ON d.id = w.document_id WHERE w.counted = 0 ORDER BY d.id"):
+    for r in store_evidence.manifestations(conn):
         if r[0] in docs:
             docs[r[0]].manifestations.append({"id": r[1], "url": r[2], "local_path": r[3], "mime": r[4]})
-    placeholders = ",".join("?" * len(QUOTED_LAYERS))
-    rows = conn.execute(f"""
-        SELECT a.id, a.document_id, a.layer, a.label, a.sentence, a.page_no, a.text, a.char_start, a.char_end,
-               a.char_start - a.sentence_start, a.hedge, a.negated, a.confidence, a.origin, a.reviewer,
-               a.sentence_start, a.sentence_end
-        FROM effective_annotations a WHERE a.layer IN ({placeholders})
-        UNION ALL
-        SELECT a.id, a.document_id, 'recommendation_actor', COALESCE(j.value, 'onbepaald'), a.sentence, a.page_no,
-               a.text, a.char_start, a.char_end, a.char_start - a.sentence_start, a.hedge, a.negated, a.confidence,
-               a.origin, a.reviewer, a.sentence_start, a.sentence_end
-        FROM effective_annotations a
-        LEFT JOIN json_each(CASE WHEN json_valid(a.actor) THEN a.actor ELSE '[]' END) j
-        WHERE a.layer = 'recommendation'
-        ORDER BY 2, 8""", QUOTED_LAYERS).fetchall()
+    rows = store_evidence.quotes(conn, QUOTED_LAYERS)
     for (ann_id, doc_id, layer, label, sentence, page, matched, c0, c1, rel, hedge, negated, conf, origin,
          reviewer, s0, s1) in rows:
         if doc_id not in docs:

@@ -18,6 +18,7 @@ from miner.export import labels as L
 from miner.export.i18n import Language
 from miner.export.paths import output_file
 from miner.gaps import analysis
+from miner.store import evidence as store_evidence
 
 PLOTS = ("documents-per-year-ground", "documents-per-year-mechanism", "topics-over-time", "evidence-per-ground")
 _COLORS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666",
@@ -45,13 +46,7 @@ def evidence_per_ground(docs: dict) -> dict[str, Counter]:
 def topics_per_year(conn, counted_ids: set[int], min_weight: float) -> tuple[dict[str, Counter], dict[str, str]]:
     """Per topic of the active model: documents per year whose main topic it is (largest share,
     at least ``topics.min_topic_weight``)."""
-    rows = conn.execute(
-        "SELECT dt.document_id, dt.topic_id, COALESCE(t.label, (SELECT group_concat(value, ', ') FROM "
-        "(SELECT value FROM json_each(t.top_terms) LIMIT 3))) AS label, "
-        "CASE WHEN d.date GLOB '[12][0-9][0-9][0-9]*' THEN CAST(substr(d.date, 1, 4) AS INTEGER) END AS year "
-        "FROM document_topics dt JOIN topics t ON t.id = dt.topic_id JOIN topic_models m ON m.id = t.model_id "
-        "AND m.active = 1 JOIN documents d ON d.id = dt.document_id WHERE dt.weight >= ? AND dt.weight = "
-        "(SELECT MAX(x.weight) FROM document_topics x WHERE x.document_id = dt.document_id)", (min_weight,)).fetchall()
+    rows = store_evidence.main_topic_years(conn, min_weight)
     out: dict[str, Counter] = defaultdict(Counter)
     names = {}
     for r in rows:
@@ -145,9 +140,7 @@ def figures(conn, gcfg: dict, lang: Language, include_irrelevant: bool = False, 
 
 
 def _counted_ids(conn, include_irrelevant: bool) -> set[int]:
-    relevant = "" if include_irrelevant else " AND r.is_relevant = 1"
-    return {r[0] for r in conn.execute("SELECT w.document_id FROM document_works w JOIN document_relevance r "
-                                       f"ON r.document_id = w.document_id WHERE w.counted = 1{relevant}")}
+    return store_evidence.counted_document_ids(conn, include_irrelevant)
 
 
 def write_all(conn, cfg, lang: Language, folder: Path | None = None, include_irrelevant: bool = False) -> list[Path]:

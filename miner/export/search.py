@@ -10,6 +10,8 @@ import sqlite3
 import unicodedata
 from dataclasses import dataclass
 
+from miner.store import search as store_search
+
 HIGHLIGHT = ("**", "**")
 TARGETS = ("passages", "annotations")
 
@@ -90,35 +92,6 @@ class Hit:
     local_path: str | None = None   # where a local file was added from (documents without a url)
 
 
-_SQL = {
-    "passages": """
-        SELECT bm25(passages_fts) AS rank,
-               snippet(passages_fts, 0, :open, :close, '…', :tokens) AS snippet,
-               p.document_id, d.title, d.url, p.page_no, d.date,
-               (SELECT group_concat(DISTINCT a.layer || ':' || a.label) FROM effective_annotations a
-                 WHERE a.document_id = p.document_id AND a.char_start >= p.char_start
-                   AND a.char_start < p.char_end AND a.layer NOT IN ('organisation', 'person')) AS labels,
-               d.local_path
-        FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid JOIN documents d ON d.id = p.document_id
-        WHERE passages_fts MATCH :query
-        ORDER BY rank LIMIT :limit""",
-    # One row per sentence: a sentence with three annotations is one hit listing all three labels.
-    "annotations": """
-        WITH hits AS MATERIALIZED (
-            SELECT bm25(annotations_fts) AS rank,
-                   snippet(annotations_fts, 0, :open, :close, '…', :tokens) AS snippet,
-                   a.document_id, d.title, d.url, a.page_no, d.date, a.layer, a.label, a.sentence_start,
-                   d.local_path
-            FROM annotations_fts JOIN effective_annotations a ON a.id = annotations_fts.rowid
-            JOIN documents d ON d.id = a.document_id
-            WHERE annotations_fts MATCH :query)
-        SELECT MIN(rank) AS rank, snippet, document_id, title, url, page_no, date,
-               group_concat(DISTINCT layer || ':' || label) AS labels, local_path
-        FROM hits GROUP BY document_id, sentence_start
-        ORDER BY rank LIMIT :limit""",
-}
-
-
 def search(conn: sqlite3.Connection, terms: str, *, target: str = "passages", limit: int = 20,
            highlight: tuple[str, str] = HIGHLIGHT, snippet_tokens: int = 24) -> list[Hit]:
     if target not in TARGETS:
@@ -127,7 +100,7 @@ def search(conn: sqlite3.Connection, terms: str, *, target: str = "passages", li
     params = {"query": query, "open": highlight[0], "close": highlight[1], "tokens": snippet_tokens,
               "limit": limit}
     try:
-        rows = conn.execute(_SQL[target], params).fetchall()
+        rows = store_search.hits(conn, target, params)
     except sqlite3.OperationalError as exc:
         msg = str(exc)
         if "fts5" in msg or "syntax" in msg or "no such column" in msg:

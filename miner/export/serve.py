@@ -14,44 +14,10 @@ import sys
 from pathlib import Path
 
 from miner.atomic import write_text
+from miner.store import queries
 
-CANNED_QUERIES = {
-    "documents_per_ground_mechanism": {
-        "title": "Documents per ground × mechanism",
-        "description": "Number of documents that have both a mechanism and a ground annotation (the gap map's cells).",
-        "sql": "SELECT row_label AS mechanism, col_label AS ground, n_documents FROM evidence_matrix\n"
-               "WHERE matrix = 'mechanism x ground' ORDER BY n_documents DESC, mechanism, ground",
-    },
-    "recommendations_to_gemeenten": {
-        "title": "Recommendations to gemeenten",
-        "description": "Sentences that say what municipalities should do, with page and source.",
-        "sql": "SELECT sentence, page_no, title, url, year, source FROM recommendations\n"
-               "WHERE actor = 'gemeente' ORDER BY year DESC, title",
-    },
-    "kamervragen_on_ground": {
-        "title": "Kamervragen on a ground, with days to answer",
-        "description": "Kamervragen whose questions or answer speak of the given ground (e.g. religie, herkomst).",
-        "sql": "SELECT k.zaak_nummer, k.title, k.submitted, k.answered, k.days_to_answer, k.submitters,\n"
-               "       k.question_url, k.answer_url\n"
-               "FROM kamervragen_overview k JOIN kamervragen kv ON kv.zaak_nummer = k.zaak_nummer\n"
-               "WHERE EXISTS (SELECT 1 FROM effective_annotations a WHERE a.layer = 'ground' AND a.label = :ground\n"
-               "              AND a.document_id IN (kv.question_document_id, kv.answer_document_id))\n"
-               "ORDER BY k.submitted DESC",
-    },
-    "gaps": {
-        "title": "Knowledge gaps",
-        "description": "Cells of the latest gap analysis that count as a gap, with the reason and the definition.",
-        "sql": "SELECT matrix, row_label, col_label, n_documents, n_research, n_effect, reason, definition\n"
-               "FROM gaps_overview WHERE is_gap = 1 ORDER BY matrix, n_documents DESC",
-    },
-    "statistics_by_ground": {
-        "title": "Statistics in documents about a ground",
-        "description": "Numbers (with unit and what they measure) from documents that mention the given ground.",
-        "sql": "SELECT s.number, s.unit, s.measure, s.sentence, s.page_no, s.title, s.url FROM statistics s\n"
-               "WHERE s.document_id IN (SELECT document_id FROM effective_annotations WHERE layer = 'ground' AND label = :ground)\n"
-               "ORDER BY s.year DESC",
-    },
-}
+# Titles, descriptions and SQL live as data in miner/store/queries.toml.
+CANNED_QUERIES = queries.canned()
 
 TABLES = {
     "documents_overview": {"description": "One row per document with year, evidence types, grounds, mechanisms.",

@@ -407,8 +407,8 @@ def update(conn, doc_id: int, ext, raw_path: str | None, file_name: str | None =
     """The extraction pipeline's hook: record what the file says, then set the document's
     columns to the winning value per field (researcher > crawl > file).  Returns field -> origin."""
     from miner.store import fields as store_fields
-    row = conn.execute("SELECT source, title, date, authors, doc_type FROM documents WHERE id = ?",
-                       (doc_id,)).fetchone()
+    from miner.store import documents as store_documents
+    row = store_documents.crawl_columns(conn, doc_id)
     if row is None:
         return {}
     found = extract_fields(ext, raw_path, file_name)

@@ -126,7 +126,5 @@ def add_paths(cfg, conn, paths: list[Path], progress: bool = True, follow_symlin
         summary.extraction.needs_ocr += ext.needs_ocr
         summary.extraction.failed.extend(ext.failed)
     # Documents without a title in the file keep their file name as a title.
-    conn.execute("UPDATE documents SET title = json_extract(metadata, '$.file_name') "
-                 "WHERE title IS NULL AND source = 'local' AND status != 'pending' "
-                 "AND json_extract(metadata, '$.file_name') IS NOT NULL")
+    documents.title_local_files_by_name(conn)
     return summary

@@ -183,15 +183,13 @@ def training_examples(conn_or_store, weight: float | None = None, cfg=None) -> l
         weight = cfg["review"]["train_weight"] if cfg is not None else DEFAULT_TRAIN_WEIGHT
     try:
         keys: dict[tuple, dict] = {}
-        for r in conn.execute(
-                "SELECT doc_key, sentence_start, sentence_end, sentence_hash, sentence, layer, label, decision, "
-                "actor, decided_at, id FROM reviews WHERE layer <> 'relevance' ORDER BY decided_at, id"):
+        for r in store.sentence_reviews(conn):
             key = (r["doc_key"], r["sentence_start"], r["sentence_end"], r["sentence_hash"])
             entry = keys.setdefault(key, {"sentence": r["sentence"], "latest": {}})
             entry["latest"][(r["layer"], r["label"])] = (r["decision"], json.loads(r["actor"]))
         out = []
         for key, entry in keys.items():
-            doc = conn.execute("SELECT id, text FROM documents WHERE doc_key = ?", (key[0],)).fetchone()
+            doc = store.document_by_key(conn, key[0])
             labels: dict[str, set] = {"ground": set(), "mechanism": set(), "recommendation": set()}
             actors: set = set()
             anchored = doc is not None and doc["text"] is not None and \

@@ -97,8 +97,7 @@ def candidates(conn, cfg, queue: Queue) -> list[dict]:
 
 def candidates_version(conn) -> tuple:
     """Changes whenever a queue's candidates may have changed (a document was tagged or re-tagged)."""
-    return tuple(conn.execute("SELECT (SELECT MAX(rowid) FROM annotations), (SELECT COUNT(*) FROM tagging_state), "
-                              "(SELECT MAX(tagged_at) FROM tagging_state)").fetchone())
+    return store.candidates_version(conn)
 
 
 def build_queue(conn, cfg, queue: Queue, reviewer: str | None = None, limit: int | None = None,

@@ -133,3 +133,45 @@ def mark_failed(conn: sqlite3.Connection, doc_id: int, sha256: str | None, reaso
 def _clear_text(conn: sqlite3.Connection, doc_id: int) -> None:
     for table in ("pages", "passages", "extracted_tables"):
         conn.execute(f"DELETE FROM {table} WHERE document_id = ?", (doc_id,))
+
+
+# -- lookups by key (the crawl asks these before it fetches or writes) -----------------------
+
+def identity(conn: sqlite3.Connection, doc_key: str) -> sqlite3.Row | None:
+    """(id, sha256) of the document stored under ``doc_key``, or None."""
+    return conn.execute("SELECT id, sha256 FROM documents WHERE doc_key = ?", (doc_key,)).fetchone()
+
+
+def exists(conn: sqlite3.Connection, doc_key: str) -> bool:
+    """Whether a document is stored under ``doc_key``."""
+    return conn.execute("SELECT 1 FROM documents WHERE doc_key = ?", (doc_key,)).fetchone() is not None
+
+
+def id_exists(conn: sqlite3.Connection, doc_id: int) -> bool:
+    """Whether document ``doc_id`` exists."""
+    return conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
+
+
+def metadata_value(conn: sqlite3.Connection, doc_key: str, path: str) -> sqlite3.Row | None:
+    """Row whose ``value`` is the metadata at dotted ``path`` (``sru.modified``); None when no such document."""
+    return conn.execute("SELECT json_extract(metadata, ?) AS value FROM documents WHERE doc_key = ?",
+                        ("$." + path, doc_key)).fetchone()
+
+
+def where_from(conn: sqlite3.Connection, doc_id: int) -> str | None:
+    """Where a document came from: its local path, else its url; None when there is no such document."""
+    row = conn.execute("SELECT local_path, url FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    return (row["local_path"] or row["url"]) if row else None
+
+
+def crawl_columns(conn: sqlite3.Connection, doc_id: int) -> sqlite3.Row | None:
+    """source, title, date, authors, doc_type of a document (what a crawl may have set)."""
+    return conn.execute("SELECT source, title, date, authors, doc_type FROM documents WHERE id = ?",
+                        (doc_id,)).fetchone()
+
+
+def title_local_files_by_name(conn: sqlite3.Connection) -> int:
+    """Extracted local files without a title take their file name as title; returns how many."""
+    return conn.execute("UPDATE documents SET title = json_extract(metadata, '$.file_name') "
+                        "WHERE title IS NULL AND source = 'local' AND status != 'pending' "
+                        "AND json_extract(metadata, '$.file_name') IS NOT NULL").rowcount

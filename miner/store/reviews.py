@@ -140,6 +140,19 @@ def annotations_in(conn, document_id: int, start: int, end: int, layers: list[st
         "ORDER BY layer, label, char_start", [document_id, start, end, *layers]).fetchall()
 
 
+def sentence_reviews(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Every sentence review row (relevance decisions left out), oldest first: key, sentence, decision, actor."""
+    return conn.execute(
+        "SELECT doc_key, sentence_start, sentence_end, sentence_hash, sentence, layer, label, decision, "
+        "actor, decided_at, id FROM reviews WHERE layer <> 'relevance' ORDER BY decided_at, id").fetchall()
+
+
+def candidates_version(conn: sqlite3.Connection) -> tuple:
+    """Changes whenever a document was tagged or re-tagged (newest annotation, tagged documents, last tagging)."""
+    return tuple(conn.execute("SELECT (SELECT MAX(rowid) FROM annotations), (SELECT COUNT(*) FROM tagging_state), "
+                              "(SELECT MAX(tagged_at) FROM tagging_state)").fetchone())
+
+
 def reviewed_sentence_keys(conn, reviewer: str | None = None) -> set[tuple]:
     """(doc_key, start, end, hash) of every sentence someone (or ``reviewer``) decided on."""
     sql = "SELECT DISTINCT doc_key, sentence_start, sentence_end, sentence_hash FROM reviews WHERE layer <> 'relevance'"

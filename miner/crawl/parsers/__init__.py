@@ -1,5 +1,6 @@
 """Pure parsers for the parliamentary sources (no HTTP): KOOP SRU, Tweede Kamer OData,
-officielebekendmakingen metadata.xml and Kamervraag HTML, plus the Kamervraag record and its storage."""
+officielebekendmakingen metadata.xml and Kamervraag HTML, and the Kamervraag record they fill.
+They never touch the database: ``miner.crawl.kamervragen.save_kamervraag`` stores a record."""
 from miner.crawl.parsers.errors import ParseError  # noqa: F401
 from miner.crawl.parsers.dates import parse_date, days_between  # noqa: F401
 from miner.crawl.parsers.ids import (  # noqa: F401
@@ -13,4 +14,3 @@ from miner.crawl.parsers.odata import (  # noqa: F401
     parse_zaak, parse_zaak_page)
 from miner.crawl.parsers.kamervraag_html import KamervraagDocument, parse_kamervraag_html  # noqa: F401
 from miner.crawl.parsers.kamervraag import merge_kamervraag  # noqa: F401
-from miner.crawl.parsers.store import save_kamervraag  # noqa: F401

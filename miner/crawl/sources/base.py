@@ -14,7 +14,7 @@ from urllib.parse import urldefrag, urlsplit
 
 from miner.crawl.http import Fetcher, FetchError, Response, host_of
 from miner.crawl import write_transaction
-from miner.store import documents, files
+from miner.store import crawl_state, documents, files
 
 
 class SourceConfigError(Exception):
@@ -121,7 +121,7 @@ class CrawlContext:
         from came back 304: then there is nothing to parse or write (counted as unchanged)."""
         if not all(r.not_modified for r in (body, *inputs)):
             return None
-        row = self.conn.execute("SELECT id, sha256 FROM documents WHERE doc_key = ?", (doc_key,)).fetchone()
+        row = documents.identity(self.conn, doc_key)
         if row is None or row["sha256"] != body.sha256:
             return None
         self.count("unchanged")
@@ -150,11 +150,7 @@ class CrawlContext:
             if urlsplit(url).scheme not in ("http", "https"):
                 continue
             reason = None if self.allowed(url) else f"host {host_of(url)} is not a configured host"
-            conn.execute(
-                "INSERT INTO links(document_id, url, text, kind, followed, reason) VALUES (?,?,?,?,0,?) "
-                "ON CONFLICT(document_id, url) DO UPDATE SET text = excluded.text, kind = excluded.kind, "
-                "reason = CASE WHEN links.followed = 1 THEN links.reason ELSE excluded.reason END",
-                (doc_id, url, link.get("text"), link.get("kind", "link"), reason))
+            crawl_state.record_link(conn, doc_id, url, link.get("text"), link.get("kind", "link"), reason)
 
 
 def core_vocabulary(cfg=None) -> list[str]:

@@ -12,25 +12,21 @@ from __future__ import annotations
 
 from miner.crawl.http import FetchError
 from miner.crawl.sources.base import CrawlContext
+from miner.store import crawl_state
 
 CITED = "cited"
 FAILED_PREFIX = "fetch failed: "
 
 
 def pending_urls(conn) -> list[str]:
-    rows = conn.execute(
-        "SELECT url FROM links WHERE kind = 'footnote' AND followed = 0 "
-        "AND (reason IS NULL OR reason LIKE ?) GROUP BY url ORDER BY MIN(id)", (FAILED_PREFIX + "%",)).fetchall()
-    return [r["url"] for r in rows]
+    return crawl_state.pending_citations(conn, FAILED_PREFIX)
 
 
 def _mark(conn, url: str, *, target: int | None = None, reason: str | None = None) -> None:
     if target is not None:
-        conn.execute("UPDATE links SET followed = 1, reason = NULL, target_document_id = ? "
-                     "WHERE url = ? AND kind = 'footnote'", (target, url))
+        crawl_state.mark_citation_followed(conn, url, target)
     else:
-        conn.execute("UPDATE links SET reason = ? WHERE url = ? AND kind = 'footnote' AND followed = 0",
-                     (reason, url))
+        crawl_state.mark_citation_failed(conn, url, reason)
 
 
 def crawl_citations(ctx: CrawlContext) -> None:

@@ -24,6 +24,7 @@ from miner.crawl.parsers.metadata_xml import first, parse_metadata_xml
 from miner.crawl.parsers.odata import SCHRIFTELIJKE_VRAGEN, parse_zaak
 from miner.crawl.parsers.sru import MAX_RECORDS, build_cql, build_sru_url, parse_sru
 from miner.crawl.sources.base import CrawlContext, Source, SourceConfigError
+from miner.store import documents, kamervragen as store_kamervragen
 
 
 def term_clause(term: str) -> str:
@@ -103,7 +104,7 @@ class OfficieleBekendmakingenSource(Source):
         for by identifier (``dt.identifier==…``), after all sources ran.  A part that is expected but
         cannot be found or fetched is a listed failure, never a silent gap."""
         for ident, what in self._expected_parts(ctx):
-            if ctx.conn.execute("SELECT 1 FROM documents WHERE doc_key = ?", (ident,)).fetchone():
+            if documents.exists(ctx.conn, ident):
                 continue
             url = build_sru_url(self.conf["base_url"], f"dt.identifier=={ident}", 1, 10)
             try:
@@ -128,13 +129,12 @@ class OfficieleBekendmakingenSource(Source):
     def _expected_parts(ctx: CrawlContext) -> list[tuple[str, str]]:
         """(document id, why it is expected) for every part named by a stored Kamervraag or Zaak."""
         wanted: dict[str, str] = {}
-        for r in ctx.conn.execute("SELECT zaak_nummer, question_id, answer_id, question_document_id, "
-                                  "answer_document_id FROM kamervragen ORDER BY id"):
+        for r in store_kamervragen.linked_documents(ctx.conn):
             if r["question_id"] and r["question_document_id"] is None:
                 wanted.setdefault(r["question_id"], f"questions of {r['zaak_nummer']}")
             if r["answer_id"] and r["answer_document_id"] is None:
                 wanted.setdefault(r["answer_id"], f"answer to {r['zaak_nummer']}")
-        for r in ctx.conn.execute("SELECT nummer, json FROM tk_zaken ORDER BY nummer"):
+        for r in store_kamervragen.zaken(ctx.conn):
             try:
                 zaak = parse_zaak(json.loads(r["json"]))
             except (ValueError, ParseError):
@@ -155,13 +155,11 @@ class OfficieleBekendmakingenSource(Source):
         """The search says this document was last modified when we stored it: no request needed."""
         if not (record.identifier and record.modified):
             return False
-        row = ctx.conn.execute("SELECT json_extract(metadata, '$.sru.modified') AS modified FROM documents "
-                               "WHERE doc_key = ?", (record.identifier,)).fetchone()
-        if row is None or row["modified"] != record.modified:
+        row = documents.metadata_value(ctx.conn, record.identifier, "sru.modified")
+        if row is None or row["value"] != record.modified:
             return False
         if self.conf["fetch_pdf"] and record.item_urls.get("pdf"):
-            return ctx.conn.execute("SELECT 1 FROM documents WHERE doc_key = ?",
-                                    (f"{record.identifier}:pdf",)).fetchone() is not None
+            return documents.exists(ctx.conn, f"{record.identifier}:pdf")
         return True
 
     def _record(self, ctx: CrawlContext, record) -> None:

@@ -18,6 +18,7 @@ from xml.etree.ElementTree import ParseError as XmlParseError
 from miner.crawl.http import host_of
 from miner.crawl.publication import content_links, page_links, parse_sitemap, publication_metadata
 from miner.crawl.sources.base import CrawlContext, Source, SourceConfigError
+from miner.store import crawl_state, documents
 
 
 def _matches(patterns, url: str) -> bool:
@@ -108,9 +109,8 @@ class SiteSource(Source):
 
     @staticmethod
     def _stored_with_lastmod(ctx: CrawlContext, url: str, lastmod: str) -> bool:
-        row = ctx.conn.execute("SELECT json_extract(metadata, '$.lastmod') AS lastmod FROM documents "
-                               "WHERE doc_key = ?", (f"url:{url}",)).fetchone()
-        return row is not None and row["lastmod"] == lastmod
+        row = documents.metadata_value(ctx.conn, f"url:{url}", "lastmod")
+        return row is not None and row["value"] == lastmod
 
     # ---- one publication -----------------------------------------------------------------------
 
@@ -122,13 +122,13 @@ class SiteSource(Source):
             return None
         fetched = {}
         if page.not_modified and lastmod is None:   # page as before: ask for the PDF it linked before; both 304 = done
-            stored = ctx.conn.execute("SELECT json_extract(metadata, '$.pdf_url') AS pdf_url FROM documents "
-                                      "WHERE doc_key = ?", (key,)).fetchone()
-            if stored is not None and stored["pdf_url"]:
-                pdf = ctx.fetch(stored["pdf_url"], "pdf", item=f"{url} (PDF {stored['pdf_url']})")
+            stored = documents.metadata_value(ctx.conn, key, "pdf_url")
+            stored_pdf = stored["value"] if stored is not None else None
+            if stored_pdf:
+                pdf = ctx.fetch(stored_pdf, "pdf", item=f"{url} (PDF {stored_pdf})")
                 if pdf is None and not ctx.last_skipped:
                     return None
-                fetched[stored["pdf_url"]] = pdf
+                fetched[stored_pdf] = pdf
                 done = ctx.unchanged(key, pdf, page) if pdf is not None else None
             else:
                 done = ctx.unchanged(key, page) if stored is not None else None
@@ -161,8 +161,7 @@ class SiteSource(Source):
         def after(conn, doc_id):
             ctx.record_links(doc_id, links, conn)
             if pdf_url:
-                conn.execute("UPDATE links SET followed = 1, reason = NULL, target_document_id = ? "
-                             "WHERE document_id = ? AND url = ?", (doc_id, doc_id, pdf_url))
+                crawl_state.mark_link_followed(conn, doc_id, pdf_url, doc_id)
 
         up = ctx.store_document(key, body, after=after, url=page.url, title=meta["title"], date=meta["date"],
                                 doc_type=self.conf["doc_type"], authors=meta["authors"], metadata=extra)

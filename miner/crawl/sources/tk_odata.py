@@ -16,6 +16,7 @@ from miner.crawl.parsers.errors import ParseError
 from miner.crawl.parsers.odata import build_zaak_url, document_resource_url, parse_zaak, parse_zaak_page
 from miner.crawl.sources.base import CrawlContext, Source
 from miner.crawl import write_transaction
+from miner.store import kamervragen as store_kamervragen
 from miner.store.db import utcnow
 
 
@@ -82,23 +83,20 @@ class TkODataSource(Source):
             for doc in zaak.documents:
                 self._document_file(ctx, zaak, doc)
         blob = json.dumps(item, ensure_ascii=False, sort_keys=True)
-        row = ctx.conn.execute("SELECT json FROM tk_zaken WHERE nummer = ?", (zaak.nummer,)).fetchone()
-        if row is not None and row["json"] == blob:   # stored and merged together before: nothing to do
+        stored = store_kamervragen.zaak_json(ctx.conn, zaak.nummer)
+        if stored == blob:   # stored and merged together before: nothing to do
             ctx.count("unchanged")
             return
         try:
             with write_transaction(ctx.conn):   # the Zaak and the Kamervraag merged from it, together
-                ctx.conn.execute(
-                    "INSERT INTO tk_zaken(nummer, zaak_id, gewijzigd_op, json, source, fetched_at) "
-                    "VALUES (?,?,?,?,?,?) ON CONFLICT(nummer) DO UPDATE SET zaak_id = excluded.zaak_id, "
-                    "gewijzigd_op = excluded.gewijzigd_op, json = excluded.json, fetched_at = excluded.fetched_at",
-                    (zaak.nummer, zaak.id, zaak.gewijzigd_op, blob, self.name, utcnow()))
+                store_kamervragen.save_zaak(ctx.conn, zaak.nummer, zaak.id, zaak.gewijzigd_op, blob, self.name,
+                                            utcnow())
                 kamervragen.rebuild(ctx.conn, ctx.cfg.data_dir, zaak.nummer,
                                     ctx.record_links if self.conf["follow_citations"] else None)
         except ParseError as exc:
             ctx.fail(zaak.nummer, str(exc))
             return
-        ctx.count("new" if row is None else "changed")
+        ctx.count("new" if stored is None else "changed")
 
     def _document_file(self, ctx: CrawlContext, zaak, doc) -> None:
         try:
