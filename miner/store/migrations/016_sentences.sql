@@ -125,34 +125,44 @@ SELECT a.id AS annotation_id,
 FROM annotations a JOIN sentences s ON s.id = a.sentence_id JOIN annotation_sources src ON src.id = a.source_id
 JOIN documents d ON d.id = a.document_id;
 
--- (011_reviews.sql: same columns, same review rules)
-DROP VIEW effective_annotations;
-CREATE VIEW effective_annotations AS
+-- (011_reviews.sql: same columns, same review rules.)  In two layers: the review rules over
+-- the annotation rows (sentence and source as ids), and the sentence and source joined in by
+-- LEFT JOINs on their primary keys, which SQLite leaves out when a query does not read those
+-- columns: counting labels per document costs what it cost before the sentences moved out.
+CREATE VIEW effective_annotation_rows AS
 SELECT a.id, a.document_id, a.layer, a.label, a.char_start, a.char_end, a.text,
-       a.sentence_start, a.sentence_end, s.text AS sentence, a.page_no,
+       a.sentence_start, a.sentence_end, a.sentence_id, NULL AS review_sentence, a.page_no,
        CASE WHEN rd.id IS NOT NULL AND rd.actor <> '[]' THEN rd.actor ELSE a.actor END AS actor,
-       a.hedge, a.negated, a.value, src.source,
+       a.hedge, a.negated, a.value, a.source_id,
        CASE WHEN rd.id IS NULL THEN a.confidence ELSE 1.0 END AS confidence,
        CASE WHEN rd.id IS NULL THEN 'model' ELSE 'reviewed' END AS origin,
        rd.reviewer AS reviewer
 FROM annotations a
-JOIN sentences s ON s.id = a.sentence_id
-JOIN annotation_sources src ON src.id = a.source_id
 LEFT JOIN review_decisions rd
        ON rd.document_id = a.document_id AND rd.layer = a.layer AND rd.label = a.label
       AND a.char_start >= rd.sentence_start AND a.char_end <= rd.sentence_end
 WHERE rd.id IS NULL OR rd.decision IN ('accept', 'add')
 UNION ALL
 SELECT -rd.id, rd.document_id, rd.layer, rd.label, rd.sentence_start, rd.sentence_end, rd.sentence,
-       rd.sentence_start, rd.sentence_end, rd.sentence,
+       rd.sentence_start, rd.sentence_end, NULL, rd.sentence,
        (SELECT p.page_no FROM pages p WHERE p.document_id = rd.document_id
           AND p.char_start <= rd.sentence_start AND rd.sentence_start < p.char_end),
-       rd.actor, 0, 0, NULL, 'review', 1.0, 'reviewed', rd.reviewer
+       rd.actor, 0, 0, NULL, NULL, 1.0, 'reviewed', rd.reviewer
 FROM review_decisions rd
 WHERE rd.decision IN ('accept', 'add')
   AND NOT EXISTS (SELECT 1 FROM annotations a
                   WHERE a.document_id = rd.document_id AND a.layer = rd.layer AND a.label = rd.label
                     AND a.char_start >= rd.sentence_start AND a.char_end <= rd.sentence_end);
+
+DROP VIEW effective_annotations;
+CREATE VIEW effective_annotations AS
+SELECT e.id, e.document_id, e.layer, e.label, e.char_start, e.char_end, e.text,
+       e.sentence_start, e.sentence_end, COALESCE(s.text, e.review_sentence) AS sentence, e.page_no,
+       e.actor, e.hedge, e.negated, e.value, COALESCE(src.source, 'review') AS source,
+       e.confidence, e.origin, e.reviewer
+FROM effective_annotation_rows e
+LEFT JOIN sentences s ON s.id = e.sentence_id
+LEFT JOIN annotation_sources src ON src.id = e.source_id;
 
 -- Every view resolves again: the columns can go.
 ALTER TABLE annotations DROP COLUMN sentence;
