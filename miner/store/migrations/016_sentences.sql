@@ -122,8 +122,9 @@ SELECT a.id AS annotation_id,
        d.source,
        d.doc_type,
        a.sentence_id
-FROM annotations a JOIN sentences s ON s.id = a.sentence_id JOIN annotation_sources src ON src.id = a.source_id
-JOIN documents d ON d.id = a.document_id;
+FROM annotations a JOIN documents d ON d.id = a.document_id
+LEFT JOIN sentences s ON s.id = a.sentence_id              -- always there (trigger annotations_sentence_check); LEFT JOIN: left out
+LEFT JOIN annotation_sources src ON src.id = a.source_id;  -- of queries that read neither column
 
 -- (011_reviews.sql: same columns, same review rules.)  In two layers: the review rules over
 -- the annotation rows (sentence and source as ids), and the sentence and source joined in by
