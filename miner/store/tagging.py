@@ -77,8 +77,8 @@ def write_annotations(conn: sqlite3.Connection, doc_id: int, records: list[dict]
     """Add a document's annotations (records in the shape of ``miner tag --json``): each distinct
     sentence once in ``sentences`` (with the page of its first character; a sentence already
     stored at the same span is reused), every annotation as a row naming its sentence and its
-    source (``annotation_sources``).  Inside
-    the caller's transaction; ``save`` first removes the document's old rows."""
+    source (``annotation_sources``).  Inside the caller's transaction; ``save`` first removes
+    the document's old rows."""
     page_rows = pages(conn, doc_id)
     starts, numbers = [p[1] for p in page_rows], [p[0] for p in page_rows]
     sentence_ids: dict[tuple[int, int], int] = {}

@@ -1,10 +1,12 @@
--- Sentences stored once, annotation sources named once (issue 16).  Until now every annotation repeated its whole sentence
--- (annotations.sentence) and the full-text index held that sentence once per annotation:
--- a sentence with five labels was stored ten times.  Now a sentence is one row of
--- `sentences`, annotations point at it (annotations.sentence_id), and the full-text index
--- `sentences_fts` holds every tagged sentence once.  The same for the component and pattern
--- that found an annotation (annotations.source, ~45 bytes, a thousand distinct values in
--- hundreds of thousands of rows): it is one row of `annotation_sources`, named by source_id.
+-- Sentences stored once, annotation sources named once (issue 16).
+--
+-- Until now every annotation repeated its whole sentence (annotations.sentence) and the
+-- full-text index held that sentence once per annotation: a sentence with five labels was
+-- stored ten times.  Now a sentence is one row of `sentences`, annotations point at it
+-- (annotations.sentence_id), and the full-text index `sentences_fts` holds every tagged
+-- sentence once.  The same for the component and pattern that found an annotation
+-- (annotations.source, ~45 bytes, about a thousand distinct values in hundreds of thousands
+-- of rows): it is one row of `annotation_sources`, named by annotations.source_id.
 --
 -- The sentence keeps its own text instead of being cut out of documents.text on every read:
 -- an annotation stays true to the text it was tagged on until the document is tagged again
@@ -14,11 +16,11 @@
 --
 -- Every view keeps its columns: `effective_annotations`, `annotation_evidence` (plus
 -- sentence_id at the end, for Datasette's search) and the views built on them still have
--- `sentence` and `source` / `found_by`.  Annotation ids are kept.  `annotations` keeps sentence_start, sentence_end
--- and page_no (the page of the matched text), so queries on spans work as before.
--- The annotations table is changed in place (ALTER TABLE ... DROP COLUMN), so indexes other
--- migrations put on it stay.  Space freed by the dropped column is reused by later writes;
--- VACUUM gives it back to the file system.
+-- `sentence` and `source` / `found_by`.  Annotation ids are kept.  `annotations` keeps
+-- sentence_start, sentence_end and page_no (the page of the matched text), so queries on
+-- spans work as before.  The table is changed in place (ALTER TABLE ... DROP COLUMN), so
+-- indexes other migrations put on it stay.  Space freed by the dropped columns is reused by
+-- later writes; VACUUM gives it back to the file system.
 
 CREATE TABLE sentences (
     id           INTEGER PRIMARY KEY,
