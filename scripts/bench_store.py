@@ -42,7 +42,8 @@ from miner.store import db as store_db  # noqa: E402
 SENTENCES_MIGRATION = 16
 BEFORE = max(v for v, _, _ in store_db.migrations() if v < SENTENCES_MIGRATION)
 # tables whose size does not depend on the number of documents
-FIXED = {"gaps", "attention", "topics", "topic_models", "schema", "schema_migrations", "runs"}
+# (annotation_sources grows with the tagger's patterns, a few thousand at most, not with documents)
+FIXED = {"gaps", "attention", "topics", "topic_models", "schema", "schema_migrations", "runs", "annotation_sources"}
 
 
 def _log(msg: str) -> None:
@@ -131,11 +132,12 @@ def before_copy(src: Path, dst: Path) -> None:
             continue
         cols = _columns(conn, table)
         have = set(_columns(conn, table, "src"))
-        if table == "annotations":
-            picked = [c for c in cols if c in have]
-            conn.execute(f"INSERT INTO main.annotations ({', '.join(picked + ['sentence'])}) "
-                         f"SELECT {', '.join('a.' + c for c in picked)}, s.text FROM src.annotations a "
-                         "JOIN src.sentences s ON s.id = a.sentence_id ORDER BY a.id")
+        if table == "annotations":   # the sentence and the source back in every row
+            picked = [c for c in cols if c in have and c not in ("sentence", "source")]
+            conn.execute(f"INSERT INTO main.annotations ({', '.join(picked + ['sentence', 'source'])}) "
+                         f"SELECT {', '.join('a.' + c for c in picked)}, s.text, x.source FROM src.annotations a "
+                         "JOIN src.sentences s ON s.id = a.sentence_id "
+                         "JOIN src.annotation_sources x ON x.id = a.source_id ORDER BY a.id")
             continue
         picked = [c for c in cols if c in have]
         conn.execute(f"INSERT INTO main.{table} ({', '.join(picked)}) SELECT {', '.join(picked)} FROM src.{table}")
@@ -281,8 +283,9 @@ def report(res: dict) -> str:
     lines.append("| file after VACUUM | " + " | ".join(
         f"{lay[k]['file_bytes'] / n:,.0f}" for k in ("before", "migrated", "built new")) + " |")
     ann = {k: sum(s for t, s in lay[k]["tables"].items() if t in ("annotations", "annotations_fts", "sentences",
-                                                                   "sentences_fts")) for k in lay}
-    lines.append("| annotations + sentences + their full-text index | " + " | ".join(
+                                                                   "sentences_fts", "annotation_sources"))
+           for k in lay}
+    lines.append("| annotations + sentences + sources + their full-text index | " + " | ".join(
         f"{ann[k] / n:,.0f}" for k in ("before", "migrated", "built new")) + " |")
     d, r = res["density_after"], res["sentence_read_cpu_s"]
     lines += ["", f"migration 016: {res['migration_cpu_s']} CPU s; sentence text kept in `sentences`: "
