@@ -296,3 +296,27 @@ def test_an_annotation_must_name_a_sentence_of_its_document(store):
                  (doc_id, own, source))
     with pytest.raises(sqlite3.IntegrityError):
         conn.execute("UPDATE annotations SET document_id = ? WHERE sentence_id = ?", (doc_id, foreign))
+
+
+def test_a_failed_migration_leaves_the_old_store_whole(old_store):
+    """016 runs in one transaction: when it cannot finish (here a view someone made on the old
+    column), nothing of it stays, the error names the migration, and the next run completes it."""
+    conn = sqlite3.connect(old_store)
+    conn.execute("CREATE VIEW my_sentences AS SELECT sentence FROM annotations")
+    conn.commit()
+    before = conn.execute("SELECT id, sentence FROM annotations ORDER BY id").fetchall()
+    effective = conn.execute("SELECT id, sentence FROM effective_annotations ORDER BY id").fetchall()
+    conn.close()
+    with pytest.raises(db.StoreError, match=r"migration 016_sentences failed: .*my_sentences"):
+        connect(old_store)
+    conn = sqlite3.connect(old_store)
+    assert conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0] == BEFORE
+    assert conn.execute("SELECT id, sentence FROM annotations ORDER BY id").fetchall() == before
+    assert not conn.execute("SELECT name FROM sqlite_master WHERE name = 'sentences'").fetchall()
+    assert conn.execute("SELECT COUNT(*) FROM annotations_fts WHERE annotations_fts MATCH 'racisme'").fetchone()[0]
+    conn.execute("DROP VIEW my_sentences")
+    conn.commit()
+    conn.close()
+    conn = connect(old_store)
+    assert [tuple(r) for r in conn.execute("SELECT id, sentence FROM effective_annotations ORDER BY id")] == effective
+    conn.close()
