@@ -9,7 +9,6 @@ from the contract's labels; it measures the query/export machinery, not the tagg
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 import tempfile
@@ -23,7 +22,7 @@ from miner.export import labels as L  # noqa: E402
 from miner.export.readonly import ReadOnlyDatabase  # noqa: E402
 from miner.export.run import KINDS, export  # noqa: E402
 from miner.export.search import search  # noqa: E402
-from miner.store import connect, transaction  # noqa: E402
+from miner.store import connect, tagging, transaction  # noqa: E402
 
 WORDS = ("discriminatie uitsluiting wijkteam vrijwilligers gemeente bewoners ontmoeting training melden "
          "vooroordelen jongeren ouderen moslimdiscriminatie racisme sportvereniging buurthuis coördinator "
@@ -50,15 +49,15 @@ def build(path: Path, n_docs: int, seed: int = 7) -> None:
                 page = 1 + seq * 3 // len(paras)
                 conn.execute("INSERT INTO passages (document_id, seq, page_no, char_start, char_end, text) "
                              "VALUES (?, ?, ?, ?, ?, ?)", (doc_id, seq, page, pos, pos + len(para), para))
+                records = []
                 for _ in range(rnd.randint(0, 3)):
                     layer = rnd.choice(["ground", "mechanism", "setting", "recommendation"])
                     label = "recommendation" if layer == "recommendation" else rnd.choice(L.BY_LAYER[layer])
-                    actor = json.dumps([rnd.choice(L.ACTORS)]) if layer == "recommendation" else "[]"
-                    conn.execute(
-                        "INSERT INTO annotations (document_id, layer, label, char_start, char_end, text, "
-                        "sentence_start, sentence_end, sentence, page_no, actor, source) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'bench')",
-                        (doc_id, layer, label, pos, pos + 10, para[:10], pos, pos + len(para), para, page, actor))
+                    actor = [rnd.choice(L.ACTORS)] if layer == "recommendation" else []
+                    records.append({"layer": layer, "label": label, "start": pos, "end": pos + 10, "text": para[:10],
+                                    "sentence_start": pos, "sentence_end": pos + len(para), "sentence": para,
+                                    "page": page, "actor": actor, "source": "bench"})
+                tagging.write_annotations(conn, doc_id, records)
                 pos += len(para) + 2
             conn.execute("INSERT INTO document_labels VALUES (?, 'evidence_type', ?, 1.0, 'bench')",
                          (doc_id, rnd.choice(L.EVIDENCE_TYPES)))

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from miner import config  # noqa: E402
-from miner.store import connect, utcnow  # noqa: E402
+from miner.store import connect, tagging, utcnow  # noqa: E402
 from miner.topics import corpus as corpus_mod, model, quality, reports, stage, synthetic  # noqa: E402
 
 
@@ -188,11 +188,11 @@ def gaps_timing(n: int, tmp: Path) -> dict:
     for i in range(n):
         add(conn, f"g{i:06d}", "tekst", rng.choice(["rapport", "kamervraag"]))
         doc = conn.execute("SELECT last_insert_rowid()").fetchone()[0]
-        for layer, labels in (("ground", GROUNDS), ("mechanism", MECHANISMS), ("setting", SETTINGS)):
-            for label in rng.sample(labels, rng.randint(0, 3)):
-                conn.execute("INSERT INTO annotations (document_id, layer, label, char_start, char_end, text, "
-                             "sentence_start, sentence_end, sentence, source) VALUES (?, ?, ?, 0, 1, 'x', 0, 1, "
-                             "'x', 'bench')", (doc, layer, label))
+        tagging.write_annotations(conn, doc, [
+            {"layer": layer, "label": label, "start": 0, "end": 1, "text": "x", "sentence_start": 0,
+             "sentence_end": 1, "sentence": "x", "page": None, "source": "bench"}
+            for layer, labels in (("ground", GROUNDS), ("mechanism", MECHANISMS), ("setting", SETTINGS))
+            for label in rng.sample(labels, rng.randint(0, 3))])
         conn.execute("INSERT INTO document_labels (document_id, layer, label, source) VALUES "
                      "(?, 'evidence_type', ?, 'bench')", (doc, rng.choice(["interviews", "effectstudie",
                                                                             "beleidsdocument"])))

@@ -7,9 +7,11 @@ One document is hostile: its title, url and a quoted sentence try to run script.
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
-from miner.store import connect, transaction
+from miner.store import connect, tagging, transaction
+from miner.store import db as store_db
 
 HOSTILE_TITLE = '<script>window.__pwned=1</script>Rapport "><img src=x onerror="window.__pwned=1">'
 HOSTILE_SENTENCE = ('Een training voor vrijwilligers "><img src=x onerror="window.__pwned=1"> '
@@ -116,9 +118,43 @@ DOCUMENTS = [
 GAP_DEFINITION = "a cell is a gap when fewer than 3 research documents (not Kamervragen or policy) cover it"
 
 
-def build(database: Path, *, with_gaps: bool = False, with_topics: bool = True) -> dict[str, int]:
-    """Create the database at ``database``; returns document ids by key."""
-    conn = connect(database)
+def connect_at(database: Path, version: int) -> sqlite3.Connection:
+    """A store as an older miner left it: the shipped migrations up to ``version`` only
+    (the next ``connect`` applies the rest, as a newer miner does)."""
+    conn = sqlite3.connect(database, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                 "applied_at TEXT NOT NULL)")
+    for v, name, sql in store_db.migrations():
+        if v <= version:
+            with transaction(conn):
+                for stmt in store_db._statements(sql):
+                    conn.execute(stmt)
+                conn.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", (v, name, store_db.utcnow()))
+    return conn
+
+
+def _write_annotations(conn, doc_id: int, records: list[dict]) -> None:
+    """Through the store API; into a store from before migration 016 as that miner wrote them
+    (the sentence repeated in every annotation row)."""
+    if "sentence" not in {r[1] for r in conn.execute("PRAGMA table_info(annotations)")}:
+        tagging.write_annotations(conn, doc_id, records)
+        return
+    conn.executemany(
+        "INSERT INTO annotations (document_id, layer, label, char_start, char_end, text, sentence_start,"
+        " sentence_end, sentence, page_no, actor, hedge, negated, value, source)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(doc_id, r["layer"], r["label"], r["start"], r["end"], r["text"], r["sentence_start"], r["sentence_end"],
+          r["sentence"], r["page"], json.dumps(r["actor"]), r["hedge"], r["negated"],
+          json.dumps(r["value"]) if r["value"] is not None else None, r["source"]) for r in records])
+
+
+def build(database: Path, *, with_gaps: bool = False, with_topics: bool = True,
+          schema: int | None = None) -> dict[str, int]:
+    """Create the database at ``database``; returns document ids by key.  ``schema``: only the
+    migrations up to that version (a store an older miner made)."""
+    conn = connect(database) if schema is None else connect_at(database, schema)
     ids: dict[str, int] = {}
     now = "2026-11-22T04:00:00+00:00"
     with transaction(conn):
@@ -138,17 +174,17 @@ def build(database: Path, *, with_gaps: bool = False, with_topics: bool = True) 
             for seq, (page_no, start, para) in enumerate(paragraphs):
                 conn.execute("INSERT INTO passages (document_id, seq, page_no, char_start, char_end, text)"
                              " VALUES (?, ?, ?, ?, ?, ?)", (doc_id, seq, page_no, start, start + len(para), para))
+            records = []
             for layer, label, matched, sentence, extra in doc["annotations"]:
                 s_start = text.index(sentence)
                 m_start = s_start + sentence.index(matched)
                 page_no = next(n for n, (a, b) in enumerate(page_ranges, 1) if a <= s_start < b)
-                conn.execute(
-                    "INSERT INTO annotations (document_id, layer, label, char_start, char_end, text, sentence_start,"
-                    " sentence_end, sentence, page_no, actor, hedge, negated, value, source)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 'fixture')",
-                    (doc_id, layer, label, m_start, m_start + len(matched), matched, s_start,
-                     s_start + len(sentence), sentence, page_no, json.dumps(extra.get("actor", [])),
-                     extra.get("hedge", 0), json.dumps(extra["value"]) if "value" in extra else None))
+                records.append({"layer": layer, "label": label, "start": m_start, "end": m_start + len(matched),
+                                "text": matched, "sentence_start": s_start, "sentence_end": s_start + len(sentence),
+                                "sentence": sentence, "page": page_no, "actor": extra.get("actor", []),
+                                "hedge": extra.get("hedge", 0), "negated": 0, "value": extra.get("value"),
+                                "source": "fixture"})
+            _write_annotations(conn, doc_id, records)
             for label, score in doc["evidence"]:
                 conn.execute("INSERT INTO document_labels VALUES (?, 'evidence_type', ?, ?, 'fixture')",
                              (doc_id, label, score))

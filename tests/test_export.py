@@ -76,7 +76,7 @@ def test_eppi_json_codes_and_quotes_match_the_database(project):
                 assert doc_text[d["TextFrom"]:d["TextTo"]] == d["Text"]
     conn = _db(workdir)
     expected = {(r["document_id"], r["layer"], r["label"], r["sentence"]) for r in conn.execute(
-        "SELECT document_id, layer, label, sentence FROM annotations"
+        "SELECT document_id, layer, label, sentence FROM annotation_evidence"
         " WHERE layer IN ('ground', 'mechanism', 'setting', 'target_group')")}
     expected |= {(r["document_id"], "recommendation_actor", r["actor"], r["sentence"])
                  for r in conn.execute("SELECT r.document_id, r.actor, r.sentence FROM recommendations r")}

@@ -108,7 +108,8 @@ def store_snapshot(db: Path) -> dict:
                    for r in conn.execute("SELECT * FROM pages"))
     annotations = sorted((key[r["document_id"]], r["layer"], r["label"], r["char_start"], r["char_end"],
                           r["sentence"], r["page_no"], r["actor"], r["negated"])
-                         for r in conn.execute("SELECT * FROM annotations"))
+                         for r in conn.execute("SELECT a.*, s.text AS sentence FROM annotations a "
+                                               "JOIN sentences s ON s.id = a.sentence_id"))
     labels = sorted((key[r["document_id"]], r["layer"], r["label"], r["score"])
                     for r in conn.execute("SELECT * FROM document_labels"))
     conn.close()

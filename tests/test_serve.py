@@ -104,6 +104,11 @@ def test_serve_binds_loopback_with_facets_search_and_canned_queries(server, work
     # Full-text search on the passages view, and CSV export.
     rows = json.loads(_get(port, f"/miner/passages_overview.json?_search={q('moslimdiscriminatie')}&_shape=array")[1])
     assert len(rows) == 4 and all(r["page_no"] for r in rows)
+    # ... and on the annotations, through the index of their sentences (each sentence indexed once)
+    rows = json.loads(_get(port, f"/miner/annotation_evidence.json?_search={q('moslimdiscriminatie')}"
+                                 "&_shape=array&_size=max")[1])
+    assert rows and all("moslimdiscriminatie" in r["sentence"].lower() for r in rows)
+    assert len(rows) == sum("moslimdiscriminatie" in a[3].lower() for d in dbfixture.DOCUMENTS for a in d["annotations"])
     status, csv_text = _get(port, "/miner/recommendations.csv?actor=gemeente")
     assert status == 200 and csv_text.splitlines()[0].startswith("annotation_id,actor,sentence")
 

@@ -103,7 +103,8 @@ def test_refresh_stage_tags_new_and_changed_only_and_tag_all_retags(project):
     conn = open_store(cfg)
     s = stage.run(cfg, conn, progress=False)
     assert s["tagged"] == 2 and s["annotations"] > 10
-    rows = conn.execute("SELECT a.*, d.text AS doc_text FROM annotations a JOIN documents d ON d.id = a.document_id"
+    rows = conn.execute("SELECT a.*, s.text AS sentence, d.text AS doc_text FROM annotations a "
+                        "JOIN sentences s ON s.id = a.sentence_id JOIN documents d ON d.id = a.document_id"
                         ).fetchall()
     for row in rows:
         assert row["doc_text"][row["char_start"]:row["char_end"]] == row["text"]
@@ -121,7 +122,7 @@ def test_refresh_stage_tags_new_and_changed_only_and_tag_all_retags(project):
     r = run("tag", "--all")
     assert r.exit_code == 0 and "re-tagged 2 document(s)" in r.output
     assert conn.execute("SELECT COUNT(*) FROM annotations").fetchone()[0] == before  # replaced, not added
-    hits = conn.execute("SELECT COUNT(*) FROM annotations_fts WHERE annotations_fts MATCH 'racisme'").fetchone()[0]
+    hits = conn.execute("SELECT COUNT(*) FROM sentences_fts WHERE sentences_fts MATCH 'racisme'").fetchone()[0]
     assert hits >= 1
     conn.close()
 
@@ -161,7 +162,7 @@ def test_refresh_stage_knows_the_people_of_crawled_kamervragen(project):
     conn.commit()
     assert stage.kamervraag_persons(conn) == ["Kamp", "Noor el Haddouchi", "Wit, B."]
     stage.run(cfg, conn, progress=False)
-    persons = conn.execute("SELECT text, source FROM annotations WHERE layer = 'person'").fetchall()
+    persons = conn.execute("SELECT text, source FROM effective_annotations WHERE layer = 'person'").fetchall()
     found = {r["text"] for r in persons if "kamervraag-metadata" in r["source"]}
     assert found == {"Noor el Haddouchi", "Haddouchi"}   # "Wit" and "Kamp" are ordinary words: not alone
     conn.close()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 
-from miner.store import connect, utcnow
+from miner.store import connect, tagging, utcnow
 from miner.topics import synthetic
 
 
@@ -18,9 +18,9 @@ def add_document(conn, key: str, text: str, *, doc_type: str = "rapport", date: 
 
 
 def annotate(conn, doc_id: int, layer: str, label: str, *, negated: bool = False) -> None:
-    conn.execute("INSERT INTO annotations (document_id, layer, label, char_start, char_end, text, sentence_start, "
-                 "sentence_end, sentence, negated, source) VALUES (?, ?, ?, 0, 1, 'x', 0, 1, 'x', ?, 'test')",
-                 (doc_id, layer, label, int(negated)))
+    tagging.write_annotations(conn, doc_id, [{
+        "layer": layer, "label": label, "start": 0, "end": 1, "text": "x", "sentence_start": 0,
+        "sentence_end": 1, "sentence": "x", "page": None, "negated": negated, "source": "test"}])
 
 
 def evidence(conn, doc_id: int, label: str) -> None:

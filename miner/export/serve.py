@@ -24,7 +24,7 @@ TABLES = {
                            "facets": ["source", "doc_type", "year", "evidence_types"]},
     "annotation_evidence": {"description": "Every annotation with sentence, page, document title, url and date.",
                             "facets": ["layer", "label", "source", "year"],
-                            "fts_table": "annotations_fts", "fts_pk": "annotation_id", "searchmode": "raw"},
+                            "fts_table": "sentences_fts", "fts_pk": "sentence_id", "searchmode": "raw"},
     "passages_overview": {"description": "Paragraphs with page numbers and their document; full-text searchable.",
                           "facets": ["source", "year"],
                           "fts_table": "passages_fts", "fts_pk": "passage_id", "searchmode": "raw"},
@@ -43,7 +43,9 @@ TABLES = {
     "document_topics_overview": {"description": "Topic weights per document.", "facets": ["topic_label", "year"]},
     "documents": {"description": "The raw documents table (full text in `text`).",
                   "facets": ["source", "doc_type", "language", "status"]},
-    "annotations": {"description": "The raw annotations table.", "facets": ["layer", "label"]},
+    "annotations": {"description": "The raw annotations table (its sentence: sentences.id = sentence_id).",
+                    "facets": ["layer", "label"]},
+    "sentences": {"description": "Tagged sentences, each stored once, with page; full-text searchable."},
 }
 
 
@@ -78,7 +80,8 @@ DUTCH = {
         "topics_overview": "Onderwerpen van het actieve onderwerpmodel.",
         "document_topics_overview": "Gewicht van elk onderwerp per document.",
         "documents": "De ruwe documententabel (volledige tekst in `text`).",
-        "annotations": "De ruwe annotatietabel.",
+        "annotations": "De ruwe annotatietabel (de zin: sentences.id = sentence_id).",
+        "sentences": "Getagde zinnen, elk één keer opgeslagen, met pagina; doorzoekbaar op volledige tekst.",
     },
 }
 

@@ -112,11 +112,11 @@ def sentences(conn, layers: list[str], *, label: str | None = None, document: st
         args.append(label)
     _filter_document(where, args, document, source)
     return conn.execute(
-        "SELECT a.document_id, d.doc_key, d.source, a.sentence_start, a.sentence_end, a.sentence, "
+        "SELECT a.document_id, d.doc_key, d.source, a.sentence_start, a.sentence_end, s.text AS sentence, "
         "json_group_array(COALESCE(a.confidence, 0.5)) AS confidences "
-        "FROM annotations a JOIN documents d ON d.id = a.document_id "
+        "FROM annotations a JOIN sentences s ON s.id = a.sentence_id JOIN documents d ON d.id = a.document_id "
         f"WHERE {' AND '.join(where)} "
-        "GROUP BY a.document_id, a.sentence_start, a.sentence_end, a.sentence "
+        "GROUP BY a.document_id, a.sentence_start, a.sentence_end, s.text "
         "ORDER BY a.document_id, a.sentence_start", args).fetchall()
 
 

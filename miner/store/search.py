@@ -1,4 +1,4 @@
-"""Full-text search in the store: the FTS5 tables over passages and annotation sentences, ranked by bm25.
+"""Full-text search in the store: the FTS5 tables over passages and tagged sentences (each indexed once), ranked by bm25.
 
 The query given is already FTS5 syntax (``miner.export.search.to_fts_query`` builds it from a person's words).
 """
@@ -18,20 +18,22 @@ _SQL = {
         FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid JOIN documents d ON d.id = p.document_id
         WHERE passages_fts MATCH :query
         ORDER BY rank LIMIT :limit""",
-    # One row per sentence: a sentence with three annotations is one hit listing all three labels.
+    # One row per sentence (each sentence is indexed once), listing the labels of the model's
+    # annotations in it that stand after review.
     "annotations": """
         WITH hits AS MATERIALIZED (
-            SELECT bm25(annotations_fts) AS rank,
-                   snippet(annotations_fts, 0, :open, :close, '…', :tokens) AS snippet,
-                   a.document_id, d.title, d.url, a.page_no, d.date, a.layer, a.label, a.sentence_start,
-                   d.local_path
-            FROM annotations_fts JOIN effective_annotations a ON a.id = annotations_fts.rowid
-            JOIN documents d ON d.id = a.document_id
-            WHERE annotations_fts MATCH :query)
-        SELECT MIN(rank) AS rank, snippet, document_id, title, url, page_no, date,
-               group_concat(DISTINCT layer || ':' || label) AS labels, local_path
-        FROM hits GROUP BY document_id, sentence_start
-        ORDER BY rank LIMIT :limit""",
+            SELECT bm25(sentences_fts) AS rank,
+                   snippet(sentences_fts, 0, :open, :close, '…', :tokens) AS snippet,
+                   s.id AS sentence_id, s.document_id, s.char_start, s.char_end, s.page_no
+            FROM sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid
+            WHERE sentences_fts MATCH :query)
+        SELECT h.rank, h.snippet, h.document_id, d.title, d.url, h.page_no, d.date,
+               group_concat(DISTINCT a.layer || ':' || a.label) AS labels, d.local_path
+        FROM hits h JOIN documents d ON d.id = h.document_id
+        JOIN effective_annotations a ON a.document_id = h.document_id AND a.id > 0
+         AND a.sentence_start = h.char_start AND a.sentence_end = h.char_end
+        GROUP BY h.sentence_id
+        ORDER BY h.rank LIMIT :limit""",
 }
 
 

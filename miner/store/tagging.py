@@ -1,9 +1,11 @@
 """What the tagging stage reads and writes: documents to tag, their pages, and the
-annotations, document labels, relevance and tagging state of one tagged document."""
+annotations (each sentence stored once, in ``sentences``), document labels, relevance and
+tagging state of one tagged document."""
 from __future__ import annotations
 
 import json
 import sqlite3
+from bisect import bisect_right
 
 from miner.store.db import transaction, utcnow
 
@@ -31,25 +33,83 @@ def pending(conn: sqlite3.Connection, taxonomy_hash: str, force: bool = False,
 
 def pages(conn, doc_id: int) -> list[tuple[int, int, int]]:
     return [(r[0], r[1], r[2]) for r in conn.execute(
-        "SELECT page_no, char_start, char_end FROM pages WHERE document_id = ? ORDER BY char_start", (doc_id,))]
+        "SELECT page_no, char_start, char_end FROM pages WHERE document_id = ? ORDER BY char_start, page_no",
+        (doc_id,))]
+
+
+def _page_of(starts: list[int], numbers: list[int], char: int) -> int | None:
+    """The page a character is on (pages sorted by start): the last one starting at or before it."""
+    if not numbers:
+        return None
+    return numbers[max(bisect_right(starts, char) - 1, 0)]
+
+
+def delete_annotations(conn: sqlite3.Connection, doc_id: int) -> None:
+    """Remove a document's annotations and the sentences they name (inside the caller's transaction)."""
+    conn.execute("DELETE FROM annotations WHERE document_id = ?", (doc_id,))
+    conn.execute("DELETE FROM sentences WHERE document_id = ?", (doc_id,))
+
+
+def _sentence_id(conn: sqlite3.Connection, doc_id: int, start: int, end: int, page: int | None,
+                 text: str) -> int:
+    """The id of the document's sentence at start..end, written when new (or changed)."""
+    row = conn.execute("SELECT id, text, page_no FROM sentences WHERE document_id = ? AND char_start = ? "
+                       "AND char_end = ?", (doc_id, start, end)).fetchone()
+    if row is None:
+        return conn.execute(
+            "INSERT INTO sentences(document_id, char_start, char_end, page_no, text) VALUES (?,?,?,?,?)",
+            (doc_id, start, end, page, text)).lastrowid
+    if (row[1], row[2]) != (text, page):
+        conn.execute("UPDATE sentences SET text = ?, page_no = ? WHERE id = ?", (text, page, row[0]))
+    return row[0]
+
+
+def _source_ids(conn: sqlite3.Connection, sources: set[str]) -> dict[str, int]:
+    """Ids of annotation sources (component and pattern ids), each stored once."""
+    conn.executemany("INSERT OR IGNORE INTO annotation_sources(source) VALUES (?)", [(s,) for s in sorted(sources)])
+    ids = {}
+    for s in sources:
+        ids[s] = conn.execute("SELECT id FROM annotation_sources WHERE source = ?", (s,)).fetchone()[0]
+    return ids
+
+
+def write_annotations(conn: sqlite3.Connection, doc_id: int, records: list[dict]) -> None:
+    """Add a document's annotations (records in the shape of ``miner tag --json``): each distinct
+    sentence once in ``sentences`` (with the page of its first character; a sentence already
+    stored at the same span is reused), every annotation as a row naming its sentence and its
+    source (``annotation_sources``).  Inside the caller's transaction; ``save`` first removes
+    the document's old rows."""
+    page_rows = pages(conn, doc_id)
+    starts, numbers = [p[1] for p in page_rows], [p[0] for p in page_rows]
+    sentence_ids: dict[tuple[int, int], int] = {}
+    for r in records:
+        span = (r["sentence_start"], r["sentence_end"])
+        if span not in sentence_ids:
+            page = _page_of(starts, numbers, span[0]) if numbers else r.get("page")
+            sentence_ids[span] = _sentence_id(conn, doc_id, span[0], span[1], page, r["sentence"])
+    source_ids = _source_ids(conn, {r["source"] for r in records})
+    conn.executemany(
+        "INSERT INTO annotations(document_id, layer, label, char_start, char_end, text, sentence_start, "
+        "sentence_end, sentence_id, page_no, actor, hedge, negated, value, source_id, confidence) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        [(doc_id, r["layer"], r["label"], r["start"], r["end"], r["text"], r["sentence_start"],
+          r["sentence_end"], sentence_ids[(r["sentence_start"], r["sentence_end"])], r.get("page"),
+          json.dumps(r.get("actor") or [], ensure_ascii=False), int(r.get("hedge") or 0),
+          int(r.get("negated") or 0),
+          json.dumps(r["value"], ensure_ascii=False) if r.get("value") is not None else None,
+          source_ids[r["source"]], r.get("confidence"))
+         for r in records])
 
 
 def save(conn: sqlite3.Connection, doc_id: int, sha: str | None, taxonomy_hash: str, records: list[dict],
          doc_labels: list[dict], relevance: float | None = None, relevance_threshold: float = 0.5,
          error: str | None = None) -> None:
+    """Replace one document's tagging results in one transaction: its sentences and annotations
+    (each sentence once), document labels, relevance and tagging state."""
     with transaction(conn):
-        conn.execute("DELETE FROM annotations WHERE document_id = ?", (doc_id,))
+        delete_annotations(conn, doc_id)
         conn.execute("DELETE FROM document_labels WHERE document_id = ?", (doc_id,))
-        conn.executemany(
-            "INSERT INTO annotations(document_id, layer, label, char_start, char_end, text, sentence_start, "
-            "sentence_end, sentence, page_no, actor, hedge, negated, value, source, confidence) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [(doc_id, r["layer"], r["label"], r["start"], r["end"], r["text"], r["sentence_start"],
-              r["sentence_end"], r["sentence"], r["page"], json.dumps(r["actor"] or [], ensure_ascii=False),
-              int(r["hedge"]), int(r["negated"]),
-              json.dumps(r["value"], ensure_ascii=False) if r["value"] is not None else None, r["source"],
-              r.get("confidence"))
-             for r in records])
+        write_annotations(conn, doc_id, records)
         conn.execute("UPDATE documents SET relevance = ?, relevant = ? WHERE id = ?",
                      (None if relevance is None else round(relevance, 4),
                       None if relevance is None else int(relevance >= relevance_threshold), doc_id))
