@@ -316,7 +316,7 @@ def test_a_store_from_before_the_reviews_is_upgraded(db):
     conn = sqlite3.connect(path)
     conn.executescript("""
         DROP VIEW review_orphans; DROP VIEW review_decisions; DROP VIEW effective_annotations;
-        DROP VIEW document_relevance; DROP TABLE reviews; DROP INDEX annotations_doc_layer_label;
+        DROP VIEW document_relevance; DROP TABLE reviews; DROP INDEX IF EXISTS annotations_doc_layer_label;
         CREATE VIEW document_relevance AS SELECT id AS document_id, relevance, relevant, relevance_override,
                COALESCE(relevance_override, relevant, 1) AS is_relevant FROM documents;
         CREATE VIEW effective_annotations AS SELECT a.*, 'model' AS origin, NULL AS reviewer FROM annotations a;

@@ -50,7 +50,7 @@ def build_data(conn: sqlite3.Connection, gcfg: dict, lang: Language, *, columns:
                                - {L.UNKNOWN_EVIDENCE})
     evidence_types.append(L.UNKNOWN_EVIDENCE)
     cells: dict[str, dict] = {}
-    for cell in analysis.build_cells(counted, gcfg):
+    for cell in analysis.build_cells(conn, counted, gcfg, include_irrelevant):
         if cell.row_layer == ROW_LAYER and cell.col_layer in COLUMN_LAYERS:
             cells.setdefault(cell.matrix, {})[f"{cell.row}|{cell.col}"] = {
                 "gap": cell.is_gap, "kind": cell.gap_kind, "n": len(cell.documents)}

@@ -1,0 +1,220 @@
+"""What the gap analysis reads and writes: the documents that count, their effective labels,
+the cell counts of the evidence matrices (SQL aggregates), topics for attention, and the
+stored analysis (tables ``gaps`` and ``attention``).
+
+Every read is parameterised by the ``[gaps]`` settings (``gcfg``): which documents are
+Kamervragen, research or effect studies, the periods, whether negated mentions count.
+The classification of a document lives here once, in SQL (``_documents_cte``), and both
+the per-document rows and the cell counts use it.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from miner.store.db import transaction
+
+GAP_LAYERS = ("ground", "mechanism", "setting")
+NO_EVIDENCE = "onbekend"          # the evidence type of a document without one (not a Kamervraag)
+
+
+def source_kind_sql(alias: str, parliamentary_doc_types: list[str]) -> str:
+    """A SQL expression giving 'kamervragen' or 'research' for documents aliased ``alias``;
+    bind ``parliamentary_doc_types`` as its parameters.  A document is a Kamervraag when its
+    doc_type is one of those types or the kamervragen table links it as question or answer."""
+    marks = ", ".join("?" for _ in parliamentary_doc_types) or "NULL"
+    return (f"(CASE WHEN {alias}.doc_type IN ({marks}) "
+            f"OR EXISTS (SELECT 1 FROM kamervragen k WHERE k.question_document_id = {alias}.id) "
+            f"OR EXISTS (SELECT 1 FROM kamervragen k WHERE k.answer_document_id = {alias}.id) "
+            "THEN 'kamervragen' ELSE 'research' END)")
+
+
+def period_labels(bounds: list[int]) -> list[str]:
+    """The period names of ``bounds`` in order, then 'onbekend' (no year)."""
+    if not bounds:
+        return ["alle jaren", "onbekend"]
+    return ([f"<{bounds[0]}"] + [f"{lo}-{hi - 1}" for lo, hi in zip(bounds, bounds[1:])]
+            + [f"{bounds[-1]}+", "onbekend"])
+
+
+def _period_index_sql(year: str, bounds: list[int]) -> str:
+    """Index into ``period_labels(bounds)`` of the year expression ``year`` (NULL = unknown)."""
+    unknown = len(period_labels(bounds)) - 1
+    if not bounds:
+        return f"(CASE WHEN {year} IS NULL THEN {unknown} ELSE 0 END)"
+    whens = " ".join(f"WHEN {year} < {int(b)} THEN {i}" for i, b in enumerate(bounds))
+    return f"(CASE WHEN {year} IS NULL THEN {unknown} {whens} ELSE {len(bounds)} END)"
+
+
+def _marks(values) -> str:
+    return ", ".join("?" for _ in values) or "NULL"
+
+
+def _labels_cte(gcfg: dict) -> tuple[str, list]:
+    """CTE ``lab(document_id, layer, label)``: the distinct effective labels of the gap layers,
+    i.e. ``SELECT DISTINCT document_id, layer, label FROM effective_annotations`` (negated
+    mentions left out when ``ignore_negated``), computed so that its cost is one scan of a
+    covering index plus the reviewed documents.
+
+    The view joins every annotation with the review decisions; SQLite cannot restrict that join
+    to the few reviewed documents from outside the view, so the view's rule (011) is applied
+    here to exactly those documents: a model label survives unless a 'reject' decision covers
+    its span; an accepted or added label the model does not have inside the decided sentence
+    is a label of its own.  Documents without a decision are their annotations.  Tested equal
+    to the view itself (tests/test_gaps_sql.py), so a change of the view's rule fails there."""
+    neg = " AND a.negated = 0" if gcfg["ignore_negated"] else ""
+    layers = list(GAP_LAYERS)
+    sql = f"""
+rd AS MATERIALIZED (SELECT id, document_id, layer, label, sentence_start, sentence_end, decision
+                    FROM review_decisions WHERE layer IN ({_marks(layers)})),
+reviewed AS MATERIALIZED (SELECT DISTINCT document_id FROM rd),
+lab AS MATERIALIZED (
+  SELECT a.document_id, a.layer, a.label FROM annotations a INDEXED BY annotations_doc_layer_label_negated
+   WHERE a.layer IN ({_marks(layers)}){neg} AND a.document_id NOT IN reviewed
+   GROUP BY a.document_id, a.layer, a.label
+  UNION
+  SELECT a.document_id, a.layer, a.label FROM reviewed v
+  JOIN annotations a INDEXED BY annotations_doc_layer_label_negated ON a.document_id = v.document_id
+  LEFT JOIN rd ON rd.document_id = a.document_id AND rd.layer = a.layer AND rd.label = a.label
+        AND a.char_start >= rd.sentence_start AND a.char_end <= rd.sentence_end
+   WHERE a.layer IN ({_marks(layers)}){neg} AND (rd.id IS NULL OR rd.decision IN ('accept', 'add'))
+  UNION
+  SELECT rd.document_id, rd.layer, rd.label FROM rd
+   WHERE rd.decision IN ('accept', 'add')
+     AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.document_id = rd.document_id AND a.layer = rd.layer
+                     AND a.label = rd.label AND a.char_start >= rd.sentence_start AND a.char_end <= rd.sentence_end))"""
+    return sql, layers + layers + layers
+
+
+def _documents_cte(gcfg: dict, include_irrelevant: bool) -> tuple[str, list]:
+    """CTE ``docs``: every counted document (one per work; relevant unless ``include_irrelevant``)
+    with its kind ('kamervragen', 'research', 'other'), effect (0/1), year, period index and
+    evidence types (comma-separated, by label; empty: none)."""
+    parl = list(gcfg["parliamentary_doc_types"])
+    research_types = list(gcfg["research_evidence_types"])
+    research_doc_types = list(gcfg["research_doc_types"])
+    effect_types = list(gcfg["effect_evidence_types"])
+    relevant = "" if include_irrelevant else " AND r.is_relevant = 1"
+    year = "d1.year"
+    sql = f"""
+ev AS MATERIALIZED (
+  SELECT document_id, group_concat(label, ',') AS evidence,
+         MAX(label = 'kamervraag') AS has_kv,
+         MAX(label IN ({_marks(research_types)})) AS has_research,
+         MAX(label IN ({_marks(effect_types)})) AS has_effect
+  FROM (SELECT document_id, label FROM document_labels WHERE layer = 'evidence_type' ORDER BY document_id, label)
+  GROUP BY document_id),
+d0 AS (
+  SELECT d.id, COALESCE(d.title, '') AS title, d.date, d.doc_type,
+         CASE WHEN substr(d.date, 1, 4) GLOB '[0-9][0-9][0-9][0-9]' THEN CAST(substr(d.date, 1, 4) AS INTEGER)
+         END AS year,
+         {source_kind_sql('d', parl)} AS source_kind,
+         ev.evidence, ev.has_kv, ev.has_research, ev.has_effect
+  FROM documents d
+  JOIN document_works w ON w.document_id = d.id AND w.counted = 1
+  JOIN document_relevance r ON r.document_id = d.id
+  LEFT JOIN ev ON ev.document_id = d.id
+  WHERE 1 = 1{relevant}),
+d1 AS (
+  SELECT d0.*,
+         CASE WHEN d0.source_kind = 'kamervragen' OR d0.has_kv THEN 'kamervragen'
+              WHEN d0.has_research OR (d0.evidence IS NULL AND d0.doc_type IN ({_marks(research_doc_types)}))
+              THEN 'research' ELSE 'other' END AS kind
+  FROM d0),
+docs AS MATERIALIZED (
+  SELECT id, title, date, doc_type, year, evidence,
+         {_period_index_sql(year, list(gcfg['period_bounds']))} AS period, kind,
+         CASE WHEN kind = 'research' AND (d1.has_effect OR (d1.evidence IS NULL AND {int(NO_EVIDENCE in effect_types)}))
+              THEN 1 ELSE 0 END AS effect
+  FROM d1)"""
+    return sql, research_types + effect_types + parl + research_doc_types
+
+
+def documents(conn: sqlite3.Connection, gcfg: dict, include_irrelevant: bool = False,
+              labelled_only: bool = True) -> list[sqlite3.Row]:
+    """Counted documents (id, title, date, doc_type, year, evidence, period, kind, effect), by id;
+    ``labelled_only``: those with at least one effective ground, mechanism or setting label."""
+    docs_sql, docs_args = _documents_cte(gcfg, include_irrelevant)
+    if not labelled_only:
+        return conn.execute(f"WITH {docs_sql} SELECT * FROM docs ORDER BY id", docs_args).fetchall()
+    lab_sql, lab_args = _labels_cte(gcfg)
+    return conn.execute(f"WITH {lab_sql}, {docs_sql} SELECT * FROM docs "
+                        "WHERE id IN (SELECT document_id FROM lab) ORDER BY id", lab_args + docs_args).fetchall()
+
+
+def labels(conn: sqlite3.Connection, gcfg: dict, include_irrelevant: bool = False) -> list[sqlite3.Row]:
+    """(document_id, layer, label): the effective gap-layer labels of the counted documents."""
+    lab_sql, lab_args = _labels_cte(gcfg)
+    docs_sql, docs_args = _documents_cte(gcfg, include_irrelevant)
+    return conn.execute(f"WITH {lab_sql}, {docs_sql} SELECT lab.document_id, lab.layer, lab.label FROM lab "
+                        "JOIN docs ON docs.id = lab.document_id ORDER BY 1, 2, 3", lab_args + docs_args).fetchall()
+
+
+def evidence_types(conn: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT DISTINCT label FROM document_labels WHERE layer = 'evidence_type' "
+                                       "ORDER BY label")]
+
+
+def cell_counts(conn: sqlite3.Connection, gcfg: dict, row_layers: list[str], columns: list[tuple[str, str]],
+                include_irrelevant: bool = False) -> list[sqlite3.Row]:
+    """Documents per cell of the evidence matrices, counted in SQL with one aggregate pass over
+    the (document, row label) pairs: per document the column labels it has are a bit mask
+    (``columns``: the (layer, label) of every matrix column, bit i = columns[i]), and each row
+    ``c{i}`` is how many documents of the group have row label and column label i.
+
+    One row per (row_layer, row_label, kind, effect, period, evidence): ``n`` documents with the
+    row label in that group, ``c0..``: those of them in each column's cell.  A document has one
+    kind, effect flag, period and evidence list, so summing the groups of a cell gives its
+    distinct documents, research documents, effect studies, Kamervragen, and its documents per
+    period and per evidence type."""
+    lab_sql, lab_args = _labels_cte(gcfg)
+    docs_sql, docs_args = _documents_cte(gcfg, include_irrelevant)
+    chunks = [columns[i:i + 60] for i in range(0, len(columns), 60)] or [[]]
+    masks, mask_args = [], []
+    for k, chunk in enumerate(chunks):
+        bits = " ".join(f"WHEN lab.layer = ? AND lab.label = ? THEN {1 << j}" for j in range(len(chunk)))
+        masks.append(f"SUM(CASE {bits} ELSE 0 END) AS m{k}" if chunk else f"0 AS m{k}")
+        mask_args += [x for col in chunk for x in col]
+    sums = ", ".join(f"SUM((p.m{i // 60} >> {i % 60}) & 1) AS c{i}" for i in range(len(columns)))
+    col_layers = sorted({layer for layer, _ in columns})
+    sql = f"""
+WITH {lab_sql}, {docs_sql},
+piv AS MATERIALIZED (SELECT lab.document_id, {', '.join(masks)} FROM lab
+                     WHERE lab.layer IN ({_marks(col_layers)}) GROUP BY lab.document_id)
+SELECT r.layer AS row_layer, r.label AS row_label, d.kind, d.effect, d.period, d.evidence, COUNT(*) AS n
+       {', ' + sums if sums else ''}
+FROM lab r JOIN docs d ON d.id = r.document_id JOIN piv p ON p.document_id = r.document_id
+WHERE r.layer IN ({_marks(row_layers)})
+GROUP BY r.layer, r.label, d.kind, d.effect, d.period, d.evidence"""
+    return conn.execute(sql, lab_args + docs_args + mask_args + col_layers + list(row_layers)).fetchall()
+
+
+# -- attention by topic ---------------------------------------------------------------------------
+
+def dominant_topics(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """(document_id, topic_id, label) of every document's clear main topic in the active model."""
+    return conn.execute("SELECT dt.document_id, dt.topic_id, t.label FROM document_topics dt "
+                        "JOIN topics t ON t.id = dt.topic_id JOIN topic_models m ON m.id = t.model_id "
+                        "AND m.active = 1 WHERE dt.dominant = 1").fetchall()
+
+
+def active_topics(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    return conn.execute("SELECT t.id, t.label FROM topics t JOIN topic_models m ON m.id = t.model_id "
+                        "AND m.active = 1").fetchall()
+
+
+# -- the stored analysis --------------------------------------------------------------------------
+
+def replace(conn: sqlite3.Connection, gap_rows: list[dict], attention_rows: list[tuple]) -> None:
+    """Replace the stored analysis (tables gaps and attention) in one transaction."""
+    with transaction(conn):
+        conn.execute("DELETE FROM gaps")
+        conn.execute("DELETE FROM attention")
+        if gap_rows:
+            cols = list(gap_rows[0])
+            conn.executemany(f"INSERT INTO gaps ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+                             [tuple(r[c] for c in cols) for r in gap_rows])
+        conn.executemany(
+            "INSERT INTO attention (computed_at, kind, key, n_kamervragen, n_research, kamervragen_share, "
+            "research_share, ratio, outruns_research, label, definition) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            attention_rows)
