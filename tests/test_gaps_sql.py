@@ -238,7 +238,7 @@ def test_gap_labels_read_the_covering_index(tmp_path):
     cols = [r[2] for r in conn.execute("PRAGMA index_info(annotations_doc_layer_label_negated)")]
     assert cols == ["document_id", "layer", "label", "negated"]
     from miner.store import gaps as store
-    sql, args = store._labels_cte({"ignore_negated": True})
+    sql, args = store._labels_cte(conn, {"ignore_negated": True})
     plan = " ".join(r[3] for r in conn.execute(f"EXPLAIN QUERY PLAN WITH {sql} SELECT * FROM lab", args))
     assert "COVERING INDEX annotations_doc_layer_label_negated" in plan
 
@@ -252,3 +252,14 @@ def test_gaps_package_holds_no_sql():
         assert not re.search(r"\b(SELECT|INSERT|DELETE|UPDATE)\b\s", text.replace("SELECT DISTINCT document_id, layer, label "
                                                                                   "FROM effective_annotations", "")), path
         assert "conn.execute" not in text, path
+
+
+def test_many_reviewed_documents_read_the_view_for_all_and_count_the_same(tmp_path, monkeypatch):
+    from miner.store import gaps as store
+    monkeypatch.setattr(store, "MAX_NAMED_REVIEWED", 0)
+    cfg = _cfg(tmp_path)
+    conn = connect(cfg.database)
+    build_store(conn, 4)
+    _, ref = reference_cells(conn, cfg["gaps"], False)
+    result = gaps_stage.compute(cfg, conn)
+    assert {(c.matrix, c.row, c.col): c.documents for c in result.cells} == {k: v["documents"] for k, v in ref.items()}

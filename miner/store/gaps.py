@@ -50,40 +50,43 @@ def _marks(values) -> str:
     return ", ".join("?" for _ in values) or "NULL"
 
 
-def _labels_cte(gcfg: dict) -> tuple[str, list]:
-    """CTE ``lab(document_id, layer, label)``: the distinct effective labels of the gap layers,
-    i.e. ``SELECT DISTINCT document_id, layer, label FROM effective_annotations`` (negated
-    mentions left out when ``ignore_negated``), computed so that its cost is one scan of a
-    covering index plus the reviewed documents.
+# Above this many reviewed documents the gap labels are read from the view for all documents
+# (one scan); below, the reviewed ones are named in the query so SQLite restricts the view to them.
+MAX_NAMED_REVIEWED = 5000
 
-    The view joins every annotation with the review decisions; SQLite cannot restrict that join
-    to the few reviewed documents from outside the view, so the view's rule (011) is applied
-    here to exactly those documents: a model label survives unless a 'reject' decision covers
-    its span; an accepted or added label the model does not have inside the decided sentence
-    is a label of its own.  Documents without a decision are their annotations.  Tested equal
-    to the view itself (tests/test_gaps_sql.py), so a change of the view's rule fails there."""
-    neg = " AND a.negated = 0" if gcfg["ignore_negated"] else ""
+
+def reviewed_documents(conn: sqlite3.Connection) -> list[int]:
+    """Documents with at least one review decision in force (on a label, not on relevance)."""
+    return [r[0] for r in conn.execute("SELECT DISTINCT document_id FROM review_decisions ORDER BY 1")]
+
+
+def _labels_cte(conn: sqlite3.Connection, gcfg: dict) -> tuple[str, list]:
+    """CTE ``lab(document_id, layer, label)``: ``SELECT DISTINCT document_id, layer, label FROM
+    effective_annotations`` for the gap layers (negated mentions left out when ``ignore_negated``).
+
+    A document without a review decision has its annotations as effective labels: those are read
+    from the covering index of migration 015 (one index scan, no table rows, no sort).  The
+    documents with decisions are read from the view itself, named by id so that SQLite pushes the
+    condition into the view instead of joining every annotation with the reviews."""
+    neg = " AND negated = 0" if gcfg["ignore_negated"] else ""
     layers = list(GAP_LAYERS)
+    reviewed = reviewed_documents(conn)
+    if len(reviewed) > MAX_NAMED_REVIEWED:
+        return (f"""
+lab AS MATERIALIZED (SELECT DISTINCT document_id, layer, label FROM effective_annotations
+                     WHERE layer IN ({_marks(layers)}){neg})""", layers)
+    model = f"""
+  SELECT document_id, layer, label FROM annotations INDEXED BY annotations_doc_layer_label_negated
+   WHERE layer IN ({_marks(layers)}){neg}{f" AND document_id NOT IN ({_marks(reviewed)})" if reviewed else ""}
+   GROUP BY document_id, layer, label"""
+    if not reviewed:
+        return f"lab AS MATERIALIZED ({model})", layers
     sql = f"""
-rd AS MATERIALIZED (SELECT id, document_id, layer, label, sentence_start, sentence_end, decision
-                    FROM review_decisions WHERE layer IN ({_marks(layers)})),
-reviewed AS MATERIALIZED (SELECT DISTINCT document_id FROM rd),
-lab AS MATERIALIZED (
-  SELECT a.document_id, a.layer, a.label FROM annotations a INDEXED BY annotations_doc_layer_label_negated
-   WHERE a.layer IN ({_marks(layers)}){neg} AND a.document_id NOT IN reviewed
-   GROUP BY a.document_id, a.layer, a.label
+lab AS MATERIALIZED ({model}
   UNION
-  SELECT a.document_id, a.layer, a.label FROM reviewed v
-  JOIN annotations a INDEXED BY annotations_doc_layer_label_negated ON a.document_id = v.document_id
-  LEFT JOIN rd ON rd.document_id = a.document_id AND rd.layer = a.layer AND rd.label = a.label
-        AND a.char_start >= rd.sentence_start AND a.char_end <= rd.sentence_end
-   WHERE a.layer IN ({_marks(layers)}){neg} AND (rd.id IS NULL OR rd.decision IN ('accept', 'add'))
-  UNION
-  SELECT rd.document_id, rd.layer, rd.label FROM rd
-   WHERE rd.decision IN ('accept', 'add')
-     AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.document_id = rd.document_id AND a.layer = rd.layer
-                     AND a.label = rd.label AND a.char_start >= rd.sentence_start AND a.char_end <= rd.sentence_end))"""
-    return sql, layers + layers + layers
+  SELECT document_id, layer, label FROM effective_annotations
+   WHERE document_id IN ({_marks(reviewed)}) AND layer IN ({_marks(layers)}){neg})"""
+    return sql, layers + reviewed + reviewed + layers
 
 
 def _documents_cte(gcfg: dict, include_irrelevant: bool) -> tuple[str, list]:
@@ -137,14 +140,14 @@ def documents(conn: sqlite3.Connection, gcfg: dict, include_irrelevant: bool = F
     docs_sql, docs_args = _documents_cte(gcfg, include_irrelevant)
     if not labelled_only:
         return conn.execute(f"WITH {docs_sql} SELECT * FROM docs ORDER BY id", docs_args).fetchall()
-    lab_sql, lab_args = _labels_cte(gcfg)
+    lab_sql, lab_args = _labels_cte(conn, gcfg)
     return conn.execute(f"WITH {lab_sql}, {docs_sql} SELECT * FROM docs "
                         "WHERE id IN (SELECT document_id FROM lab) ORDER BY id", lab_args + docs_args).fetchall()
 
 
 def labels(conn: sqlite3.Connection, gcfg: dict, include_irrelevant: bool = False) -> list[sqlite3.Row]:
     """(document_id, layer, label): the effective gap-layer labels of the counted documents."""
-    lab_sql, lab_args = _labels_cte(gcfg)
+    lab_sql, lab_args = _labels_cte(conn, gcfg)
     docs_sql, docs_args = _documents_cte(gcfg, include_irrelevant)
     return conn.execute(f"WITH {lab_sql}, {docs_sql} SELECT lab.document_id, lab.layer, lab.label FROM lab "
                         "JOIN docs ON docs.id = lab.document_id ORDER BY 1, 2, 3", lab_args + docs_args).fetchall()
@@ -167,7 +170,7 @@ def cell_counts(conn: sqlite3.Connection, gcfg: dict, row_layers: list[str], col
     kind, effect flag, period and evidence list, so summing the groups of a cell gives its
     distinct documents, research documents, effect studies, Kamervragen, and its documents per
     period and per evidence type."""
-    lab_sql, lab_args = _labels_cte(gcfg)
+    lab_sql, lab_args = _labels_cte(conn, gcfg)
     docs_sql, docs_args = _documents_cte(gcfg, include_irrelevant)
     chunks = [columns[i:i + 60] for i in range(0, len(columns), 60)] or [[]]
     masks, mask_args = [], []
