@@ -192,6 +192,24 @@ GROUP BY r.layer, r.label, d.kind, d.effect, d.period, d.evidence"""
     return conn.execute(sql, lab_args + docs_args + mask_args + col_layers + list(row_layers)).fetchall()
 
 
+# -- the gap map's documents and quotes, read in chunks ---------------------------------------------
+
+def map_documents(conn: sqlite3.Connection, ids: list[int]) -> list[sqlite3.Row]:
+    """(id, title, url, source, doc_type) of the documents ``ids`` (a chunk: at most a few hundred)."""
+    return conn.execute(f"SELECT id, title, url, source, doc_type FROM documents WHERE id IN ({_marks(ids)}) "
+                        "ORDER BY id", ids).fetchall()
+
+
+def map_quotes(conn: sqlite3.Connection, ids: list[int], layers: list[str]) -> list[sqlite3.Row]:
+    """Effective annotations of ``layers`` in the documents ``ids`` (a chunk), by document and
+    position: the quotes the map shows.  The ids are named in the query so SQLite restricts
+    ``effective_annotations`` to them instead of reading every annotation."""
+    return conn.execute(
+        "SELECT document_id, layer, label, sentence, page_no, char_start, char_end, sentence_start, confidence, "
+        f"origin, reviewer FROM effective_annotations WHERE document_id IN ({_marks(ids)}) "
+        f"AND layer IN ({_marks(layers)}) ORDER BY document_id, char_start", ids + list(layers)).fetchall()
+
+
 # -- attention by topic ---------------------------------------------------------------------------
 
 def dominant_topics(conn: sqlite3.Connection) -> list[sqlite3.Row]:
