@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import heapq
 import html
 import json
 import re
@@ -104,7 +105,7 @@ def build_data(conn: sqlite3.Connection, gcfg: dict, lang: Language, *, columns:
     data["docs"] = []
     rank = {i: _rank(counted[i]) for i in ids}
     top_ids = sorted({i for by_cell in members.values() for docs in by_cell.values()
-                      for i in sorted(docs, key=rank.__getitem__)[:top_quotes]})
+                      for i in heapq.nsmallest(top_quotes, docs, key=rank.__getitem__)})
     data["top"] = [doc for chunk in _detail_chunks(conn, counted, top_ids, max_quotes, CHUNK_DOCUMENTS)
                    for doc in chunk]
     data["paged"] = {"chunkSize": CHUNK_DOCUMENTS, "pageSize": page_size, "topQuotes": top_quotes,
