@@ -196,8 +196,8 @@ def test_map_quotes_say_reviewed_or_model_confidence(workdir, browser):
 PAGED = '[extract]\nworkers = 1\n[export]\nmap_inline_documents = 2\nmap_page_size = 1\nmap_top_documents = 0\n'
 
 
-def _paged_export(workdir):
-    (workdir / "config.toml").write_text(PAGED, encoding="utf-8")
+def _paged_export(workdir, conf=PAGED):
+    (workdir / "config.toml").write_text(conf, encoding="utf-8")
     r = run_cli("export", "map", "--no-static")
     assert r.exit_code == 0, r.output
     assert "paged:" in r.output
@@ -272,13 +272,18 @@ def test_paged_map_opens_from_disk_and_loads_a_cells_documents_from_its_side_fil
     context.close()
 
 
-def test_paged_map_without_its_side_folder_says_so(workdir, browser):
+def test_paged_map_shows_each_cells_best_document_from_the_page_and_says_when_its_folder_is_missing(
+        workdir, browser):
     dbfixture.build(workdir / "corpora" / "miner.sqlite")
-    html, side = _paged_export(workdir)
+    html, side = _paged_export(workdir, PAGED.replace("map_top_documents = 0", "map_top_documents = 1")
+                               .replace("map_page_size = 1", "map_page_size = 25"))
     side.rename(side.with_name("elsewhere"))
     page = browser.new_page()
     page.goto(html.as_uri())
-    page.click("#map td[data-row='training'][data-col='religie']")
+    (row, col), n = max(_query_counts("ground").items(), key=lambda kv: kv[1])
+    page.click(f"#map td[data-row='{row}'][data-col='{col}']")
     page.wait_for_selector("#cell-docs .load-error")
     assert side.name in page.inner_text("#cell-docs .load-error")
+    assert len(page.query_selector_all("#cell-docs .doc")) == 1        # the best one, with its quotes
+    assert page.query_selector_all("#cell-docs .doc .quote")
     page.close()

@@ -57,9 +57,21 @@ def test_paged_map_has_the_small_maps_documents_counts_and_gaps(workdir):
         assert row[5] == doc["research"] | doc["kamervraag"] << 1 | doc["effect"] << 2
         for k, layer in enumerate(c["layers"]):
             assert sorted(paged["layers"][layer][i] for i in row[6 + k]) == sorted(doc["codes"].get(layer, {}))
-    # per cell, its best document's quotes are in the page itself
+    # per cell, its best document with the quotes of that cell is in the page itself
     by_id = {d["id"]: d for d in small["docs"]}
-    assert paged["top"] and all(t == by_id[t["id"]] for t in paged["top"])
+    n_top = 0
+    for matrix, cells in paged["top"].items():
+        col_layer = matrix.split(" x ")[1]
+        for key, tops in cells.items():
+            row, col = key.split("|")
+            assert len(tops) == 1 and paged["gaps"][matrix][key]["n"] >= 1
+            t, d = tops[0], by_id[tops[0]["id"]]
+            assert t["codes"] == {"mechanism": {row: d["codes"]["mechanism"][row]},
+                                  col_layer: {col: d["codes"][col_layer][col]}}
+            assert {k: v for k, v in t.items() if k not in ("codes", "more")} == \
+                   {k: v for k, v in d.items() if k not in ("codes", "more")}
+            n_top += 1
+    assert n_top == sum(1 for cells in paged["gaps"].values() for g in cells.values() if g["n"])
 
 
 def test_side_folders_are_replaced_whole_and_never_left_behind(workdir):

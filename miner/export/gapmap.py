@@ -104,10 +104,16 @@ def build_data(conn: sqlite3.Connection, gcfg: dict, lang: Language, *, columns:
     data["compact"] = _compact(counted, ids, meta, layers)
     data["docs"] = []
     rank = {i: _rank(counted[i]) for i in ids}
-    top_ids = sorted({i for by_cell in members.values() for docs in by_cell.values()
-                      for i in heapq.nsmallest(top_quotes, docs, key=rank.__getitem__)})
-    data["top"] = [doc for chunk in _detail_chunks(conn, counted, top_ids, max_quotes, CHUNK_DOCUMENTS)
-                   for doc in chunk]
+    tops = {(matrix, key): heapq.nsmallest(top_quotes, docs, key=rank.__getitem__)
+            for matrix, by_cell in members.items() for key, docs in by_cell.items()}
+    top_ids = sorted({i for docs in tops.values() for i in docs})
+    details = {doc["id"]: doc for chunk in _detail_chunks(conn, counted, top_ids, max_quotes, CHUNK_DOCUMENTS)
+               for doc in chunk}
+    data["top"] = {}
+    for (matrix, key), docs in tops.items():
+        row, col = key.split("|", 1)
+        col_layer = matrix.split(" x ")[1]
+        data["top"].setdefault(matrix, {})[key] = [_cell_detail(details[i], row, col_layer, col) for i in docs]
     data["paged"] = {"chunkSize": CHUNK_DOCUMENTS, "pageSize": page_size, "topQuotes": top_quotes,
                      "chunks": (len(ids) + CHUNK_DOCUMENTS - 1) // CHUNK_DOCUMENTS, "dir": ""}
     return data
@@ -123,6 +129,13 @@ COUNTED_KEY = "_counted"
 def _chunks(ids: list[int], size: int):
     for i in range(0, len(ids), size):
         yield ids[i:i + size]
+
+
+def _cell_detail(doc: dict, row: str, col_layer: str, col: str) -> dict:
+    """A document's page object with only the quotes of one cell (row label and column label)."""
+    codes = {ROW_LAYER: {row: doc["codes"][ROW_LAYER][row]}, col_layer: {col: doc["codes"][col_layer][col]}}
+    more = {k: v for k, v in doc["more"].items() if k in (f"{ROW_LAYER}:{row}", f"{col_layer}:{col}")}
+    return {**doc, "codes": codes, "more": more}
 
 
 def _rank(c: analysis.Doc) -> tuple:

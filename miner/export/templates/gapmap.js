@@ -32,7 +32,6 @@
     ["title", "url", "rawUrl", "codes", "more"].forEach(function (k) { d[k] = detail[k]; });
     d.loaded = true;
   }
-  (D.top || []).forEach(merge);
   var chunkState = {}, waiting = [];
   function flush() {
     waiting = waiting.filter(function (w) {
@@ -319,6 +318,10 @@
     pager.appendChild(prev); pager.appendChild(where); pager.appendChild(next);
     if (pages > 1) { box.appendChild(pager); }
     box.appendChild(list);
+    // the cell's best documents come with the page (their quotes for this cell): shown at once
+    var top = {};
+    (((D.top || {})[matrixName()] || {})[row + "|" + col] || []).forEach(function (t) { top[t.id] = t; });
+    function ready(d) { return d.loaded ? d : top[d.id]; }
     var page = 0, me = ++shown;
     function draw() {
       if (me !== shown) { return; }
@@ -327,11 +330,11 @@
       prev.disabled = page === 0;
       next.disabled = page >= pages - 1;
       list.textContent = "";
-      slice.forEach(function (d) { if (d.loaded) { list.appendChild(docNode(d, row, col)); } });
-      var missing = slice.filter(function (d) { return !d.loaded; }).length;
-      if (missing) {
-        list.appendChild(el("p", { "class": "meta loading" }, T("loading", { n: missing })));
-        withDetails(slice, function (ok) {
+      slice.forEach(function (d) { var r = ready(d); if (r) { list.appendChild(docNode(r, row, col)); } });
+      var need = slice.filter(function (d) { return !ready(d); });
+      if (need.length) {
+        list.appendChild(el("p", { "class": "meta loading" }, T("loading", { n: need.length })));
+        withDetails(need, function (ok) {
           if (!ok && me === shown) {
             list.appendChild(el("p", { "class": "gap-reason load-error" }, T("load_failed", { dir: D.paged.dir })));
             var note = list.querySelector(".loading");
