@@ -263,3 +263,25 @@ def test_many_reviewed_documents_read_the_view_for_all_and_count_the_same(tmp_pa
     _, ref = reference_cells(conn, cfg["gaps"], False)
     result = gaps_stage.compute(cfg, conn)
     assert {(c.matrix, c.row, c.col): c.documents for c in result.cells} == {k: v["documents"] for k, v in ref.items()}
+
+
+def test_labels_read_once_give_the_same_cells_and_leave_nothing_behind(tmp_path):
+    from miner.store import gaps as store
+    cfg = _cfg(tmp_path)
+    conn = connect(cfg.database)
+    build_store(conn, 5)
+    docs = analysis.load_documents(conn, cfg["gaps"])
+    plain = analysis.build_cells(conn, docs, cfg["gaps"])
+    with store.labels_once(conn, cfg["gaps"]):
+        assert conn.execute("SELECT COUNT(*) FROM temp.gap_labels_counted").fetchone()[0] > 0
+        once = analysis.build_cells(conn, analysis.load_documents(conn, cfg["gaps"]), cfg["gaps"])
+    assert [c.__dict__ for c in once] == [c.__dict__ for c in plain]
+    assert conn.execute("SELECT COUNT(*) FROM sqlite_temp_master").fetchone()[0] == 0
+    # a read-only connection (the exports) reads the labels per query instead
+    import sqlite3
+    ro = sqlite3.connect(f"file:{cfg.database}?mode=ro", uri=True)
+    ro.row_factory = sqlite3.Row
+    ro.execute("PRAGMA query_only = ON")
+    with store.labels_once(ro, cfg["gaps"]):
+        again = analysis.build_cells(ro, analysis.load_documents(ro, cfg["gaps"]), cfg["gaps"])
+    assert [c.__dict__ for c in again] == [c.__dict__ for c in plain]

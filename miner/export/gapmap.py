@@ -54,7 +54,9 @@ def build_data(conn: sqlite3.Connection, gcfg: dict, lang: Language, *, columns:
     written by ``write_map`` into side files the page loads one chunk at a time."""
     if columns not in COLUMN_LAYERS:
         raise ValueError(f"columns must be one of {', '.join(COLUMN_LAYERS)}")
-    counted = analysis.load_documents(conn, gcfg, include_irrelevant)
+    with gap_store.labels_once(conn, gcfg):
+        counted = analysis.load_documents(conn, gcfg, include_irrelevant)
+        cells_found = analysis.build_cells(conn, counted, gcfg, include_irrelevant)
     layers = {layer: analysis.axis_labels(layer, counted, gcfg) for layer in (ROW_LAYER, *COLUMN_LAYERS)}
     evidence_types = L.ordered("evidence_type", {e for d in counted.values() for e in d.evidence}
                                - {L.UNKNOWN_EVIDENCE})
@@ -63,7 +65,7 @@ def build_data(conn: sqlite3.Connection, gcfg: dict, lang: Language, *, columns:
     static: dict[str, dict] = {}
     first_evidence = {i: (d.evidence[0] if d.evidence else L.UNKNOWN_EVIDENCE) for i, d in counted.items()}
     members: dict[str, dict[str, list[int]]] = {}
-    for cell in analysis.build_cells(conn, counted, gcfg, include_irrelevant):
+    for cell in cells_found:
         if cell.row_layer == ROW_LAYER and cell.col_layer in COLUMN_LAYERS:
             key = f"{cell.row}|{cell.col}"
             cells.setdefault(cell.matrix, {})[key] = {"gap": cell.is_gap, "kind": cell.gap_kind,

@@ -9,8 +9,8 @@ the per-document rows and the cell counts use it.
 """
 from __future__ import annotations
 
-import json
 import sqlite3
+from contextlib import contextmanager
 
 from miner.store.db import transaction
 
@@ -60,9 +60,9 @@ def reviewed_documents(conn: sqlite3.Connection) -> list[int]:
     return [r[0] for r in conn.execute("SELECT DISTINCT document_id FROM review_decisions ORDER BY 1")]
 
 
-def _labels_cte(conn: sqlite3.Connection, gcfg: dict) -> tuple[str, list]:
-    """CTE ``lab(document_id, layer, label)``: ``SELECT DISTINCT document_id, layer, label FROM
-    effective_annotations`` for the gap layers (negated mentions left out when ``ignore_negated``).
+def _labels_select(conn: sqlite3.Connection, gcfg: dict) -> tuple[str, list]:
+    """``SELECT DISTINCT document_id, layer, label FROM effective_annotations`` for the gap layers
+    (negated mentions left out when ``ignore_negated``), computed cheaply.
 
     A document without a review decision has its annotations as effective labels: those are read
     from the covering index of migration 015 (one index scan, no table rows, no sort).  The
@@ -72,21 +72,55 @@ def _labels_cte(conn: sqlite3.Connection, gcfg: dict) -> tuple[str, list]:
     layers = list(GAP_LAYERS)
     reviewed = reviewed_documents(conn)
     if len(reviewed) > MAX_NAMED_REVIEWED:
-        return (f"""
-lab AS MATERIALIZED (SELECT DISTINCT document_id, layer, label FROM effective_annotations
-                     WHERE layer IN ({_marks(layers)}){neg})""", layers)
+        return (f"SELECT DISTINCT document_id, layer, label FROM effective_annotations "
+                f"WHERE layer IN ({_marks(layers)}){neg}", layers)
     model = f"""
   SELECT document_id, layer, label FROM annotations INDEXED BY annotations_doc_layer_label_negated
    WHERE layer IN ({_marks(layers)}){neg}{f" AND document_id NOT IN ({_marks(reviewed)})" if reviewed else ""}
    GROUP BY document_id, layer, label"""
     if not reviewed:
-        return f"lab AS MATERIALIZED ({model})", layers
-    sql = f"""
-lab AS MATERIALIZED ({model}
+        return model, layers
+    sql = f"""{model}
   UNION
   SELECT document_id, layer, label FROM effective_annotations
-   WHERE document_id IN ({_marks(reviewed)}) AND layer IN ({_marks(layers)}){neg})"""
+   WHERE document_id IN ({_marks(reviewed)}) AND layer IN ({_marks(layers)}){neg}"""
     return sql, layers + reviewed + reviewed + layers
+
+
+def _temp_name(gcfg: dict) -> str:
+    return "gap_labels_" + ("counted" if gcfg["ignore_negated"] else "all")
+
+
+def _labels_cte(conn: sqlite3.Connection, gcfg: dict) -> tuple[str, list]:
+    """CTE ``lab(document_id, layer, label)``: the effective gap labels (see ``_labels_select``),
+    or the table ``labels_once`` made of them."""
+    name = _temp_name(gcfg)
+    if conn.execute("SELECT 1 FROM sqlite_temp_master WHERE type = 'table' AND name = ?", (name,)).fetchone():
+        return f"lab AS (SELECT document_id, layer, label FROM temp.{name})", []
+    sql, args = _labels_select(conn, gcfg)
+    return f"lab AS MATERIALIZED ({sql})", args
+
+
+@contextmanager
+def labels_once(conn: sqlite3.Connection, gcfg: dict):
+    """Inside the block every read of this module uses the effective gap labels computed once
+    (a TEMP table of this connection, dropped at the end): `miner gaps` reads them for the
+    documents and again for the cell counts.  On a read-only connection (exports) each read
+    computes them itself."""
+    name = _temp_name(gcfg)
+    sql, args = _labels_select(conn, gcfg)
+    try:
+        conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
+        conn.execute(f"CREATE TEMP TABLE {name} AS {sql}", args)
+    except sqlite3.DatabaseError as exc:   # read-only: the file, query_only, or an authorizer refusing it
+        if not any(w in str(exc).lower() for w in ("readonly", "read-only", "not authorized")):
+            raise
+        yield
+        return
+    try:
+        yield
+    finally:
+        conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
 
 def _documents_cte(gcfg: dict, include_irrelevant: bool) -> tuple[str, list]:
