@@ -3,7 +3,6 @@ Python counting it replaced gave, on stores with everything that changes a count
 (accepted, rejected, added labels, later decisions, orphans), documents judged not relevant
 (model, override, review), merged duplicates, negated mentions, Kamervragen linked from the
 kamervragen table, documents without evidence type or date."""
-import json
 import random
 from collections import Counter, defaultdict
 

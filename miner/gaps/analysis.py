@@ -84,7 +84,7 @@ def _doc(r, labels: dict[str, set[str]] | None = None) -> Doc:
 
 def load_kinds(conn, gcfg: dict, include_irrelevant: bool = False) -> dict[int, str]:
     """kamervragen, research or other for every counted document (labelled or not)."""
-    return {r["id"]: r["kind"] for r in store.documents(conn, gcfg, include_irrelevant, labelled_only=False)}
+    return {r["id"]: r["kind"] for r in store.documents(conn, gcfg, include_irrelevant)}
 
 
 def load_documents(conn, gcfg: dict, include_irrelevant: bool = False) -> dict[int, Doc]:
@@ -95,7 +95,7 @@ def load_documents(conn, gcfg: dict, include_irrelevant: bool = False) -> dict[i
     for doc_id, layer, label in store.labels(conn, gcfg, include_irrelevant):
         labels[doc_id][layer].add(label)
     return {r["id"]: _doc(r, labels[r["id"]])
-            for r in store.documents(conn, gcfg, include_irrelevant, labelled_only=False) if r["id"] in labels}
+            for r in store.documents(conn, gcfg, include_irrelevant) if r["id"] in labels}
 
 
 def axis_labels(layer: str, docs: dict[int, Doc], gcfg: dict) -> list[str]:

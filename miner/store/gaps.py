@@ -167,16 +167,10 @@ docs AS MATERIALIZED (
     return sql, research_types + effect_types + parl + research_doc_types
 
 
-def documents(conn: sqlite3.Connection, gcfg: dict, include_irrelevant: bool = False,
-              labelled_only: bool = True) -> list[sqlite3.Row]:
-    """Counted documents (id, title, date, doc_type, year, evidence, period, kind, effect), by id;
-    ``labelled_only``: those with at least one effective ground, mechanism or setting label."""
+def documents(conn: sqlite3.Connection, gcfg: dict, include_irrelevant: bool = False) -> list[sqlite3.Row]:
+    """Counted documents (id, title, date, doc_type, year, evidence, period, kind, effect), by id."""
     docs_sql, docs_args = _documents_cte(gcfg, include_irrelevant)
-    if not labelled_only:
-        return conn.execute(f"WITH {docs_sql} SELECT * FROM docs ORDER BY id", docs_args).fetchall()
-    lab_sql, lab_args = _labels_cte(conn, gcfg)
-    return conn.execute(f"WITH {lab_sql}, {docs_sql} SELECT * FROM docs "
-                        "WHERE id IN (SELECT document_id FROM lab) ORDER BY id", lab_args + docs_args).fetchall()
+    return conn.execute(f"WITH {docs_sql} SELECT * FROM docs ORDER BY id", docs_args).fetchall()
 
 
 def labels(conn: sqlite3.Connection, gcfg: dict, include_irrelevant: bool = False) -> list[sqlite3.Row]:
@@ -185,11 +179,6 @@ def labels(conn: sqlite3.Connection, gcfg: dict, include_irrelevant: bool = Fals
     docs_sql, docs_args = _documents_cte(gcfg, include_irrelevant)
     return conn.execute(f"WITH {lab_sql}, {docs_sql} SELECT lab.document_id, lab.layer, lab.label FROM lab "
                         "JOIN docs ON docs.id = lab.document_id ORDER BY 1, 2, 3", lab_args + docs_args).fetchall()
-
-
-def evidence_types(conn: sqlite3.Connection) -> list[str]:
-    return [r[0] for r in conn.execute("SELECT DISTINCT label FROM document_labels WHERE layer = 'evidence_type' "
-                                       "ORDER BY label")]
 
 
 def cell_counts(conn: sqlite3.Connection, gcfg: dict, row_layers: list[str], columns: list[tuple[str, str]],
