@@ -45,11 +45,45 @@ def size_mb(path: Path) -> float:
     return path.stat().st_size / 1e6 if path.exists() else 0.0
 
 
+def open_in_browser(html: Path) -> str:
+    """Open the map from disk in headless Chromium (network blocked), click its biggest cell and
+    wait for the cell's first documents; returns what it measured."""
+    import shutil
+    from playwright.sync_api import sync_playwright
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox", "--disable-gpu"])
+        context = browser.new_context()
+        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                      else route.abort())
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        t0 = time.perf_counter()
+        page.goto(html.as_uri(), timeout=120_000)
+        page.wait_for_selector("#map td[data-row]", timeout=120_000)
+        opened = time.perf_counter() - t0
+        cells = page.eval_on_selector_all("#map td[data-row]",
+                                          "els => els.map(e => [e.dataset.row, e.dataset.col, +e.dataset.count])")
+        row, col, n = max(cells, key=lambda c: c[2])
+        t1 = time.perf_counter()
+        page.click(f"#map td[data-row='{row}'][data-col='{col}']", timeout=120_000)
+        page.wait_for_selector("#details .doc", timeout=120_000)
+        listed = time.perf_counter() - t1
+        shown = len(page.query_selector_all("#details .doc"))
+        browser.close()
+    if errors:
+        raise SystemExit(f"the map raised errors in Chromium: {errors[:3]}")
+    return (f"opens in headless Chromium from disk in {opened:.1f} s ({len(cells)} cells); the biggest cell "
+            f"({row} x {col}, {n} documents) lists its first {shown} documents in {listed:.1f} s")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--config", type=Path, required=True, help="config.toml of the store to measure")
     ap.add_argument("--code", type=Path, default=ROOT, help="checkout of miner to run (default: this one)")
     ap.add_argument("--no-map", action="store_true", help="only `miner gaps`")
+    ap.add_argument("--browser", action="store_true", help="also open the map in headless Chromium (Playwright)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -66,6 +100,8 @@ def main() -> None:
         print(f"miner export map: {m['cpu']:.1f} CPU s, {m['wall']:.1f} s wall, peak {m['rss_mb']:.0f} MB; "
               f"HTML {size_mb(html):.1f} MB" + (f", side files {side_mb:.0f} MB in {len(list(side[0].iterdir()))} "
                                                "chunks" if side else " (one file)"))
+        if args.browser:
+            print(f"map: {open_in_browser(html)}")
 
 
 if __name__ == "__main__":
