@@ -12,6 +12,7 @@ labels, or one parliament asks about, is the more striking gap.
 """
 from __future__ import annotations
 
+import heapq
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -234,7 +235,9 @@ def neighbours(gap: Cell, cells: list[Cell], docs: dict[int, Doc], n: int) -> li
     out, seen = [], set(gap.documents)
     rank = {"research": 0, "other": 1, "kamervragen": 2}
     for c in near:
-        for d in sorted((docs[i] for i in c.documents), key=lambda d: (rank[d.kind], not d.effect, d.id)):
+        # the best n not seen yet are among the best n + len(seen): no need to sort a big cell
+        for d in heapq.nsmallest(n + len(seen), (docs[i] for i in c.documents),
+                                 key=lambda d: (rank[d.kind], not d.effect, d.id)):
             if len(out) >= n:
                 return out
             if d.id not in seen:
