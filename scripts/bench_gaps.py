@@ -88,7 +88,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         log = tmp / "log.txt"
-        g = run(args.code, ["--config", str(args.config), "gaps", "--json"], log)
+        g = run(args.code, ["--config", str(args.config), "gaps"], log)
         print(f"miner gaps: {g['cpu']:.1f} CPU s, {g['wall']:.1f} s wall, peak {g['rss_mb']:.0f} MB "
               f"(peak RSS is the largest of the processes run so far)")
         if args.no_map:
