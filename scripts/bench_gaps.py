@@ -88,6 +88,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         log = tmp / "log.txt"
+        # open the store once first: a pending migration (an index over every annotation) is not `gaps`
+        subprocess.run([sys.executable, "-c", "import sys; from miner import config; from miner.store import connect; "
+                        "connect(config.load(sys.argv[1]).database).close()", str(args.config)],
+                       env={**os.environ, "PYTHONPATH": str(args.code)}, check=True)
         g = run(args.code, ["--config", str(args.config), "gaps"], log)
         print(f"miner gaps: {g['cpu']:.1f} CPU s, {g['wall']:.1f} s wall, peak {g['rss_mb']:.0f} MB "
               f"(peak RSS is the largest of the processes run so far)")
