@@ -236,10 +236,16 @@ def test_gap_labels_read_the_covering_index(tmp_path):
     conn = connect(tmp_path / "db.sqlite")
     cols = [r[2] for r in conn.execute("PRAGMA index_info(annotations_doc_layer_label_negated)")]
     assert cols == ["document_id", "layer", "label", "negated"]
+    assert [r[2] for r in conn.execute("PRAGMA index_info(annotations_gap_labels)")] == ["document_id", "layer",
+                                                                                          "label", "negated"]
     from miner.store import gaps as store
-    sql, args = store._labels_cte(conn, {"ignore_negated": True})
-    plan = " ".join(r[3] for r in conn.execute(f"EXPLAIN QUERY PLAN WITH {sql} SELECT * FROM lab", args))
-    assert "COVERING INDEX annotations_doc_layer_label_negated" in plan
+    for ignore_negated, index in ((True, "annotations_gap_labels"), (False, "annotations_doc_layer_label_negated")):
+        sql, args = store._labels_select(conn, {"ignore_negated": ignore_negated})
+        plan = " ".join(r[3] for r in conn.execute(f"EXPLAIN QUERY PLAN {sql}", args))
+        assert f"COVERING INDEX {index}" in plan and "TEMP B-TREE" not in plan
+    # the review view's lookups by document, layer and label still use an index
+    plan = " ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN SELECT * FROM effective_annotations"))
+    assert "annotations_doc_layer_label_negated (document_id=? AND layer=? AND label=?)" in plan
 
 
 def test_gaps_package_holds_no_sql():
@@ -271,9 +277,14 @@ def test_labels_read_once_give_the_same_cells_and_leave_nothing_behind(tmp_path)
     build_store(conn, 5)
     docs = analysis.load_documents(conn, cfg["gaps"])
     plain = analysis.build_cells(conn, docs, cfg["gaps"])
-    with store.labels_once(conn, cfg["gaps"]):
-        assert conn.execute("SELECT COUNT(*) FROM temp.gap_labels_counted").fetchone()[0] > 0
+    with store.read_once(conn, cfg["gaps"]):
+        assert conn.execute("SELECT COUNT(*) FROM temp.gap_lab").fetchone()[0] > 0
         once = analysis.build_cells(conn, analysis.load_documents(conn, cfg["gaps"]), cfg["gaps"])
+        # other settings inside the block are read afresh, not from the tables made for these
+        wide = analysis.build_cells(conn, analysis.load_documents(conn, cfg["gaps"], True), cfg["gaps"], True)
+    assert [c.__dict__ for c in wide] == [c.__dict__ for c in analysis.build_cells(
+        conn, analysis.load_documents(conn, cfg["gaps"], True), cfg["gaps"], True)]
+    assert [c.__dict__ for c in wide] != [c.__dict__ for c in plain]
     assert [c.__dict__ for c in once] == [c.__dict__ for c in plain]
     assert conn.execute("SELECT COUNT(*) FROM sqlite_temp_master").fetchone()[0] == 0
     # a read-only connection (the exports) reads the labels per query instead
@@ -281,6 +292,6 @@ def test_labels_read_once_give_the_same_cells_and_leave_nothing_behind(tmp_path)
     ro = sqlite3.connect(f"file:{cfg.database}?mode=ro", uri=True)
     ro.row_factory = sqlite3.Row
     ro.execute("PRAGMA query_only = ON")
-    with store.labels_once(ro, cfg["gaps"]):
+    with store.read_once(ro, cfg["gaps"]):
         again = analysis.build_cells(ro, analysis.load_documents(ro, cfg["gaps"]), cfg["gaps"])
     assert [c.__dict__ for c in again] == [c.__dict__ for c in plain]

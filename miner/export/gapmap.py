@@ -54,7 +54,7 @@ def build_data(conn: sqlite3.Connection, gcfg: dict, lang: Language, *, columns:
     written by ``write_map`` into side files the page loads one chunk at a time."""
     if columns not in COLUMN_LAYERS:
         raise ValueError(f"columns must be one of {', '.join(COLUMN_LAYERS)}")
-    with gap_store.labels_once(conn, gcfg):
+    with gap_store.read_once(conn, gcfg, include_irrelevant):
         counted = analysis.load_documents(conn, gcfg, include_irrelevant)
         cells_found = analysis.build_cells(conn, counted, gcfg, include_irrelevant)
     layers = {layer: analysis.axis_labels(layer, counted, gcfg) for layer in (ROW_LAYER, *COLUMN_LAYERS)}

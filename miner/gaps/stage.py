@@ -19,7 +19,7 @@ class GapResult:
 
 def compute(cfg, conn, include_irrelevant: bool = False) -> GapResult:
     gcfg = cfg["gaps"]
-    with gap_store.labels_once(conn, gcfg):      # read once for the documents and the cell counts
+    with gap_store.read_once(conn, gcfg, include_irrelevant):      # read once for the documents and the cell counts
         docs = analysis.load_documents(conn, gcfg, include_irrelevant)
         cells = analysis.build_cells(conn, docs, gcfg, include_irrelevant)
     att = attention.by_topic(conn, docs, gcfg, include_irrelevant) + attention.by_ground(docs, gcfg)

@@ -65,53 +65,81 @@ def _labels_select(conn: sqlite3.Connection, gcfg: dict) -> tuple[str, list]:
     (negated mentions left out when ``ignore_negated``), computed cheaply.
 
     A document without a review decision has its annotations as effective labels: those are read
-    from the covering index of migration 015 (one index scan, no table rows, no sort).  The
-    documents with decisions are read from the view itself, named by id so that SQLite pushes the
-    condition into the view instead of joining every annotation with the reviews."""
+    from the partial covering index of migration 015 (one scan of just the gap labels in document
+    order, no table rows, no sort).  The documents with decisions are read from the view itself, named by id so that SQLite
+    pushes the condition into the view instead of joining every annotation with the reviews.  The
+    two parts hold different documents, so they are simply appended."""
     neg = " AND negated = 0" if gcfg["ignore_negated"] else ""
     layers = list(GAP_LAYERS)
     reviewed = reviewed_documents(conn)
     if len(reviewed) > MAX_NAMED_REVIEWED:
         return (f"SELECT DISTINCT document_id, layer, label FROM effective_annotations "
                 f"WHERE layer IN ({_marks(layers)}){neg}", layers)
-    model = f"""
-  SELECT document_id, layer, label FROM annotations INDEXED BY annotations_doc_layer_label_negated
-   WHERE layer IN ({_marks(layers)}){neg}{f" AND document_id NOT IN ({_marks(reviewed)})" if reviewed else ""}
-   GROUP BY document_id, layer, label"""
+    # literal conditions: SQLite uses a partial index only when the query's WHERE implies its own
+    if gcfg["ignore_negated"]:
+        model = ("SELECT document_id, layer, label FROM annotations INDEXED BY annotations_gap_labels "
+                 f"WHERE negated = 0 AND layer IN ({_literal(layers)}) GROUP BY document_id, layer, label")
+    else:
+        model = ("SELECT document_id, layer, label FROM annotations INDEXED BY annotations_doc_layer_label_negated "
+                 f"WHERE layer IN ({_literal(layers)}) GROUP BY document_id, layer, label")
     if not reviewed:
-        return model, layers
-    sql = f"""{model}
-  UNION
-  SELECT document_id, layer, label FROM effective_annotations
+        return model, []
+    # the reviewed documents are left out after grouping (a few hundred thousand rows), not per annotation
+    sql = f"""WITH gap_model AS MATERIALIZED ({model})
+  SELECT document_id, layer, label FROM gap_model WHERE document_id NOT IN ({_marks(reviewed)})
+  UNION ALL
+  SELECT DISTINCT document_id, layer, label FROM effective_annotations
    WHERE document_id IN ({_marks(reviewed)}) AND layer IN ({_marks(layers)}){neg}"""
-    return sql, layers + reviewed + reviewed + layers
+    return sql, reviewed + reviewed + layers
 
 
-def _temp_name(gcfg: dict) -> str:
-    return "gap_labels_" + ("counted" if gcfg["ignore_negated"] else "all")
+def _literal(values) -> str:
+    """SQL string literals of our own constants (never of data)."""
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
 
-def _labels_cte(conn: sqlite3.Connection, gcfg: dict) -> tuple[str, list]:
-    """CTE ``lab(document_id, layer, label)``: the effective gap labels (see ``_labels_select``),
-    or the table ``labels_once`` made of them."""
-    name = _temp_name(gcfg)
-    if conn.execute("SELECT 1 FROM sqlite_temp_master WHERE type = 'table' AND name = ?", (name,)).fetchone():
-        return f"lab AS (SELECT document_id, layer, label FROM temp.{name})", []
-    sql, args = _labels_select(conn, gcfg)
-    return f"lab AS MATERIALIZED ({sql})", args
+def _scope_key(gcfg: dict, include_irrelevant: bool) -> str:
+    import json
+    return json.dumps([gcfg, include_irrelevant], sort_keys=True)
+
+
+def _in_scope(conn: sqlite3.Connection, gcfg: dict, include_irrelevant: bool) -> bool:
+    if not conn.execute("SELECT 1 FROM sqlite_temp_master WHERE type = 'table' AND name = 'gap_scope'").fetchone():
+        return False
+    row = conn.execute("SELECT key FROM temp.gap_scope").fetchone()
+    return row is not None and row[0] == _scope_key(gcfg, include_irrelevant)
+
+
+def _ctes(conn: sqlite3.Connection, gcfg: dict, include_irrelevant: bool) -> tuple[str, list]:
+    """CTEs ``lab(document_id, layer, label)`` (the effective gap labels, ``_labels_select``) and
+    ``docs`` (the counted documents, ``_documents_cte``), or the tables ``read_once`` made of them."""
+    if _in_scope(conn, gcfg, include_irrelevant):
+        return ("lab AS (SELECT document_id, layer, label FROM temp.gap_lab), "
+                "docs AS (SELECT * FROM temp.gap_docs)"), []
+    lab_sql, lab_args = _labels_select(conn, gcfg)
+    docs_sql, docs_args = _documents_cte(gcfg, include_irrelevant)
+    return f"lab AS MATERIALIZED ({lab_sql}), {docs_sql}", lab_args + docs_args
+
+
+_SCOPE_TABLES = ("gap_scope", "gap_lab", "gap_docs")
 
 
 @contextmanager
-def labels_once(conn: sqlite3.Connection, gcfg: dict):
-    """Inside the block every read of this module uses the effective gap labels computed once
-    (a TEMP table of this connection, dropped at the end): `miner gaps` reads them for the
-    documents and again for the cell counts.  On a read-only connection (exports) each read
-    computes them itself."""
-    name = _temp_name(gcfg)
-    sql, args = _labels_select(conn, gcfg)
+def read_once(conn: sqlite3.Connection, gcfg: dict, include_irrelevant: bool = False):
+    """Inside the block every read of this module with these settings uses the effective gap
+    labels and the counted documents computed once (TEMP tables of this connection, dropped at
+    the end): `miner gaps` reads them for the documents and again for the cell counts.  On a
+    read-only connection (exports) each read computes them itself."""
+    lab_sql, lab_args = _labels_select(conn, gcfg)
+    docs_sql, docs_args = _documents_cte(gcfg, include_irrelevant)
     try:
-        conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
-        conn.execute(f"CREATE TEMP TABLE {name} AS {sql}", args)
+        for name in _SCOPE_TABLES:
+            conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
+        conn.execute(f"CREATE TEMP TABLE gap_lab AS {lab_sql}", lab_args)
+        conn.execute(f"CREATE TEMP TABLE gap_docs AS WITH {docs_sql} SELECT * FROM docs", docs_args)
+        conn.execute("CREATE UNIQUE INDEX temp.gap_docs_id ON gap_docs(id)")
+        conn.execute("CREATE TEMP TABLE gap_scope (key TEXT NOT NULL)")
+        conn.execute("INSERT INTO temp.gap_scope VALUES (?)", (_scope_key(gcfg, include_irrelevant),))
     except sqlite3.DatabaseError as exc:   # read-only: the file, query_only, or an authorizer refusing it
         if not any(w in str(exc).lower() for w in ("readonly", "read-only", "not authorized")):
             raise
@@ -120,7 +148,8 @@ def labels_once(conn: sqlite3.Connection, gcfg: dict):
     try:
         yield
     finally:
-        conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
+        for name in _SCOPE_TABLES:
+            conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
 
 def _documents_cte(gcfg: dict, include_irrelevant: bool) -> tuple[str, list]:
@@ -169,6 +198,8 @@ docs AS MATERIALIZED (
 
 def documents(conn: sqlite3.Connection, gcfg: dict, include_irrelevant: bool = False) -> list[sqlite3.Row]:
     """Counted documents (id, title, date, doc_type, year, evidence, period, kind, effect), by id."""
+    if _in_scope(conn, gcfg, include_irrelevant):
+        return conn.execute("SELECT * FROM temp.gap_docs ORDER BY id").fetchall()
     docs_sql, docs_args = _documents_cte(gcfg, include_irrelevant)
     return conn.execute(f"WITH {docs_sql} SELECT * FROM docs ORDER BY id", docs_args).fetchall()
 
@@ -176,12 +207,11 @@ def documents(conn: sqlite3.Connection, gcfg: dict, include_irrelevant: bool = F
 def labels(conn: sqlite3.Connection, gcfg: dict, include_irrelevant: bool = False) -> list[tuple[int, str, str]]:
     """(document_id, layer, label) tuples, in no particular order: the effective gap-layer labels of
     the counted documents (plain tuples: at 50,000 documents there are half a million)."""
-    lab_sql, lab_args = _labels_cte(conn, gcfg)
-    docs_sql, docs_args = _documents_cte(gcfg, include_irrelevant)
+    ctes, args = _ctes(conn, gcfg, include_irrelevant)
     cur = conn.cursor()
     cur.row_factory = None
-    return cur.execute(f"WITH {lab_sql}, {docs_sql} SELECT lab.document_id, lab.layer, lab.label FROM lab "
-                       "JOIN docs ON docs.id = lab.document_id", lab_args + docs_args).fetchall()
+    return cur.execute(f"WITH {ctes} SELECT lab.document_id, lab.layer, lab.label FROM lab "
+                       "JOIN docs ON docs.id = lab.document_id", args).fetchall()
 
 
 def cell_counts(conn: sqlite3.Connection, gcfg: dict, row_layers: list[str], columns: list[tuple[str, str]],
@@ -196,8 +226,7 @@ def cell_counts(conn: sqlite3.Connection, gcfg: dict, row_layers: list[str], col
     kind, effect flag, period and evidence list, so summing the groups of a cell gives its
     distinct documents, research documents, effect studies, Kamervragen, and its documents per
     period and per evidence type."""
-    lab_sql, lab_args = _labels_cte(conn, gcfg)
-    docs_sql, docs_args = _documents_cte(gcfg, include_irrelevant)
+    ctes, args = _ctes(conn, gcfg, include_irrelevant)
     chunks = [columns[i:i + 60] for i in range(0, len(columns), 60)] or [[]]
     masks, mask_args = [], []
     for k, chunk in enumerate(chunks):
@@ -207,7 +236,7 @@ def cell_counts(conn: sqlite3.Connection, gcfg: dict, row_layers: list[str], col
     sums = ", ".join(f"SUM((p.m{i // 60} >> {i % 60}) & 1) AS c{i}" for i in range(len(columns)))
     col_layers = sorted({layer for layer, _ in columns})
     sql = f"""
-WITH {lab_sql}, {docs_sql},
+WITH {ctes},
 piv AS MATERIALIZED (SELECT lab.document_id, {', '.join(masks)} FROM lab
                      WHERE lab.layer IN ({_marks(col_layers)}) GROUP BY lab.document_id)
 SELECT r.layer AS row_layer, r.label AS row_label, d.kind, d.effect, d.period, d.evidence, COUNT(*) AS n
@@ -215,7 +244,7 @@ SELECT r.layer AS row_layer, r.label AS row_label, d.kind, d.effect, d.period, d
 FROM lab r JOIN docs d ON d.id = r.document_id JOIN piv p ON p.document_id = r.document_id
 WHERE r.layer IN ({_marks(row_layers)})
 GROUP BY r.layer, r.label, d.kind, d.effect, d.period, d.evidence"""
-    return conn.execute(sql, lab_args + docs_args + mask_args + col_layers + list(row_layers)).fetchall()
+    return conn.execute(sql, args + mask_args + col_layers + list(row_layers)).fetchall()
 
 
 # -- the gap map's documents and quotes, read in chunks ---------------------------------------------
