@@ -29,8 +29,9 @@ def run(code: Path, args: list[str], log: Path) -> dict:
     env = {**os.environ, "PYTHONPATH": str(code)}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    with open(log, "ab") as out:
-        proc = subprocess.run([sys.executable, "-m", "miner", *args], env=env, stdout=out, stderr=subprocess.STDOUT)
+    with open(log, "ab") as out:   # cwd: not this checkout, or `-m miner` would import it instead of ``code``
+        proc = subprocess.run([sys.executable, "-m", "miner", *args], env=env, stdout=out, stderr=subprocess.STDOUT,
+                              cwd=log.parent)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
@@ -85,13 +86,14 @@ def main() -> None:
     ap.add_argument("--no-map", action="store_true", help="only `miner gaps`")
     ap.add_argument("--browser", action="store_true", help="also open the map in headless Chromium (Playwright)")
     args = ap.parse_args()
+    args.config, args.code = args.config.resolve(), args.code.resolve()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         log = tmp / "log.txt"
         # open the store once first: a pending migration (an index over every annotation) is not `gaps`
         subprocess.run([sys.executable, "-c", "import sys; from miner import config; from miner.store import connect; "
                         "connect(config.load(sys.argv[1]).database).close()", str(args.config)],
-                       env={**os.environ, "PYTHONPATH": str(args.code)}, check=True)
+                       env={**os.environ, "PYTHONPATH": str(args.code)}, check=True, cwd=tmp)
         g = run(args.code, ["--config", str(args.config), "gaps"], log)
         print(f"miner gaps: {g['cpu']:.1f} CPU s, {g['wall']:.1f} s wall, peak {g['rss_mb']:.0f} MB "
               f"(peak RSS is the largest of the processes run so far)")
