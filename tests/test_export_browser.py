@@ -189,3 +189,101 @@ def test_map_quotes_say_reviewed_or_model_confidence(workdir, browser):
     page.click("#map td[data-row='training'][data-col='religie']")
     assert "(zekerheid 0.83)" in page.inner_text("#details")
     page.close()
+
+
+# -- a paged map (large corpora): matrix and filters in the page, document lists from side files ----
+
+PAGED = '[extract]\nworkers = 1\n[export]\nmap_inline_documents = 2\nmap_page_size = 1\nmap_top_documents = 0\n'
+
+
+def _paged_export(workdir, conf=PAGED):
+    (workdir / "config.toml").write_text(conf, encoding="utf-8")
+    r = run_cli("export", "map", "--no-static")
+    assert r.exit_code == 0, r.output
+    assert "paged:" in r.output
+    html = workdir / "outputs" / "evidence-gap-map.html"
+    side = [p for p in (workdir / "outputs").iterdir() if p.is_dir() and p.name.startswith("evidence-gap-map.files-")]
+    assert len(side) == 1 and list(side[0].glob("docs-*.js"))
+    return html, side[0]
+
+
+def test_paged_map_opens_from_disk_and_loads_a_cells_documents_from_its_side_file(workdir, browser):
+    dbfixture.build(workdir / "corpora" / "miner.sqlite")
+    html, side = _paged_export(workdir)
+    # the page itself holds no document titles or quotes (top documents per cell = 0)
+    page_text = html.read_text(encoding="utf-8")
+    assert "Moslimdiscriminatie in de sociale basis" not in page_text and "__pwned" not in page_text
+
+    context = browser.new_context()
+    requests, errors, dialogs = [], [], []
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else (
+        requests.append(route.request.url), route.abort())[1])
+    page = context.new_page()
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(html.as_uri())
+
+    # the counts and filters work as in a small map: from the page alone
+    assert _page_counts(page)[1] == _query_counts("ground")
+    page.select_option("#filter-source", "tweedekamer")
+    assert _page_counts(page)[1] == _query_counts(
+        "ground", "AND m.document_id IN (SELECT id FROM documents WHERE source = 'tweedekamer')")
+    page.select_option("#filter-source", "")
+
+    # a click loads the cell's documents (one per page here) from the side file; the pager pages
+    page.click("#map td[data-row='training'][data-col='religie']")
+    page.wait_for_selector("#cell-docs .doc")
+    details = page.inner_text("#details")
+    assert "Moslimdiscriminatie in de sociale basis" in details
+    assert "Een training over vooroordelen hielp sociaal werkers" in details
+    assert page.inner_text("#details mark") == "training over vooroordelen"
+
+    assert page.query_selector("#page-of") is None       # one document: no pager
+
+    # every document of the biggest cell, page by page, each once
+    (row, col), n = max(_query_counts("ground").items(), key=lambda kv: kv[1])
+    assert n >= 2
+    page.click(f"#map td[data-row='{row}'][data-col='{col}']")
+    page.wait_for_selector("#cell-docs .doc")
+    assert page.inner_text("#page-of").strip() == f"pagina 1 van {n}"
+    assert page.is_disabled("#page-prev") and not page.is_disabled("#page-next")
+    seen = []
+    for i in range(n):
+        page.wait_for_selector("#cell-docs .doc")
+        seen.append(page.inner_text("#cell-docs .doc-title"))
+        if i < n - 1:
+            page.click("#page-next")
+    assert len(set(seen)) == n and page.is_disabled("#page-next")
+
+    # hostile title and quote arrive from the side file as text and never run
+    page.click("#map td[data-row='training'][data-col='herkomst']")
+    page.wait_for_selector("#cell-docs .doc")
+    titles = []
+    while True:
+        page.wait_for_selector("#cell-docs .doc")
+        titles.append(page.inner_text("#cell-docs .doc-title"))
+        if page.query_selector("#page-next") is None or page.is_disabled("#page-next"):
+            break
+        page.click("#page-next")
+    assert dbfixture.HOSTILE_TITLE in titles
+    assert page.evaluate("window.__pwned") is None
+    assert page.evaluate("document.querySelectorAll('img').length") == 0
+    assert dialogs == [] and errors == [] and requests == []
+    context.close()
+
+
+def test_paged_map_shows_each_cells_best_document_from_the_page_and_says_when_its_folder_is_missing(
+        workdir, browser):
+    dbfixture.build(workdir / "corpora" / "miner.sqlite")
+    html, side = _paged_export(workdir, PAGED.replace("map_top_documents = 0", "map_top_documents = 1")
+                               .replace("map_page_size = 1", "map_page_size = 25"))
+    side.rename(side.with_name("elsewhere"))
+    page = browser.new_page()
+    page.goto(html.as_uri())
+    (row, col), n = max(_query_counts("ground").items(), key=lambda kv: kv[1])
+    page.click(f"#map td[data-row='{row}'][data-col='{col}']")
+    page.wait_for_selector("#cell-docs .load-error")
+    assert side.name in page.inner_text("#cell-docs .load-error")
+    assert len(page.query_selector_all("#cell-docs .doc")) == 1        # the best one, with its quotes
+    assert page.query_selector_all("#cell-docs .doc .quote")
+    page.close()

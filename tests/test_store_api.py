@@ -19,7 +19,7 @@ from miner.store.readonly import ReadOnlyDatabase
 
 PACKAGE = Path(__file__).resolve().parent.parent / "miner"
 # Modules (files, or folders ending in '/') that may still hold SQL: owned by 16c (topics) and 16d (gaps, gap map).
-ALLOWED = ("miner/topics/", "miner/gaps/", "miner/export/gapmap.py")
+ALLOWED = ("miner/topics/",)
 _EXECUTE = {"execute", "executemany", "executescript"}
 _STATEMENT = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|WITH)\s")
 

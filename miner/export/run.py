@@ -54,13 +54,14 @@ def export(cfg, kind: str, output: Path | None = None, *, columns: str | None = 
         if kind == "map":
             data = gapmap.build_data(conn, cfg["gaps"], lang, columns=columns or ex["map_columns"],
                                      title=ex["map_title"], max_quotes=ex["map_max_quotes"],
-                                     include_irrelevant=include_irrelevant)
+                                     include_irrelevant=include_irrelevant,
+                                     inline_max=ex["map_inline_documents"], page_size=ex["map_page_size"],
+                                     top_quotes=ex["map_top_documents"])
             html_path = output_file(cfg, "evidence-gap-map.html", output)
             only = _only(html_path, output, (".png", ".svg"))   # -o map.png: just the PNG
             paths = []
             if only is None:
-                write_text(html_path, gapmap.render_html(data))
-                paths.append(html_path)
+                paths += gapmap.write_map(conn, data, html_path)
             if static or only is not None:
                 png = html_path if only == ".png" else (_sibling(html_path, ".png") if only is None else None)
                 svg = html_path if only == ".svg" else (_sibling(html_path, ".svg") if only is None else None)
@@ -69,10 +70,14 @@ def export(cfg, kind: str, output: Path | None = None, *, columns: str | None = 
                 paths += [p for p in (png, svg) if p is not None]
             col = data["columnLayer"]
             c = gapmap.gap_counts(data, col)
-            note = (f"{len(data['docs'])} coded documents; mechanism x {col}: {c['cells']} cells, {c['gaps']} gaps "
+            n_docs = gapmap.n_documents(data)
+            note = (f"{n_docs} coded documents; mechanism x {col}: {c['cells']} cells, {c['gaps']} gaps "
                     f"({c['empty']} empty, {c['no_research']} policy/Kamervragen only, {c['thin']} thin, "
                     f"{c['no_effect_study']} without an effect study)")
-            if not data["docs"]:
+            if data.get("paged"):
+                note += (f"; paged: {data['paged']['chunks']} side files in {data['paged']['dir']}/ "
+                         "(keep that folder next to the HTML)")
+            if not n_docs:
                 note += ("; the map is empty: no tagged documents yet (run `miner tag --all`, or `miner add` "
                          "without --no-tag)")
             return Written(kind, paths, note)

@@ -11,6 +11,16 @@ SCHEMA = {
     "map_title": Field(str, "", "Title of the gap map; empty = the title in export.language."),
     "map_max_quotes": Field(int, 3, "Quotes per document and label shown in the gap map (all are in the tables).",
                             check=lambda v: None if v > 0 else "must be greater than 0"),
+    "map_inline_documents": Field(int, 2000, "Up to this many coded documents the gap map is one HTML file with "
+                                  "every document inside; above it the page holds the matrix, what the filters need "
+                                  "and the best quotes per cell, and loads each cell's document list page by page "
+                                  "from side files in a folder next to it.",
+                                  check=lambda v: None if v >= 0 else "must be 0 or more"),
+    "map_page_size": Field(int, 25, "Documents per page of a cell's list in a paged gap map.",
+                           check=lambda v: None if v > 0 else "must be greater than 0"),
+    "map_top_documents": Field(int, 3, "Documents per cell whose quotes a paged gap map holds itself (shown "
+                               "at once; the rest load from the side files).",
+                               check=lambda v: None if v >= 0 else "must be 0 or more"),
     "report_by": Field(str, "ground", "Sections of the evidence report.", choices=("ground", "mechanism", "setting")),
     "query_timeout_s": Field(float, 30.0, "Time limit of one `miner query` (SQLite time; --timeout overrides).",
                              check=lambda v: None if v > 0 else "must be greater than 0"),

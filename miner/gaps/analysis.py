@@ -12,15 +12,16 @@ labels, or one parliament asks about, is the more striking gap.
 """
 from __future__ import annotations
 
+import heapq
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from miner.gaps.sources import source_kind_sql
+from miner.store import gaps as store
 
 MATRICES = [("mechanism", "ground"), ("mechanism", "setting"), ("ground", "setting")]
 LAYER_KEYS = {"ground": "grounds", "mechanism": "mechanisms", "setting": "settings"}
-NO_EVIDENCE_TYPE = "onbekend"
+NO_EVIDENCE_TYPE = store.NO_EVIDENCE
 
 
 @dataclass
@@ -61,80 +62,41 @@ class Cell:
 
 
 def period_of(year: int | None, bounds: list[int]) -> str:
+    """The period name of a year (the names ``miner.store.gaps.period_labels`` gives, which the
+    SQL counts use)."""
+    names = store.period_labels(bounds)
     if year is None:
-        return "onbekend"
-    if not bounds or year < bounds[0]:
-        return f"<{bounds[0]}" if bounds else "alle jaren"
-    for lo, hi in zip(bounds, bounds[1:]):
-        if lo <= year < hi:
-            return f"{lo}-{hi - 1}"
-    return f"{bounds[-1]}+"
+        return names[-1]
+    if not bounds:
+        return names[0]
+    for i, b in enumerate(bounds):
+        if year < b:
+            return names[i]
+    return names[len(bounds)]
 
 
-def _year(date: str | None) -> int | None:
-    if date and len(date) >= 4 and date[:4].isdigit():
-        return int(date[:4])
-    return None
-
-
-def _evidence(conn) -> dict[int, list[str]]:
-    evidence: dict[int, list[str]] = defaultdict(list)
-    for r in conn.execute("SELECT document_id, label FROM document_labels WHERE layer = 'evidence_type' "
-                          "ORDER BY document_id, label"):
-        evidence[r["document_id"]].append(r["label"])
-    return evidence
-
-
-def _kind(sql_kind: str, doc_type: str | None, evidence: list[str], gcfg: dict) -> str:
-    """kamervragen, research or other (policy documents, web pages, unknown)."""
-    if sql_kind == "kamervragen" or "kamervraag" in evidence:
-        return "kamervragen"
-    if set(evidence) & set(gcfg["research_evidence_types"]) or (
-            not evidence and doc_type in gcfg["research_doc_types"]):
-        return "research"
-    return "other"
-
-
-def _document_rows(conn, gcfg: dict, include_irrelevant: bool = False):
-    """Documents that count: one per work (merged duplicates left out) and, unless
-    ``include_irrelevant``, only those judged relevant (``document_relevance``)."""
-    parl = list(gcfg["parliamentary_doc_types"])
-    relevant = "" if include_irrelevant else " AND r.is_relevant = 1"
-    return conn.execute(f"SELECT d.id, COALESCE(d.title, '') AS title, d.date, d.doc_type, "
-                        f"{source_kind_sql('d', parl)} AS kind FROM documents d "
-                        "JOIN document_works w ON w.document_id = d.id AND w.counted = 1 "
-                        f"JOIN document_relevance r ON r.document_id = d.id WHERE 1 = 1{relevant} ORDER BY d.id", parl)
+def _doc(r, labels: dict[str, set[str]] | None = None) -> Doc:
+    ev = r["evidence"].split(",") if r["evidence"] else []
+    if not ev:
+        ev = ["kamervraag"] if r["kind"] == "kamervragen" else [NO_EVIDENCE_TYPE]
+    return Doc(id=r["id"], title=r["title"], year=r["year"], kind=r["kind"], evidence=ev, effect=bool(r["effect"]),
+               labels=labels if labels is not None else defaultdict(set))
 
 
 def load_kinds(conn, gcfg: dict, include_irrelevant: bool = False) -> dict[int, str]:
-    evidence = _evidence(conn)
-    return {r["id"]: _kind(r["kind"], r["doc_type"], evidence.get(r["id"], []), gcfg)
-            for r in _document_rows(conn, gcfg, include_irrelevant)}
+    """kamervragen, research or other for every counted document (labelled or not)."""
+    return {r["id"]: r["kind"] for r in store.documents(conn, gcfg, include_irrelevant)}
 
 
 def load_documents(conn, gcfg: dict, include_irrelevant: bool = False) -> dict[int, Doc]:
-    """Every counted document with at least one ground, mechanism or setting label in
-    ``effective_annotations`` (the model's labels with the researchers' reviews applied)."""
-    negated = " AND negated = 0" if gcfg["ignore_negated"] else ""
+    """Every counted document (one per work, relevant unless ``include_irrelevant``) with at least
+    one ground, mechanism or setting label in ``effective_annotations`` (the model's labels with
+    the researchers' reviews applied), with those labels."""
     labels: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    # effective_annotations: the model's labels with the researchers' reviews applied (issue 13)
-    for r in conn.execute("SELECT DISTINCT document_id, layer, label FROM effective_annotations "
-                          f"WHERE layer IN ('ground', 'mechanism', 'setting'){negated}"):
-        labels[r["document_id"]][r["layer"]].add(r["label"])
-    evidence = _evidence(conn)
-    effect_types = set(gcfg["effect_evidence_types"])
-    docs = {}
-    for r in _document_rows(conn, gcfg, include_irrelevant):
-        if r["id"] not in labels:
-            continue
-        ev = evidence.get(r["id"], [])
-        kind = _kind(r["kind"], r["doc_type"], ev, gcfg)
-        if not ev:
-            ev = ["kamervraag"] if kind == "kamervragen" else [NO_EVIDENCE_TYPE]
-        docs[r["id"]] = Doc(id=r["id"], title=r["title"], year=_year(r["date"]), kind=kind, evidence=ev,
-                            effect=kind == "research" and bool(set(ev) & effect_types),
-                            labels=labels[r["id"]])
-    return docs
+    for doc_id, layer, label in store.labels(conn, gcfg, include_irrelevant):
+        labels[doc_id][layer].add(label)
+    return {r["id"]: _doc(r, labels[r["id"]])
+            for r in store.documents(conn, gcfg, include_irrelevant) if r["id"] in labels}
 
 
 def axis_labels(layer: str, docs: dict[int, Doc], gcfg: dict) -> list[str]:
@@ -143,36 +105,59 @@ def axis_labels(layer: str, docs: dict[int, Doc], gcfg: dict) -> list[str]:
     return configured + found
 
 
-def _docs_by_label(docs: dict[int, Doc], layer: str) -> dict[str, set[int]]:
-    out: dict[str, set[int]] = defaultdict(set)
+def build_cells(conn, docs: dict[int, Doc], gcfg: dict, include_irrelevant: bool = False) -> list[Cell]:
+    """Every cell of the matrices, empty ones included.  The counts (documents, research, effect
+    studies, Kamervragen, per period and evidence type) are SQL aggregates
+    (``miner.store.gaps.cell_counts``); ``docs`` (``load_documents`` with the same arguments)
+    gives the axes, each cell's document ids (an intersection of two id sets) and the row and
+    column research totals the ranking needs."""
+    axes = {layer: axis_labels(layer, docs, gcfg) for layer in LAYER_KEYS}
+    row_layers = sorted({r for r, _ in MATRICES})
+    columns = [(layer, label) for layer in sorted({c for _, c in MATRICES}) for label in axes[layer]]
+    periods = store.period_labels(list(gcfg["period_bounds"]))
+    counts: dict[tuple, dict] = {}
+    for r in store.cell_counts(conn, gcfg, row_layers, columns, include_irrelevant):
+        evidence = r["evidence"].split(",") if r["evidence"] else (
+            ["kamervraag"] if r["kind"] == "kamervragen" else [NO_EVIDENCE_TYPE])
+        for i, (col_layer, col) in enumerate(columns):
+            n = r[f"c{i}"]
+            if not n or (r["row_layer"], col_layer) not in MATRICES:
+                continue
+            c = counts.setdefault((r["row_layer"], r["row_label"], col_layer, col), {
+                "n": 0, "research": 0, "effect": 0, "kamervragen": 0, "evidence": Counter(), "period": Counter()})
+            c["n"] += n
+            c["research"] += n if r["kind"] == "research" else 0
+            c["effect"] += n if r["effect"] else 0
+            c["kamervragen"] += n if r["kind"] == "kamervragen" else 0
+            c["period"][periods[r["period"]]] += n
+            for e in evidence:
+                c["evidence"][e] += n
+    by_label: dict[str, dict[str, set[int]]] = {layer: defaultdict(set) for layer in LAYER_KEYS}
+    research_per_label: dict[str, Counter] = {layer: Counter() for layer in LAYER_KEYS}
     for d in docs.values():
-        for lab in d.labels.get(layer, ()):
-            out[lab].add(d.id)
-    return out
-
-
-def build_cells(docs: dict[int, Doc], gcfg: dict) -> list[Cell]:
-    cells = []
+        for layer, labs in d.labels.items():
+            for lab in labs:
+                by_label[layer][lab].add(d.id)
+            if d.kind == "research":
+                research_per_label[layer].update(labs)
     n_research = sum(d.kind == "research" for d in docs.values())
+    empty = {"n": 0, "research": 0, "effect": 0, "kamervragen": 0, "evidence": Counter(), "period": Counter()}
+    cells = []
     for row_layer, col_layer in MATRICES:
         matrix = f"{row_layer} x {col_layer}"
-        rows, cols = axis_labels(row_layer, docs, gcfg), axis_labels(col_layer, docs, gcfg)
-        row_research = Counter(lab for d in docs.values() if d.kind == "research" for lab in d.labels.get(row_layer, ()))
-        col_research = Counter(lab for d in docs.values() if d.kind == "research" for lab in d.labels.get(col_layer, ()))
-        row_docs, col_docs = _docs_by_label(docs, row_layer), _docs_by_label(docs, col_layer)
-        for row in rows:
-            for col in cols:
-                members = [docs[i] for i in sorted(row_docs.get(row, set()) & col_docs.get(col, set()))]
-                research = [d for d in members if d.kind == "research"]
+        for row in axes[row_layer]:
+            for col in axes[col_layer]:
+                c = counts.get((row_layer, row, col_layer, col), empty)
+                ids = sorted(by_label[row_layer].get(row, set()) & by_label[col_layer].get(col, set()))
                 cell = Cell(matrix=matrix, row_layer=row_layer, col_layer=col_layer, row=row, col=col,
-                            documents=sorted(d.id for d in members), n_research=len(research),
-                            n_effect=sum(d.effect for d in research),
-                            n_kamervragen=sum(d.kind == "kamervragen" for d in members),
-                            by_evidence=dict(sorted(Counter(e for d in members for e in d.evidence).items())),
-                            by_period=dict(sorted(Counter(period_of(d.year, gcfg["period_bounds"])
-                                                          for d in members).items())),
-                            expected_research=(row_research[row] * col_research[col] / n_research
-                                               if n_research else 0.0))
+                            documents=ids, n_research=c["research"], n_effect=c["effect"],
+                            n_kamervragen=c["kamervragen"], by_evidence=dict(sorted(c["evidence"].items())),
+                            by_period=dict(sorted(c["period"].items())),
+                            expected_research=(research_per_label[row_layer][row] * research_per_label[col_layer][col]
+                                               / n_research if n_research else 0.0))
+                if len(ids) != c["n"]:   # the SQL counts and the label sets are two reads of one store
+                    raise RuntimeError(f"gap cell {matrix} {row} x {col}: {c['n']} documents counted, "
+                                       f"{len(ids)} listed (the store changed while reading?)")
                 cell.gap_kind, cell.reason = classify(cell, gcfg)
                 cells.append(cell)
     return cells
@@ -250,7 +235,9 @@ def neighbours(gap: Cell, cells: list[Cell], docs: dict[int, Doc], n: int) -> li
     out, seen = [], set(gap.documents)
     rank = {"research": 0, "other": 1, "kamervragen": 2}
     for c in near:
-        for d in sorted((docs[i] for i in c.documents), key=lambda d: (rank[d.kind], not d.effect, d.id)):
+        # the best n not seen yet are among the best n + len(seen): no need to sort a big cell
+        for d in heapq.nsmallest(n + len(seen), (docs[i] for i in c.documents),
+                                 key=lambda d: (rank[d.kind], not d.effect, d.id)):
             if len(out) >= n:
                 return out
             if d.id not in seen:

@@ -65,15 +65,13 @@ def by_topic(conn, docs: dict[int, Doc], gcfg: dict, include_irrelevant: bool = 
     """Uses the active topic model's clear main topics; every document with a topic counts,
     not only annotated ones (kind from the same Kamervragen/research rule)."""
     from miner.gaps.analysis import load_kinds
-    rows = conn.execute("SELECT dt.document_id, dt.topic_id, t.label FROM document_topics dt "
-                        "JOIN topics t ON t.id = dt.topic_id JOIN topic_models m ON m.id = t.model_id "
-                        "AND m.active = 1 WHERE dt.dominant = 1").fetchall()
+    from miner.store import gaps as store
+    rows = store.dominant_topics(conn)
     if not rows:
         return []
     kinds = load_kinds(conn, gcfg, include_irrelevant)
     labels = {str(r["topic_id"]): r["label"] or str(r["topic_id"]) for r in rows}
-    for r in conn.execute("SELECT t.id, t.label FROM topics t JOIN topic_models m ON m.id = t.model_id "
-                          "AND m.active = 1"):
+    for r in store.active_topics(conn):
         labels.setdefault(str(r["id"]), r["label"] or str(r["id"]))
     kv, res = {}, {}
     for r in rows:

@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from miner.gaps import analysis, attention
-from miner.store import transaction, utcnow
+from miner.store import gaps as gap_store
+from miner.store import utcnow
 
 
 @dataclass
@@ -18,8 +19,9 @@ class GapResult:
 
 def compute(cfg, conn, include_irrelevant: bool = False) -> GapResult:
     gcfg = cfg["gaps"]
-    docs = analysis.load_documents(conn, gcfg, include_irrelevant)
-    cells = analysis.build_cells(docs, gcfg)
+    with gap_store.read_once(conn, gcfg, include_irrelevant):      # read once for the documents and the cell counts
+        docs = analysis.load_documents(conn, gcfg, include_irrelevant)
+        cells = analysis.build_cells(conn, docs, gcfg, include_irrelevant)
     att = attention.by_topic(conn, docs, gcfg, include_irrelevant) + attention.by_ground(docs, gcfg)
     return GapResult(analysis.definition_text(gcfg), attention.definition_text(gcfg), docs, cells, att)
 
@@ -28,18 +30,9 @@ def store(conn, result: GapResult) -> str:
     """Replace the stored analysis; returns its computed_at."""
     now = utcnow()
     rows = [analysis.cell_to_row(c, result.definition, now) for c in result.cells]
-    with transaction(conn):
-        conn.execute("DELETE FROM gaps")
-        conn.execute("DELETE FROM attention")
-        if rows:
-            cols = list(rows[0])
-            conn.executemany(f"INSERT INTO gaps ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
-                             [tuple(r[c] for c in cols) for r in rows])
-        conn.executemany(
-            "INSERT INTO attention (computed_at, kind, key, n_kamervragen, n_research, kamervragen_share, "
-            "research_share, ratio, outruns_research, label, definition) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(now, a.kind, a.key, a.n_kamervragen, a.n_research, a.kamervragen_share, a.research_share, a.ratio,
-              int(a.outruns_research), a.label, result.attention_definition) for a in result.attention])
+    gap_store.replace(conn, rows, [(now, a.kind, a.key, a.n_kamervragen, a.n_research, a.kamervragen_share,
+                                    a.research_share, a.ratio, int(a.outruns_research), a.label,
+                                    result.attention_definition) for a in result.attention])
     return now
 
 

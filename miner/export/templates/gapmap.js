@@ -6,6 +6,69 @@
   var SVG = "http://www.w3.org/2000/svg";
   var state = { column: D.columnLayer, source: "", type: "", from: "", to: "", setting: "", undated: "in" };
   var selected = null;
+
+  // A paged map (large corpora) holds per document only what counting and filtering need
+  // (D.compact); titles, urls and quotes come from D.top (the best documents of every cell) and
+  // from side files next to the page, loaded a chunk at a time by a script element
+  // (browsers refuse fetch() of file:// URLs).  A small map holds every document in D.docs.
+  if (D.compact) {
+    var C = D.compact;
+    D.docs = C.docs.map(function (r) {
+      var d = { id: r[0], year: r[1], source: C.sources[r[2]], type: C.types[r[3]], evidence: C.evidence[r[4]],
+                research: !!(r[5] & 1), kamervraag: !!(r[5] & 2), effect: !!(r[5] & 4), codes: {}, more: {},
+                loaded: false };
+      C.layers.forEach(function (layer, k) {
+        d.codes[layer] = {};
+        r[6 + k].forEach(function (i) { d.codes[layer][D.layers[layer][i]] = []; });
+      });
+      return d;
+    });
+  }
+  var byId = {};
+  D.docs.forEach(function (d, i) { byId[d.id] = d; d.pos = i; if (d.loaded === undefined) { d.loaded = true; } });
+  function merge(detail) {
+    var d = byId[detail.id];
+    if (!d) { return; }
+    ["title", "url", "rawUrl", "codes", "more"].forEach(function (k) { d[k] = detail[k]; });
+    d.loaded = true;
+  }
+  var chunkState = {}, waiting = [];
+  function flush() {
+    waiting = waiting.filter(function (w) {
+      var states = w.chunks.map(function (k) { return chunkState[k]; });
+      if (states.indexOf("loading") >= 0) { return true; }
+      w.done(states.every(function (s) { return s === "done"; }));
+      return false;
+    });
+  }
+  window.gapmapChunk = function (k, docs) {
+    if (!D.paged || typeof k !== "number" || !Array.isArray(docs)) { return; }
+    docs.forEach(merge);
+    chunkState[k] = "done";
+    flush();
+  };
+  function loadChunk(k) {
+    if (chunkState[k]) { return; }
+    chunkState[k] = "loading";
+    var s = document.createElement("script");
+    s.src = encodeURIComponent(D.paged.dir) + "/docs-" + String(100000 + k).slice(1) + ".js";
+    s.onerror = function () { chunkState[k] = "failed"; flush(); };
+    document.head.appendChild(s);
+  }
+  // Calls done(ok) when every document in docs has its details (at once when they all have).
+  function withDetails(docs, done) {
+    var need = {};
+    docs.forEach(function (d) { if (!d.loaded) { need[Math.floor(d.pos / D.paged.chunkSize)] = 1; } });
+    var chunks = Object.keys(need).map(Number);
+    if (!chunks.length) { done(true); return; }
+    waiting.push({ chunks: chunks, done: done });
+    chunks.forEach(loadChunk);
+    flush();
+  }
+  // Best-evidenced first, as the page's embedded quotes were chosen: effect studies, research,
+  // other documents, Kamervragen; then by id.
+  function rank(d) { return d.research ? (d.effect ? 0 : 1) : (d.kamervraag ? 3 : 2); }
+  function byRank(a, b) { return rank(a) - rank(b) || a.id - b.id; }
   // UI text in the configured language (D.text) with {name} placeholders.
   function T(key, params) {
     var s = String(D.text[key]);
@@ -220,26 +283,71 @@
     return order.map(function (k) { return bySentence[k]; });
   }
 
+  function docNode(d, row, col) {
+    var div = el("div", { "class": "doc", "data-doc": d.id });
+    div.appendChild(el("div", { "class": "doc-title" }, d.title));
+    div.appendChild(el("div", { "class": "meta" }, [d.year || T("year_unknown"), d.source, d.type, D.evidenceNames[d.evidence] || d.evidence].filter(Boolean).join(" \u00b7 ")));
+    if (d.url) {
+      var a = el("a", { href: d.url, target: "_blank", rel: "noopener noreferrer" }, d.url);
+      div.appendChild(a);
+    } else if (d.rawUrl) {
+      div.appendChild(el("div", { "class": "meta" }, T("not_clickable") + d.rawUrl));
+    }
+    docQuotes(d, [[D.rowLayer, row], [state.column, col]]).forEach(function (q) { div.appendChild(quoteNode(q)); });
+    var hidden = (d.more[D.rowLayer + ":" + row] || 0) + (d.more[state.column + ":" + col] || 0);
+    if (hidden) { div.appendChild(el("p", { "class": "meta" }, T("more_quotes", { n: hidden }))); }
+    return div;
+  }
+
+  var shown = 0;   // the cell list on screen; a chunk that arrives for an older one is not drawn
   function showCell(row, col, docs, gap) {
     var box = document.getElementById("details");
     box.textContent = "";
     box.appendChild(el("h2", null, name(D.rowLayer, row) + " \u00d7 " + name(state.column, col) + ": " + T("documents", { n: docs.length })));
     if (gap.gap) { box.appendChild(el("p", { "class": "gap-reason" }, T("gap", { reason: gap.reason }))); }
-    docs.forEach(function (d) {
-      var div = el("div", { "class": "doc", "data-doc": d.id });
-      div.appendChild(el("div", { "class": "doc-title" }, d.title));
-      div.appendChild(el("div", { "class": "meta" }, [d.year || T("year_unknown"), d.source, d.type, D.evidenceNames[d.evidence] || d.evidence].filter(Boolean).join(" \u00b7 ")));
-      if (d.url) {
-        var a = el("a", { href: d.url, target: "_blank", rel: "noopener noreferrer" }, d.url);
-        div.appendChild(a);
-      } else if (d.rawUrl) {
-        div.appendChild(el("div", { "class": "meta" }, T("not_clickable") + d.rawUrl));
+    if (!D.paged) {
+      docs.forEach(function (d) { box.appendChild(docNode(d, row, col)); });
+      return;
+    }
+    var ordered = docs.slice().sort(byRank), size = D.paged.pageSize;
+    var pages = Math.max(1, Math.ceil(ordered.length / size));
+    var pager = el("p", { "class": "pager" }), list = el("div", { id: "cell-docs" });
+    var prev = el("button", { type: "button", id: "page-prev" }, T("page_prev"));
+    var next = el("button", { type: "button", id: "page-next" }, T("page_next"));
+    var where = el("span", { id: "page-of" });
+    pager.appendChild(prev); pager.appendChild(where); pager.appendChild(next);
+    if (pages > 1) { box.appendChild(pager); }
+    box.appendChild(list);
+    // the cell's best documents come with the page (their quotes for this cell): shown at once
+    var top = {};
+    (((D.top || {})[matrixName()] || {})[row + "|" + col] || []).forEach(function (t) { top[t.id] = t; });
+    function ready(d) { return d.loaded ? d : top[d.id]; }
+    var page = 0, me = ++shown;
+    function draw() {
+      if (me !== shown) { return; }
+      var slice = ordered.slice(page * size, (page + 1) * size);
+      where.textContent = " " + T("page_of", { p: page + 1, n: pages }) + " ";
+      prev.disabled = page === 0;
+      next.disabled = page >= pages - 1;
+      list.textContent = "";
+      slice.forEach(function (d) { var r = ready(d); if (r) { list.appendChild(docNode(r, row, col)); } });
+      var need = slice.filter(function (d) { return !ready(d); });
+      if (need.length) {
+        list.appendChild(el("p", { "class": "meta loading" }, T("loading", { n: need.length })));
+        withDetails(need, function (ok) {
+          if (!ok && me === shown) {
+            list.appendChild(el("p", { "class": "gap-reason load-error" }, T("load_failed", { dir: D.paged.dir })));
+            var note = list.querySelector(".loading");
+            if (note) { list.removeChild(note); }
+            return;
+          }
+          draw();
+        });
       }
-      docQuotes(d, [[D.rowLayer, row], [state.column, col]]).forEach(function (q) { div.appendChild(quoteNode(q)); });
-      var hidden = (d.more[D.rowLayer + ":" + row] || 0) + (d.more[state.column + ":" + col] || 0);
-      if (hidden) { div.appendChild(el("p", { "class": "meta" }, T("more_quotes", { n: hidden }))); }
-      box.appendChild(div);
-    });
+    }
+    prev.addEventListener("click", function () { if (page > 0) { page -= 1; draw(); } });
+    next.addEventListener("click", function () { if (page < pages - 1) { page += 1; draw(); } });
+    draw();
   }
 
   function buildLegend() {
