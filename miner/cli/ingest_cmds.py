@@ -81,6 +81,8 @@ def add(paths, follow_symlinks, no_tag, cfg):
                    "extracted": s.extraction.extracted, "needs_ocr": s.extraction.needs_ocr,
                    "failed": len(failed), "skipped": len(s.skipped), "hidden": len(s.hidden),
                    "symlinks": len(s.symlinks), "stages": stage_summaries, "stage_errors": stage_errors}
+        if s.extraction.throughput:
+            summary["extraction"] = {"throughput": s.extraction.throughput}
         runs.finish(conn, run.id, "ok" if not failed and not stage_errors else "failed", summary)
     if s.symlinks:
         click.echo(f"skipped {len(s.symlinks)} symbolic link(s) (use --follow-symlinks to add their targets): "
@@ -103,6 +105,9 @@ def add(paths, follow_symlinks, no_tag, cfg):
                + (f"; finished {s.resumed} left unextracted by an earlier run" if s.resumed else "")
                + f"; extracted {s.extraction.extracted}, needs OCR {s.extraction.needs_ocr}, failed {len(failed)}"
                + f" ({time.monotonic() - t0:.1f} s)")
+    from miner.compute import throughput_text
+    for name, t in runs.throughput(summary):
+        click.echo(f"throughput {name}: {throughput_text(t)}")
     missing = [p for p, r in s.refused if r == "no such file or folder"]
     if missing or stage_errors or failed:
         sys.exit(1)
@@ -121,11 +126,15 @@ def extract(file, fmt, cfg):
     text: --format json lists them per page (tables as rows, footnotes as
     paragraphs of kind 'footnote').
     """
+    from miner.compute import Throughput, throughput_text
     from miner.extract import ExtractOptions, ExtractionError, extract_file
+    clock = Throughput()
     try:
         ext = extract_file(file, ExtractOptions.from_config(cfg))
     except ExtractionError as exc:
         raise UserError(f"{file}: {exc}") from None
+    click.echo(f"extracted {ext.n_pages} page(s): {throughput_text(clock.measure(None, pages=ext.n_pages))}",
+               err=True)
     if fmt == "json":
         click.echo(json.dumps(ext.to_json(), ensure_ascii=False, indent=1))
     else:
@@ -165,6 +174,12 @@ def status(cfg):
     if last:
         click.echo(f"last run: {last['command']} {last['started_at']} -> {last['status']} "
                    f"{for_terminal(last['summary'])}")
+    measured = runs.last_throughput(conn)
+    if measured:
+        from miner.compute import throughput_text
+        row, found = measured
+        for name, t in found:
+            click.echo(f"throughput of {row['command']} ({row['started_at']}), {name}: {throughput_text(t)}")
     for line in _unfinished_lines(conn):
         click.echo(line)
     failed = conn.execute("SELECT id, COALESCE(local_path, url, doc_key) AS what, status, error FROM documents "

@@ -56,7 +56,8 @@ class RefreshReport:
     def as_dict(self) -> dict:
         return {"sources": {s.name: s.as_dict() for s in self.sources},
                 "extraction": {"extracted": self.extraction.extracted, "needs_ocr": self.extraction.needs_ocr,
-                               "failed": self.extraction.failed},
+                               "failed": self.extraction.failed, "pages": self.extraction.pages,
+                               "throughput": self.extraction.throughput},
                 "stages": self.stages, "stage_errors": self.stage_errors, "seconds": round(self.seconds, 2),
                 "offline": self.offline}
 
