@@ -47,7 +47,8 @@ class DaskExecutor(Executor):
 
     def wait_any(self, futures) -> set:
         from distributed import wait
-        done, _ = wait(list(futures), return_when="FIRST_COMPLETED")
+        with self.client.as_current():   # wait() asks for "the" client; this one, not a global default
+            done, _ = wait(list(futures), return_when="FIRST_COMPLETED")
         return set(done)
 
     def result(self, fut):
