@@ -80,3 +80,34 @@ def test_refresh_on_a_dask_local_cluster_equals_the_local_run(cluster, tmp_path,
     finally:
         client.close()
     assert "timed" in prefixes
+
+
+@pytest.mark.slow   # two refreshes of the fixture corpus
+def test_refresh_with_an_unreachable_scheduler_keeps_the_crawl_and_the_next_run_finishes(tmp_path, blank_dir):
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()   # nobody listens there
+    with FixtureServer() as server:
+        crawl_corpus.install(server)
+        config = crawl_corpus.write_config(tmp_path / "config.toml", server, tmp_path / "data")
+        text = config.read_text(encoding="utf-8")
+        config.write_text(text + f'\n[nlp]\npipeline = "{blank_dir}"\n[compute]\nexecutor = "dask"\n'
+                          f'scheduler = "tcp://127.0.0.1:{port}"\nconnect_timeout_s = 1\n', encoding="utf-8")
+        r = CliRunner().invoke(main, ["refresh", "--config", str(config)], catch_exceptions=False)
+        assert r.exit_code == 1
+        reason = f"compute.scheduler: cannot reach the Dask scheduler at tcp://127.0.0.1:{port}"
+        assert f"1 failure(s):\n  extract: {reason}" in r.output, r.output   # nothing extracted: nothing to tag
+        conn = sqlite3.connect(tmp_path / "data" / "miner.sqlite")
+        stored, extracted = conn.execute("SELECT COUNT(*), COUNT(extracted_sha256) FROM documents").fetchone()
+        assert stored >= 8 and extracted == 0
+        assert conn.execute("SELECT status FROM runs ORDER BY id DESC").fetchone()[0] == "failed"
+        conn.close()
+        config.write_text(text + f'\n[nlp]\npipeline = "{blank_dir}"\n', encoding="utf-8")   # back to local
+        r = CliRunner().invoke(main, ["refresh", "--config", str(config)], catch_exceptions=False)
+        assert r.exit_code == 0, r.output
+    conn = sqlite3.connect(tmp_path / "data" / "miner.sqlite")
+    assert conn.execute("SELECT COUNT(*) FROM documents WHERE extracted_sha256 IS NULL").fetchone()[0] == 0
+    assert conn.execute("SELECT COUNT(*) FROM tagging_state").fetchone()[0] >= 8
+    conn.close()

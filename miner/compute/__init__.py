@@ -259,7 +259,7 @@ def throughput_text(t: dict | None) -> str:
     if not t:
         return ""
     names = {"pages": "pages/s", "docs": "docs/s", "tokens": "tokens/s"}
-    rates = ", ".join(f"{t[k + '_per_s']:g} {label}" for k, label in names.items() if t.get(k + "_per_s") is not None)
+    rates = ", ".join(f"{t[k + '_per_s']:g} {label}" for k, label in names.items() if t.get(k + "_per_s"))
     ratio = f"{t['cpu_per_wall']:.2f}×, " if t.get("cpu_per_wall") is not None else ""
     return (f"{rates + '; ' if rates else ''}CPU {t['cpu_s']:.1f} s over {t['wall_s']:.1f} s wall "
             f"({ratio}{t['executor']})")
