@@ -78,11 +78,10 @@ def add(paths, follow_symlinks, no_tag, cfg):
         for name, reason in stage_errors.items():
             click.echo(f"failed: {name}: {for_terminal(reason)}")
         summary = {"new": s.new, "unchanged": s.unchanged, "resumed": s.resumed,
+                   "extraction": {"throughput": s.extraction.throughput},
                    "extracted": s.extraction.extracted, "needs_ocr": s.extraction.needs_ocr,
                    "failed": len(failed), "skipped": len(s.skipped), "hidden": len(s.hidden),
                    "symlinks": len(s.symlinks), "stages": stage_summaries, "stage_errors": stage_errors}
-        if s.extraction.throughput:
-            summary["extraction"] = {"throughput": s.extraction.throughput}
         runs.finish(conn, run.id, "ok" if not failed and not stage_errors else "failed", summary)
     if s.symlinks:
         click.echo(f"skipped {len(s.symlinks)} symbolic link(s) (use --follow-symlinks to add their targets): "

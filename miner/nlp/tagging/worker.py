@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 
 _CACHE: dict = {}   # key → tagging pipeline (one entry: a new key replaces it)
+_LOCK = threading.Lock()   # a Dask worker with several threads builds it once
 
 
 def pipeline_key(cfg, tagger_hash: str, persons: list[str]) -> str:
@@ -19,6 +21,11 @@ def pipeline_key(cfg, tagger_hash: str, persons: list[str]) -> str:
 
 
 def pipeline_for(cfg, key: str, persons: list[str]):
+    with _LOCK:
+        return _pipeline_for(cfg, key, persons)
+
+
+def _pipeline_for(cfg, key: str, persons: list[str]):
     nlp = _CACHE.get(key)
     if nlp is None:
         from miner.nlp.tagging import pipeline
