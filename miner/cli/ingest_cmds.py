@@ -125,15 +125,11 @@ def extract(file, fmt, cfg):
     text: --format json lists them per page (tables as rows, footnotes as
     paragraphs of kind 'footnote').
     """
-    from miner.compute import Throughput, throughput_text
     from miner.extract import ExtractOptions, ExtractionError, extract_file
-    clock = Throughput()
     try:
         ext = extract_file(file, ExtractOptions.from_config(cfg))
     except ExtractionError as exc:
         raise UserError(f"{file}: {exc}") from None
-    click.echo(f"extracted {ext.n_pages} page(s): {throughput_text(clock.measure(None, pages=ext.n_pages))}",
-               err=True)
     if fmt == "json":
         click.echo(json.dumps(ext.to_json(), ensure_ascii=False, indent=1))
     else:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from tqdm import tqdm
 
-from miner.compute import InlineExecutor, Throughput, local_file, local_workers, open_executor
+from miner.compute import InlineExecutor, Throughput, local_file, open_executor
 from miner.extract import ExtractOptions, ExtractionError, extract_file, metadata, pdf_page_count
 from miner.store import documents, files, locks
 
@@ -88,11 +88,6 @@ def _name_of(row) -> str | None:
     return None
 
 
-def worker_count(cfg) -> int:
-    """Local extraction processes: ``extract.workers``, 0 = ``compute.workers`` (0 = one per core)."""
-    return local_workers(cfg, cfg["extract"]["workers"])
-
-
 @dataclass
 class _Job:
     doc_id: int
@@ -130,7 +125,8 @@ def extract_pending(cfg, conn, doc_ids: list[int] | None = None, progress: bool 
 def _extract_rows(cfg, conn, rows, summary: ExtractionSummary, progress, label, on_progress) -> None:
     opts = ExtractOptions.from_config(cfg)
     clock = Throughput()
-    ex = open_executor(cfg, cfg["extract"]["workers"])   # a local pool starts at its first task
+    # extract.workers (0 = compute.workers); a local pool starts at its first task
+    ex = open_executor(cfg, cfg["extract"]["workers"])
     jobs = []
     for r in rows:
         path = str(files.raw_path(cfg.data_dir, r["sha256"]))
