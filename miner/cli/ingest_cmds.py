@@ -100,13 +100,13 @@ def add(paths, follow_symlinks, no_tag, cfg):
                    f"gaps: {gaps.get('gaps', 0)} of {gaps.get('cells', 0)} cells")
     elif no_tag:
         click.echo("not tagged (--no-tag): run `miner tag --all` and `miner gaps` before exporting")
+    from miner.compute import throughput_text
+    for name, t in runs.throughput(summary):   # before the last line, which stays the summary
+        click.echo(f"throughput {name}: {throughput_text(t)}")
     click.echo(f"added {s.new} new document(s), {s.unchanged} already in the store"
                + (f"; finished {s.resumed} left unextracted by an earlier run" if s.resumed else "")
                + f"; extracted {s.extraction.extracted}, needs OCR {s.extraction.needs_ocr}, failed {len(failed)}"
                + f" ({time.monotonic() - t0:.1f} s)")
-    from miner.compute import throughput_text
-    for name, t in runs.throughput(summary):
-        click.echo(f"throughput {name}: {throughput_text(t)}")
     missing = [p for p, r in s.refused if r == "no such file or folder"]
     if missing or stage_errors or failed:
         sys.exit(1)
