@@ -185,7 +185,7 @@ def connect(database: str | Path, *, readonly: bool = False, create: bool = True
 def transaction(conn: sqlite3.Connection):
     """One atomic write: everything inside commits together or not at all.  Inside another
     transaction (a batch of writes) it is a savepoint: the outer one commits it."""
-    if conn.in_transaction:
+    if getattr(conn, "in_transaction", False):   # (a wrapped connection may not say)
         conn.execute("SAVEPOINT miner_nested")
         try:
             yield conn
