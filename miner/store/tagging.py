@@ -72,11 +72,6 @@ def save_many(conn: sqlite3.Connection, items: list[dict]) -> None:
             save(conn, **item)
 
 
-def texts_and_pages(conn: sqlite3.Connection, doc_ids: list[int]) -> dict[int, tuple[str, list]]:
-    """{doc id: (text, pages)} of the documents of one tagging task."""
-    return {i: (document_text(conn, i), pages(conn, i)) for i in doc_ids}
-
-
 def kamervraag_persons(conn: sqlite3.Connection) -> list[str]:
     """Members of parliament and ministers the crawl knows from Kamervraag metadata."""
     rows = conn.execute("SELECT name FROM kamervraag_actors UNION SELECT answered_by FROM kamervragen "
