@@ -24,6 +24,7 @@ DEFAULT_CONFIG_NAME = "config.toml"
 SECTION_MODULES = [
     "miner.store.settings",
     "miner.extract.settings",
+    "miner.compute.settings",
     "miner.nlp.settings",
     "miner.crawl.settings",
     "miner.topics.settings",
@@ -120,6 +121,15 @@ class Config:
         return self._data["store"]["database"]
 
 
+def _check_across(cfg: Config) -> Config:
+    """Checks that involve several keys: a section module's optional ``validate(cfg)``."""
+    for name in SECTION_MODULES:
+        check = getattr(importlib.import_module(name), "validate", None)
+        if check is not None:
+            check(cfg)
+    return cfg
+
+
 def _schemas() -> dict[str, dict]:
     out = {}
     for name in SECTION_MODULES:
@@ -202,7 +212,7 @@ def load(path: str | Path | None = None) -> Config:
     root = path.parent if path else Path.cwd()
     schemas = _schemas()
     data = _check_table(raw, schemas, "", file, root)
-    return Config(data, path)
+    return _check_across(Config(data, path))
 
 
 def from_dict(raw: dict, root: str | Path) -> Config:
@@ -211,4 +221,4 @@ def from_dict(raw: dict, root: str | Path) -> Config:
     data = _check_table(raw, _schemas(), "", "<dict>", root)
     cfg = Config(data, None)
     cfg.root = root
-    return cfg
+    return _check_across(cfg)

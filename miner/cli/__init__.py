@@ -20,11 +20,12 @@ class MinerGroup(click.Group):
         import sqlite3
 
         from miner import lifecycle
+        from miner.compute import ComputeError
         from miner.store import StoreError
         lifecycle.install_signal_handlers()
         try:
             return super().invoke(ctx)
-        except StoreError as exc:
+        except (StoreError, ComputeError) as exc:
             raise common.UserError(str(exc)) from None
         except sqlite3.DatabaseError as exc:
             raise common.UserError(f"database problem: {exc}") from None

@@ -23,7 +23,7 @@ def _readable(summary) -> str:
         return str(summary or "")
     parts = []
     for key, value in summary.items():
-        if key in ("taxonomy", "model_id"):
+        if key in ("taxonomy", "model_id", "throughput"):   # throughput: a line of its own
             continue
         if isinstance(value, dict):
             value = ", ".join(f"{k} {v}" for k, v in value.items()) or "-"
@@ -50,9 +50,14 @@ def summary_lines(report) -> list[str]:
         if s.terms:
             lines.append(f"{'':<{width}}  per term: " + ", ".join(f"{t} {n}" for t, n in s.terms.items()))
     ex = report.extraction
+    from miner.compute import throughput_text
     lines.append(f"{'extract':<{width}}  extracted {ex.extracted}, needs OCR {ex.needs_ocr}, failed {len(ex.failed)}")
+    if ex.throughput:
+        lines.append(f"{'':<{width}}  {throughput_text(ex.throughput)}")
     for name, summary in report.stages.items():
         lines.append(f"{name:<{width}}  {_readable(summary) or 'done'}")
+        if isinstance(summary, dict) and summary.get("throughput"):
+            lines.append(f"{'':<{width}}  {throughput_text(summary['throughput'])}")
     lines.append(f"total {report.seconds:.1f} s" + (" (offline: from the archive)" if report.offline else ""))
     return lines
 

@@ -77,6 +77,7 @@ def add(paths, follow_symlinks, no_tag, cfg):
         for name, reason in stage_errors.items():
             click.echo(f"failed: {name}: {for_terminal(reason)}")
         summary = {"new": s.new, "unchanged": s.unchanged, "resumed": s.resumed,
+                   "extraction": {"throughput": s.extraction.throughput},
                    "extracted": s.extraction.extracted, "needs_ocr": s.extraction.needs_ocr,
                    "failed": len(failed), "skipped": len(s.skipped), "hidden": len(s.hidden),
                    "symlinks": len(s.symlinks), "stages": stage_summaries, "stage_errors": stage_errors}
@@ -98,6 +99,9 @@ def add(paths, follow_symlinks, no_tag, cfg):
                    f"gaps: {gaps.get('gaps', 0)} of {gaps.get('cells', 0)} cells")
     elif no_tag:
         click.echo("not tagged (--no-tag): run `miner tag --all` and `miner gaps` before exporting")
+    from miner.compute import throughput_text
+    for name, t in runs.throughput(summary):   # before the last line, which stays the summary
+        click.echo(f"throughput {name}: {throughput_text(t)}")
     click.echo(f"added {s.new} new document(s), {s.unchanged} already in the store"
                + (f"; finished {s.resumed} left unextracted by an earlier run" if s.resumed else "")
                + f"; extracted {s.extraction.extracted}, needs OCR {s.extraction.needs_ocr}, failed {len(failed)}"
@@ -163,6 +167,12 @@ def status(cfg):
     if last:
         click.echo(f"last run: {last['command']} {last['started_at']} -> {last['status']} "
                    f"{for_terminal(last['summary'])}")
+    measured = runs.last_throughput(conn)
+    if measured:
+        from miner.compute import throughput_text
+        row, found = measured
+        for name, t in found:
+            click.echo(f"throughput of {row['command']} ({row['started_at']}), {name}: {throughput_text(t)}")
     for line in _unfinished_lines(conn):
         click.echo(line)
     failed = overview.problem_documents(conn)

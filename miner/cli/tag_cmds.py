@@ -171,6 +171,9 @@ def _retag_all(cfg):
     click.echo(f"re-tagged {s['tagged']} document(s) ({s['not_dutch']} not Dutch, skipped): {layers} "
                f"(taxonomy {s['taxonomy']}, {time.monotonic() - t0:.1f} s)"
                + (f"; continued the run interrupted at {resume_since}" if resume_since else ""))
+    if s.get("throughput"):
+        from miner.compute import throughput_text
+        click.echo(f"throughput: {throughput_text(s['throughput'])}")
 
 
 @click.command("eval")

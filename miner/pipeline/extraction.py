@@ -1,27 +1,25 @@
-"""Extract every document whose bytes changed, in parallel worker processes.
+"""Extract every document whose bytes changed, on the executor's workers (``miner.compute``).
 
-Workers only read raw files and return results; the main process is the only
-writer to the database.  A long PDF is cut into page ranges that run on
-different workers (one 131-page report must not keep one core busy while the
-other idles); the main process assembles the parts, which needs the whole
-document to see running headers and words hyphenated across pages.
+Workers only read raw files (a path, or the bytes when they cannot see the data folder)
+and return results; the main process is the only writer to the database.  A long PDF is
+cut into page ranges that run on different workers (one 131-page report must not keep one
+core busy while the other idles); the main process assembles the parts, which needs the
+whole document to see running headers and words hyphenated across pages.
 """
 from __future__ import annotations
 
-import os
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from tqdm import tqdm
 
+from miner.compute import InlineExecutor, Throughput, local_file, open_executor
 from miner.extract import ExtractOptions, ExtractionError, extract_file, metadata, pdf_page_count
-from miner.lifecycle import init_worker
 from miner.store import documents, files, locks
 
 # Each page range reopens the PDF (fonts are parsed again), so ranges are as long as
 # they can be while a long document still spreads over every worker.
 MIN_PAGES_PER_TASK = 16
-# A worker pool is replaced after about this many documents per worker (parsers leak memory).
+# Local workers are replaced after about this many documents per worker (parsers leak memory).
 # Pools are recycled whole, between batches: ProcessPoolExecutor(max_tasks_per_child=...)
 # hangs on Python 3.11 once a worker is replaced while tasks are queued (150 files, 2 workers).
 DOCS_PER_WORKER_PER_POOL = 50
@@ -37,6 +35,7 @@ class ExtractionSummary:
     needs_ocr: int = 0
     failed: list[tuple[int, str]] = field(default_factory=list)   # (doc id, reason)
     pages: int = 0
+    throughput: dict = field(default_factory=dict)   # wall/CPU time, pages/s, docs/s (miner.compute)
 
     @property
     def total(self) -> int:
@@ -55,31 +54,29 @@ def _guard(fn, *args):
         return None, f"extraction failed: {type(exc).__name__}: {exc}"
 
 
-def _work(path: str, opts: ExtractOptions, name: str | None, content_type: str | None, url: str | None):
-    return _guard(lambda: extract_file(path, opts, name=name, content_type=content_type, base_url=url))
+# The tasks: ``src`` is what the executor shipped (a path, or the file's bytes).
+
+def _work(src, opts: ExtractOptions, name: str | None, content_type: str | None, url: str | None):
+    with local_file(src) as path:
+        return _guard(lambda: extract_file(path, opts, name=name, content_type=content_type, base_url=url))
 
 
-def _work_pages(path: str, opts: ExtractOptions, first: int, last: int):
+def _work_pages(src, opts: ExtractOptions, first: int, last: int):
     from miner.extract.pdf import analyse_pages
-    return _guard(analyse_pages, path, opts, first, last, True)
+    with local_file(src) as path:
+        return _guard(analyse_pages, path, opts, first, last, True)
 
 
-def _work_ocr(path: str, opts: ExtractOptions, page):
+def _work_ocr(src, opts: ExtractOptions, page):
     """OCR one scanned page (a PageLayout with wants_ocr); returns it with text or needs_ocr, and warnings."""
     from miner.extract.pdf import ocr_into
 
-    def run():
+    def run(path):
         warnings: list[str] = []
         ocr_into(page, path, opts, warnings)
         return page, warnings
-    return _guard(run)
-
-
-def _init_worker(parent: int | None = None):
-    # Tesseract would start one thread per core in every worker; the pool already uses the cores.
-    os.environ["OMP_THREAD_LIMIT"] = "1"
-    # A killed `miner add` must not leave its workers running; Ctrl-C is the parent's to handle.
-    init_worker(parent)
+    with local_file(src) as path:
+        return _guard(run, path)
 
 
 def _name_of(row) -> str | None:
@@ -91,15 +88,11 @@ def _name_of(row) -> str | None:
     return None
 
 
-def worker_count(cfg) -> int:
-    n = cfg["extract"]["workers"]
-    return n if n > 0 else max(1, os.cpu_count() or 1)
-
-
 @dataclass
 class _Job:
     doc_id: int
     sha: str
+    path: str              # the raw file on this machine
     args: tuple            # (path, opts, name, content_type, url)
     pages: int = 0         # > 0: a PDF extracted in page ranges
     parts: list = field(default_factory=list)
@@ -131,15 +124,18 @@ def extract_pending(cfg, conn, doc_ids: list[int] | None = None, progress: bool 
 
 def _extract_rows(cfg, conn, rows, summary: ExtractionSummary, progress, label, on_progress) -> None:
     opts = ExtractOptions.from_config(cfg)
-    workers = worker_count(cfg)
+    clock = Throughput()
+    # extract.workers (0 = compute.workers); a local pool starts at its first task
+    ex = open_executor(cfg, cfg["extract"]["workers"])
     jobs = []
     for r in rows:
         path = str(files.raw_path(cfg.data_dir, r["sha256"]))
-        job = _Job(r["id"], r["sha256"], (path, opts, _name_of(r), r["mime"], r["url"]))
-        if workers > 1:
-            n = pdf_page_count(path, opts, name=_name_of(r), content_type=r["mime"])
-            job.pages = n
+        job = _Job(r["id"], r["sha256"], path, (path, opts, _name_of(r), r["mime"], r["url"]))
+        if ex.workers > 1 or not ex.inline:
+            job.pages = pdf_page_count(path, opts, name=_name_of(r), content_type=r["mime"])
         jobs.append(job)
+    if not ex.inline and ex.name == "local" and len(jobs) == 1 and not jobs[0].pages:
+        ex = InlineExecutor()   # one file, one task: not worth starting a pool
     bar = tqdm(total=len(jobs), desc=label, unit="doc", disable=not progress, leave=False)
 
     def record(job: _Job, result):
@@ -149,74 +145,50 @@ def _extract_rows(cfg, conn, rows, summary: ExtractionSummary, progress, label, 
             summary.failed.append((job.doc_id, error))
         else:
             documents.save_extraction(conn, job.doc_id, job.sha, ext)
-            metadata.update(conn, job.doc_id, ext, job.args[0], job.args[2])
+            metadata.update(conn, job.doc_id, ext, job.path, job.args[2])
             summary.pages += ext.n_pages
             if ext.pages and all(p.needs_ocr for p in ext.pages):
                 summary.needs_ocr += 1
             else:
                 summary.extracted += 1
+        ex.forget(job.path)
         bar.update(1)
         if on_progress is not None:
             on_progress(summary, len(jobs))
 
     try:
-        if workers == 1 or len(jobs) == 1 and not jobs[0].pages:
-            for job in jobs:
-                record(job, _work(*job.args))
-            return
-        per_pool = workers * DOCS_PER_WORKER_PER_POOL
-        for i in range(0, len(jobs), per_pool):
-            pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(os.getpid(),))
-            try:
-                _run_pool(pool, jobs[i:i + per_pool], opts, record, workers)
-            except BaseException:
-                _stop_pool(pool)
-                raise
-            pool.shutdown(wait=True)
+        with ex:
+            per_pool = max(1, ex.workers) * DOCS_PER_WORKER_PER_POOL
+            for i in range(0, len(jobs), per_pool):
+                _run_jobs(ex, jobs[i:i + per_pool], opts, record)
+                ex.recycle()
     finally:
         bar.close()
+        summary.throughput = clock.measure(ex, pages=summary.pages, docs=summary.total)
 
 
-def _stop_pool(pool: ProcessPoolExecutor) -> None:
-    """Stop at once: queued tasks are dropped and running workers killed (their documents stay
-    to be extracted by the next run)."""
-    procs = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for p in procs:
-        try:
-            p.kill()
-        except Exception:
-            pass
-    for p in procs:
-        try:
-            p.join(timeout=5)
-        except Exception:
-            pass
-
-
-def _run_pool(pool, jobs: list[_Job], opts, record, workers: int) -> None:
+def _run_jobs(ex, jobs: list[_Job], opts, record) -> None:
     """PDFs go as page ranges, their scanned pages then as single-page OCR tasks; other files whole."""
     from miner.extract.pdf import assemble
     futures = {}
 
     def submit(fn, job, kind, *args):
-        futures[pool.submit(fn, *args)] = (job, kind)
+        futures[ex.submit(fn, ex.ship(job.path), *args)] = (job, kind)
         job.pending += 1
 
     for job in sorted(jobs, key=lambda j: -j.pages):   # longest first: the last task to finish is short
         if job.pages:
-            step = pages_per_task(job.pages, workers)
+            step = pages_per_task(job.pages, ex.workers)
             for first in range(1, job.pages + 1, step):
-                submit(_work_pages, job, "pages", job.args[0], opts, first, min(job.pages, first + step - 1))
+                submit(_work_pages, job, "pages", opts, first, min(job.pages, first + step - 1))
         else:
-            submit(_work, job, "whole", *job.args)
+            submit(_work, job, "whole", *job.args[1:])
     while futures:
-        done, _ = wait(futures, return_when=FIRST_COMPLETED)
-        for fut in done:
+        for fut in ex.wait_any(futures):
             job, kind = futures.pop(fut)
             job.pending -= 1
             try:
-                result = fut.result()
+                result = ex.result(fut)
             except Exception as exc:  # worker died (segfault in a C library, killed for memory)
                 result = (None, f"extraction worker crashed: {type(exc).__name__}")
             if kind == "whole":
@@ -231,7 +203,7 @@ def _run_pool(pool, jobs: list[_Job], opts, record, workers: int) -> None:
                 job.parts.append(value)
                 for page in value.pages:
                     if page.wants_ocr:
-                        submit(_work_ocr, job, "ocr", job.args[0], opts, page)
+                        submit(_work_ocr, job, "ocr", opts, page)
             elif kind == "ocr" and value is not None:
                 page, warnings = value
                 _replace_page(job.parts, page, warnings)

@@ -125,6 +125,8 @@ def add_paths(cfg, conn, paths: list[Path], progress: bool = True, follow_symlin
         summary.extraction.extracted += ext.extracted
         summary.extraction.needs_ocr += ext.needs_ocr
         summary.extraction.failed.extend(ext.failed)
+        summary.extraction.pages += ext.pages
+        summary.extraction.throughput = ext.throughput
     # Documents without a title in the file keep their file name as a title.
     documents.title_local_files_by_name(conn)
     return summary

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from tqdm import tqdm
 
+from miner.compute import ComputeError
 from miner.crawl import archive as archive_mod
 from miner.crawl.http import Fetcher, FetchError, Politeness
 from miner.crawl.parsers.errors import ParseError
@@ -56,7 +57,8 @@ class RefreshReport:
     def as_dict(self) -> dict:
         return {"sources": {s.name: s.as_dict() for s in self.sources},
                 "extraction": {"extracted": self.extraction.extracted, "needs_ocr": self.extraction.needs_ocr,
-                               "failed": self.extraction.failed},
+                               "failed": self.extraction.failed, "pages": self.extraction.pages,
+                               "throughput": self.extraction.throughput},
                 "stages": self.stages, "stage_errors": self.stage_errors, "seconds": round(self.seconds, 2),
                 "offline": self.offline}
 
@@ -135,7 +137,10 @@ def refresh(cfg, *, only: list[str] | None = None, since: str | None = None, lim
         def extracted(ext, total):
             run.progress({"sources": {s.name: s.as_dict() for s in report.sources},
                           "extraction": {"done": ext.total, "of": total}})
-        report.extraction = extract_pending(cfg, conn, progress=progress, label="extract", on_progress=extracted)
+        try:
+            report.extraction = extract_pending(cfg, conn, progress=progress, label="extract", on_progress=extracted)
+        except ComputeError as exc:   # the cluster is not there: the crawl is kept, the next run extracts
+            report.stage_errors["extract"] = str(exc)
         for name, spec in stages_mod.POST_EXTRACTION_STAGES:
             # a later stage's failure is reported, the crawl is kept
             report.stages[name], error = stages_mod.run_stage(name, spec, cfg, conn, progress=progress)

@@ -183,7 +183,19 @@ def connect(database: str | Path, *, readonly: bool = False, create: bool = True
 
 @contextmanager
 def transaction(conn: sqlite3.Connection):
-    """One atomic write: everything inside commits together or not at all."""
+    """One atomic write: everything inside commits together or not at all.  Inside another
+    transaction (a batch of writes) it is a savepoint: the outer one commits it."""
+    if getattr(conn, "in_transaction", False):   # (a wrapped connection may not say)
+        conn.execute("SAVEPOINT miner_nested")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK TO miner_nested")
+            conn.execute("RELEASE miner_nested")
+            raise
+        else:
+            conn.execute("RELEASE miner_nested")
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn

@@ -82,6 +82,37 @@ def last(conn: sqlite3.Connection, command: str | None = None) -> sqlite3.Row | 
     return conn.execute("SELECT * FROM runs ORDER BY id DESC LIMIT 1").fetchone()
 
 
+def throughput(summary: dict | str | None) -> list[tuple[str, dict]]:
+    """(stage, throughput) pairs a run's summary holds (``throughput`` dicts at any depth,
+    named by the key above them: extraction, tag …)."""
+    if isinstance(summary, str):
+        try:
+            summary = json.loads(summary)
+        except ValueError:
+            return []
+    out: list[tuple[str, dict]] = []
+
+    def walk(node, name):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "throughput" and isinstance(value, dict) and "wall_s" in value:
+                    out.append((name, value))
+                else:
+                    walk(value, key)
+    walk(summary, "")
+    return out
+
+
+def last_throughput(conn: sqlite3.Connection) -> tuple[sqlite3.Row, list[tuple[str, dict]]] | None:
+    """The latest finished run that measured its throughput, with what it measured."""
+    for row in conn.execute("SELECT * FROM runs WHERE status IN ('ok', 'failed') AND summary LIKE '%\"wall_s\"%' "
+                            "ORDER BY id DESC LIMIT 20"):
+        found = throughput(row["summary"])
+        if found:
+            return row, found
+    return None
+
+
 def unfinished(conn: sqlite3.Connection, command: str | None = None) -> list[sqlite3.Row]:
     """Runs that died or were interrupted and were not followed by a finished run of the same
     command: their work is still to be completed."""

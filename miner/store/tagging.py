@@ -124,6 +124,14 @@ def save(conn: sqlite3.Connection, doc_id: int, sha: str | None, taxonomy_hash: 
             (doc_id, sha, taxonomy_hash, utcnow(), error))
 
 
+def save_many(conn: sqlite3.Connection, items: list[dict]) -> None:
+    """Several tagged documents in one transaction (the parallel tagging stage writes a task's
+    documents together); each item holds ``save``'s keyword arguments (without ``conn``)."""
+    with transaction(conn):
+        for item in items:
+            save(conn, **item)
+
+
 def kamervraag_persons(conn: sqlite3.Connection) -> list[str]:
     """Members of parliament and ministers the crawl knows from Kamervraag metadata."""
     rows = conn.execute("SELECT name FROM kamervraag_actors UNION SELECT answered_by FROM kamervragen "
