@@ -63,7 +63,7 @@ def tagged_store(db: Path) -> dict:
         "annotations": sorted((key[r["document_id"]], r["layer"], r["label"], r["char_start"], r["char_end"],
                                r["text"], r["sentence"], r["page_no"], r["actor"], r["hedge"], r["negated"],
                                r["value"], r["source"], r["confidence"])
-                              for r in conn.execute("SELECT * FROM annotations")),
+                              for r in conn.execute("SELECT * FROM effective_annotations")),
         "document_labels": sorted((key[r["document_id"]], r["layer"], r["label"], r["score"], r["source"])
                                   for r in conn.execute("SELECT * FROM document_labels")),
         "tagging_state": sorted((key[r["document_id"]], r["extracted_sha256"], r["taxonomy_hash"], r["error"])
