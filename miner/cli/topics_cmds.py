@@ -94,10 +94,10 @@ def topics(refit, from_scratch, n_topics, method, label, over_time, by_source, d
 
 
 def _drill(cfg, conn, topic_id: int, k: int | None, as_json: bool) -> None:
-    from miner.topics import drill
+    from miner.topics import drill, stage
     from miner.topics.model import TopicError
     try:
-        result = drill.drill(conn, cfg["topics"], topic_id, k)
+        result = drill.drill(conn, cfg["topics"], topic_id, k, spill_dir=stage.spill_dir(cfg))
     except TopicError as exc:
         raise UserError(str(exc)) from None
     if as_json:
