@@ -296,6 +296,11 @@ def memory(sizes: list[int], store_dir: Path, baseline_rev: str, baseline_max: i
         if not new["exit"]:
             model = json.loads((tmp / f"new-{n}.log").read_text(encoding="utf-8").splitlines()[-1])["model"]
             new.update(k=model["n_topics"], npmi=model["npmi"])
+            db = sqlite3.connect(folder / "corpora" / "miner.sqlite")
+            params = json.loads(db.execute("SELECT params FROM topic_models WHERE active = 1").fetchone()[0])
+            db.close()
+            new.update(units=params["n_units"], stream_passes=params["stream_passes"],
+                       cpu_s_by_phase=params["cpu_seconds"], vocabulary=params["vocabulary_size"])
         row["streaming"] = new
         if old is not None and n <= baseline_max:
             base = _child([PYTHON, "-c", _OLD_DRIVER, str(cfg), str(old)], env, tmp / f"old-{n}.log")

@@ -22,6 +22,7 @@ randomness and the rest is seeded; chunks are processed in order.
 from __future__ import annotations
 
 import os
+import time
 import warnings
 from dataclasses import dataclass, field
 
@@ -48,6 +49,7 @@ class Fit:
     diversity: float
     candidates: list[dict] = field(default_factory=list)   # k tried -> npmi, diversity
     passes: int = 0                   # streaming passes over all units (0: the sample was the corpus)
+    cpu_seconds: dict = field(default_factory=dict)        # per phase: choose_k, stream, weights
 
     def top_terms(self, n: int) -> list[list[str]]:
         return [[self.vocabulary[i] for i in idx] for idx in quality.top_term_indices(self.components, n)]
@@ -269,14 +271,23 @@ def fit(corpus, tcfg: dict, progress: bool = False, start: Start | None = None,
     if len(corpus.vocabulary) < max(ks):
         raise TopicError(f"vocabulary of {len(corpus.vocabulary)} terms is too small for {max(ks)} topics")
     weigh = Weighting(tcfg["method"], corpus.df, corpus.n_units)
+    clock = [time.process_time()]
+
+    def lap() -> float:
+        clock.append(time.process_time())
+        return round(clock[-1] - clock[-2], 1)
+
     est, tried, rows = _choose_k(corpus, weigh, ks, tcfg, start, progress)
+    cpu = {"choose_k": lap()}
     passes = 0
     if len(rows) < corpus.n_units:
         est, passes = _stream(corpus, weigh, est, tcfg, progress)
+    cpu["stream"] = lap()
     components = _normalise_rows(np.asarray(est.components_, dtype=np.float64))
     doc_w, per_topic = _weights_and_npmi(corpus, weigh, est, components, tcfg, progress)
+    cpu["weights"] = lap()
     div = quality.diversity(quality.top_term_indices(components, tcfg["diversity_top_n"]))
     return Fit(method=tcfg["method"], n_topics=components.shape[0], vocabulary=corpus.vocabulary,
                components=components, document_ids=corpus.document_ids, document_weights=doc_w,
                npmi=float(np.mean(per_topic)) if per_topic else 0.0, npmi_per_topic=per_topic, diversity=div,
-               candidates=tried, passes=passes)
+               candidates=tried, passes=passes, cpu_seconds=cpu)

@@ -51,7 +51,7 @@ def save(conn, cfg, corpus: Corpus, fit: Fit, unassigned: float) -> dict:
     n_docs = [int(np.sum(clear & (dominant == t))) for t in range(fit.n_topics)]
     params = {"n_units": corpus.n_units, "n_documents": len(doc_ids), "vocabulary_size": len(fit.vocabulary),
               "candidates": fit.candidates, "npmi_per_topic": [round(x, 4) for x in fit.npmi_per_topic],
-              "stream_passes": fit.passes, "terms_pruned": corpus.terms_pruned,
+              "stream_passes": fit.passes, "cpu_seconds": fit.cpu_seconds, "terms_pruned": corpus.terms_pruned,
               "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in tcfg.items()}}
     topics = [{"id": topic_id, "top_terms": top_terms[t], "label": labels_mod.display_label(topic_id, top_terms[t], user_labels),
                "n_documents": n_docs[t], "term_weights": new_terms[t], "match_similarity": sims[t]}
