@@ -438,6 +438,7 @@ def test_store_streams_texts_in_doc_key_order_also_for_chosen_ids(tmp_path):
     conn = connect(tmp_path / "db.sqlite")
     ids = {k: add_document(conn, k, f"tekst {k}") for k in ("c", "a", "b", "d")}
     add_document(conn, "e", "English text", language="en")
-    assert [t for _, _, t in store_topics.texts(conn)] == ["tekst a", "tekst b", "tekst c", "tekst d"]
-    assert [i for i, _, _ in store_topics.texts(conn, [ids["d"], ids["a"]])] == [ids["a"], ids["d"]]
+    order = store_topics.document_ids(conn, dutch_only=True)
+    assert [t for _, _, t in store_topics.texts(conn, order)] == ["tekst a", "tekst b", "tekst c", "tekst d"]
+    assert store_topics.document_ids(conn, True, among=[ids["d"], ids["a"], 999]) == [ids["a"], ids["d"]]
     assert store_topics.document_ids(conn, dutch_only=False)[-1] == ids["d"] + 1

@@ -22,9 +22,17 @@ def _where(dutch_only: bool) -> str:
     return where
 
 
-def document_ids(conn: sqlite3.Connection, dutch_only: bool) -> list[int]:
-    """Ids of the documents the model sees, in doc_key order (no text)."""
-    return [r[0] for r in conn.execute(f"SELECT id FROM documents WHERE {_where(dutch_only)} ORDER BY doc_key")]
+def document_ids(conn: sqlite3.Connection, dutch_only: bool, among: Iterable[int] | None = None) -> list[int]:
+    """Ids of the documents the model sees, in doc_key order (no text); with ``among`` those of
+    these documents that have text (whatever their language)."""
+    if among is None:
+        return [r[0] for r in conn.execute(f"SELECT id FROM documents WHERE {_where(dutch_only)} ORDER BY doc_key")]
+    wanted, keys = sorted(set(among)), {}
+    for i in range(0, len(wanted), 500):
+        part = wanted[i:i + 500]
+        keys.update(conn.execute(f"SELECT id, doc_key FROM documents WHERE {_where(False)} "
+                                 f"AND id IN ({','.join('?' * len(part))})", part).fetchall())
+    return sorted(keys, key=keys.get)
 
 
 def document_versions(conn: sqlite3.Connection, dutch_only: bool) -> Iterator[tuple[str, str, str]]:
@@ -36,30 +44,17 @@ def document_versions(conn: sqlite3.Connection, dutch_only: bool) -> Iterator[tu
             yield r[0], r[1], r[2]
 
 
-def texts(conn: sqlite3.Connection, ids: Iterable[int] | None = None, dutch_only: bool = True,
-          ) -> Iterator[tuple[int, str | None, str]]:
-    """(id, doc_type, text) of the modelled documents in doc_key order, ``FETCH_ROWS`` at a time;
-    with ``ids`` only those (still in doc_key order, whatever their language)."""
-    if ids is None:
-        cur = conn.execute(f"SELECT id, doc_type, text FROM documents WHERE {_where(dutch_only)} ORDER BY doc_key")
-        while rows := cur.fetchmany(FETCH_ROWS):
-            for r in rows:
-                yield r[0], r[1], r[2]
-        return
-    wanted = sorted(set(ids))
-    order = {}
-    for i in range(0, len(wanted), 500):           # keys first (small), then the texts in that order
-        part = wanted[i:i + 500]
-        for r in conn.execute(f"SELECT id, doc_key FROM documents WHERE id IN ({','.join('?' * len(part))})", part):
-            order[r[0]] = r[1]
-    ordered = sorted(order, key=order.get)
-    for i in range(0, len(ordered), FETCH_ROWS):
-        part = ordered[i:i + FETCH_ROWS]
+def texts(conn: sqlite3.Connection, ids: list[int]) -> Iterator[tuple[int, str | None, str]]:
+    """(id, doc_type, text) of these documents in this order, ``FETCH_ROWS`` at a time (the order
+    comes from ``document_ids``: sorting by doc_key here would copy every text into a temp B-tree)."""
+    for i in range(0, len(ids), FETCH_ROWS):
+        part = ids[i:i + FETCH_ROWS]
         rows = {r[0]: r for r in conn.execute(
             f"SELECT id, doc_type, COALESCE(text, '') FROM documents WHERE id IN ({','.join('?' * len(part))})", part)}
         for doc_id in part:
-            r = rows[doc_id]
-            yield r[0], r[1], r[2]
+            r = rows.get(doc_id)
+            if r is not None:
+                yield r[0], r[1], r[2]
 
 
 def person_names(conn: sqlite3.Connection) -> Iterator[str]:

@@ -198,7 +198,7 @@ def load(conn, tcfg: dict, spill_dir: Path | None = None, ids: list[int] | None 
     from tqdm import tqdm
 
     dutch_only = tcfg["dutch_only"]
-    all_ids = store.document_ids(conn, dutch_only) if ids is None else ids
+    all_ids = store.document_ids(conn, dutch_only, among=ids)
     sample = [all_ids[i] for i in _sample(len(all_ids), tcfg["boilerplate_sample_documents"])]
     shared = boilerplate_lines((t for _, _, t in store.texts(conn, sample)), tcfg["boilerplate_min_share"],
                                n_texts=len(sample))
@@ -208,7 +208,7 @@ def load(conn, tcfg: dict, spill_dir: Path | None = None, ids: list[int] | None 
     try:
         doc_index: dict[int, int] = {}
         unit_doc, unit_len = array("i"), array("i")
-        docs = store.texts(conn, None if ids is None else ids, dutch_only)
+        docs = store.texts(conn, all_ids)
         bar = tqdm(docs, total=len(all_ids), desc="topics: reading", unit="doc", disable=not progress, leave=False)
         for unit in iter_units(bar, tcfg, names, shared):
             d = doc_index.setdefault(unit.document_id, len(doc_index))
