@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from miner import config  # noqa: E402
 from miner.store import connect, utcnow  # noqa: E402
-from miner.topics import corpus as corpus_mod, model, quality, reports, stage, synthetic  # noqa: E402
+from miner.topics import corpus as corpus_mod, quality, reports, stage, synthetic  # noqa: E402
 
 
 def add(conn, key, text, doc_type="rapport"):

@@ -442,3 +442,12 @@ def test_store_streams_texts_in_doc_key_order_also_for_chosen_ids(tmp_path):
     assert [t for _, _, t in store_topics.texts(conn, order)] == ["tekst a", "tekst b", "tekst c", "tekst d"]
     assert store_topics.document_ids(conn, True, among=[ids["d"], ids["a"], 999]) == [ids["a"], ids["d"]]
     assert store_topics.document_ids(conn, dutch_only=False)[-1] == ids["d"] + 1
+
+
+def test_the_topics_package_holds_no_sql():
+    import re
+    from pathlib import Path
+    import miner.topics
+    sql = re.compile(r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|conn\.execute)\b", re.S)
+    found = [p.name for p in Path(miner.topics.__file__).parent.glob("*.py") if sql.search(p.read_text("utf-8"))]
+    assert found == []

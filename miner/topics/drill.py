@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from miner.store import topics as store
 from miner.topics import corpus, model
 from miner.topics.model import TopicError
