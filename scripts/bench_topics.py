@@ -278,8 +278,10 @@ print(json.dumps({k: out.get(k) for k in ("status", "n_topics", "documents", "un
 """
 
 
-def memory(sizes: list[int], store_dir: Path, baseline_rev: str, baseline_max: int, tmp: Path) -> list[dict]:
-    """Peak RSS and CPU of `miner topics --refit` (streaming) and of the old in-memory fit."""
+def memory(sizes: list[int], store_dir: Path, baseline_rev: str, baseline_max: int, tmp: Path,
+           only: str = "") -> list[dict]:
+    """Peak RSS and CPU of `miner topics --refit` (streaming) and of the old in-memory fit
+    (``only``: 'streaming' or 'in_memory' to run one of them, e.g. both at once in two processes)."""
     import sqlite3
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     old = old_topics_package(baseline_rev, tmp) if baseline_max else None
@@ -291,18 +293,22 @@ def memory(sizes: list[int], store_dir: Path, baseline_rev: str, baseline_max: i
         text_mb = db.execute("SELECT SUM(length(CAST(text AS BLOB))) FROM documents").fetchone()[0] / 1e6
         db.close()
         row = {"documents": n, "text_mb": round(text_mb)}
-        new = _child([PYTHON, "-m", "miner", "topics", "--refit", "--from-scratch", "--json", "--config", str(cfg)], env,
-                     tmp / f"new-{n}.log")
-        if not new["exit"]:
+        new = {"exit": None} if only == "in_memory" else _child(
+            [PYTHON, "-m", "miner", "topics", "--refit", "--from-scratch", "--json", "--config", str(cfg)], env,
+            tmp / f"new-{n}.log")
+        if new["exit"] == 0:
             model = json.loads((tmp / f"new-{n}.log").read_text(encoding="utf-8").splitlines()[-1])["model"]
             new.update(k=model["n_topics"], npmi=model["npmi"])
             db = sqlite3.connect(folder / "corpora" / "miner.sqlite")
-            params = json.loads(db.execute("SELECT params FROM topic_models WHERE active = 1").fetchone()[0])
+            params = json.loads(db.execute("SELECT params FROM topic_models WHERE id = ?", (model["id"],)).fetchone()[0])
             db.close()
             new.update(units=params["n_units"], stream_passes=params["stream_passes"],
                        cpu_s_by_phase=params["cpu_seconds"], vocabulary=params["vocabulary_size"])
-        row["streaming"] = new
-        if old is not None and n <= baseline_max:
+        if only != "in_memory":
+            row["streaming"] = new
+        if only == "streaming":
+            pass    # the baseline runs elsewhere
+        elif old is not None and n <= baseline_max:
             base = _child([PYTHON, "-c", _OLD_DRIVER, str(cfg), str(old)], env, tmp / f"old-{n}.log")
             if not base["exit"]:
                 base.update(json.loads((tmp / f"old-{n}.log").read_text(encoding="utf-8").splitlines()[-1]))
@@ -328,6 +334,8 @@ def main():
     ap.add_argument("--store-dir", type=Path, default=ROOT / "bench-results" / "stores",
                     help="where the synthetic stores are built and kept")
     ap.add_argument("--baseline-rev", default=BASELINE_REV, help="git revision of the in-memory topics fit")
+    ap.add_argument("--only", choices=["streaming", "in_memory"], default="",
+                    help="memory: run only the streaming fit or only the in-memory baseline")
     ap.add_argument("--baseline-max-docs", type=int, default=50000,
                     help="run the in-memory baseline up to this many documents (0: never), project beyond")
     ap.add_argument("--gaps-documents", type=int, default=10000, help="documents for the gaps timing (0: skip)")
@@ -342,7 +350,7 @@ def main():
         result["timing"] = timing([int(s) for s in args.sizes.split(",") if s], tmp)
         if args.memory_sizes:
             result["memory"] = memory([int(s) for s in args.memory_sizes.split(",") if s], args.store_dir,
-                                      args.baseline_rev, args.baseline_max_docs, tmp)
+                                      args.baseline_rev, args.baseline_max_docs, tmp, args.only)
         if args.gaps_documents:
             result["gaps_timing"] = gaps_timing(args.gaps_documents, tmp)
     print(json.dumps(result, ensure_ascii=False, indent=1))

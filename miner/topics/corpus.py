@@ -191,7 +191,7 @@ def _sample(n: int, limit: int) -> np.ndarray:
 
 
 def load(conn, tcfg: dict, spill_dir: Path | None = None, ids: list[int] | None = None,
-         progress: bool = False, min_df: int | None = None) -> Corpus:
+         progress: bool = False) -> Corpus:
     """Read the modelled documents (or only ``ids``) once, streaming: boilerplate on a sample,
     then every document tokenised into units that go to disk while the terms are counted; then
     the vocabulary.  The caller closes the returned corpus."""
@@ -217,8 +217,7 @@ def load(conn, tcfg: dict, spill_dir: Path | None = None, ids: list[int] | None 
             unit_doc.append(d)
             unit_len.append(len(unit.tokens))
         n = len(unit_len)
-        if min_df is None:
-            min_df = min(tcfg["min_df"], max(1, n // 10))      # tiny corpora: keep some vocabulary
+        min_df = min(tcfg["min_df"], max(1, n // 10))      # tiny corpora: keep some vocabulary
         vocabulary, df, lookup = counter.vocabulary(n, min_df, tcfg["max_df"] if n >= 10 else 1.0,
                                                     tcfg["max_features"])
         spill.finish(lookup, len(vocabulary))
