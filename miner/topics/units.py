@@ -34,8 +34,8 @@ class TermCounter:
     def __init__(self, cap: int):
         self.cap = max(1000, cap)
         self.ids: dict[str, int] = {}
-        self.df = np.zeros(1024, dtype=np.int64)
-        self.tf = np.zeros(1024, dtype=np.int64)
+        self.df = np.zeros(1024, dtype=np.int32)
+        self.tf = np.zeros(1024, dtype=np.int32)
         self.next_id = 0
         self.pruned = 0
 
@@ -51,8 +51,8 @@ class TermCounter:
             pids.append(p)
         if self.next_id > self.df.size:
             grow = max(self.next_id, 2 * self.df.size)
-            self.df = np.concatenate([self.df, np.zeros(grow - self.df.size, dtype=np.int64)])
-            self.tf = np.concatenate([self.tf, np.zeros(grow - self.tf.size, dtype=np.int64)])
+            self.df = np.concatenate([self.df, np.zeros(grow - self.df.size, dtype=np.int32)])
+            self.tf = np.concatenate([self.tf, np.zeros(grow - self.tf.size, dtype=np.int32)])
         u, c = np.unique(np.asarray(pids, dtype=np.int64), return_counts=True)
         self.df[u] += 1
         self.tf[u] += c
@@ -78,7 +78,7 @@ class TermCounter:
             kept.sort(key=lambda tp: (-self.tf[tp[1]], tp[0]))
             kept = kept[:max_features]
         kept.sort()
-        lookup = np.full(self.next_id, -1, dtype=np.int64)
+        lookup = np.full(self.next_id, -1, dtype=np.int32)
         for col, (_, p) in enumerate(kept):
             lookup[p] = col
         return [t for t, _ in kept], np.array([self.df[p] for _, p in kept], dtype=np.float64), lookup
