@@ -28,7 +28,7 @@ SCHEMA = {
                             "(evenly spaced sample); the chosen k is then fitted on all.", check=positive),
     "batch_units": Field(int, 2000, "Text units per mini-batch of the streaming fit (and per chunk read back from "
                          "disk); memory grows with it, not with the corpus.", check=positive),
-    "stream_passes": Field(int, 4, "At most this many passes of the mini-batch fit over all units (it stops "
+    "stream_passes": Field(int, 2, "At most this many passes of the mini-batch fit over all units (it stops "
                            "earlier when the topics no longer change).", check=positive),
     "count_terms_max": Field(int, 1_000_000, "Distinct terms counted while reading; when more, the rarer half "
                              "is dropped (bounds memory on huge corpora).", check=positive),
