@@ -305,3 +305,149 @@ def test_lemma_of_melden_is_not_melde():
     assert lem.lemma("melden") == "melden" and lem.lemma("meldde") == "melden"
     assert lem.lemma("geven") == "geven" and lem.lemma("laten") == "laten"
     assert lem.lemma("werken") == "werk" and lem.lemma("landen") == "land" and lem.lemma("buurten") == "buurt"
+
+
+# --- out of core: streamed reading, units on disk, mini-batch fit ---------------------------------
+
+def test_units_on_disk_give_countvectorizers_vocabulary_and_matrix(tmp_path):
+    from sklearn.feature_extraction.text import CountVectorizer
+    from miner.topics.units import TermCounter, UnitSpill
+    texts = [[f"w{(i * 7 + j * j) % 41}" for j in range(5 + i % 13)] for i in range(120)]
+    counter, spill = TermCounter(10_000), UnitSpill(tmp_path / "spill")
+    for toks in texts:
+        spill.add(*counter.unit(toks))
+    vocab, df, lookup = counter.vocabulary(len(texts), 2, 0.5, 1000)
+    spill.finish(lookup, len(vocab))
+    vec = CountVectorizer(analyzer=lambda t: t, min_df=2, max_df=0.5)
+    expected = vec.fit_transform(texts)
+    assert vocab == list(vec.get_feature_names_out())
+    assert df.tolist() == np.asarray((expected > 0).sum(axis=0)).ravel().tolist()
+    got = sparse.vstack([m for _, m in spill.chunks(17)])
+    assert (got != expected).nnz == 0
+    assert (spill.select(np.array([3, 50, 119])) != expected[[3, 50, 119]]).nnz == 0
+    folder = spill.dir
+    spill.close()
+    assert not folder.exists()
+    # max_features keeps the most frequent terms (ties: alphabetical), as CountVectorizer up to its tie order
+    top, _, _ = counter.vocabulary(len(texts), 2, 0.5, 10)
+    total = np.asarray(expected.sum(axis=0)).ravel()
+    ranked = sorted(zip(vocab, total), key=lambda tc: (-tc[1], tc[0]))
+    assert top == sorted(t for t, _ in ranked[:10])
+
+
+def test_term_counter_drops_the_rarer_half_when_full():
+    from miner.topics.units import TermCounter
+    counter = TermCounter(1000)
+    for i in range(1500):                      # 'vaak' in every unit, each unit one rare term
+        counter.unit(["vaak", f"zeldzaam{i}"])
+    assert counter.pruned > 0 and len(counter.ids) <= 1000
+    vocab, df, _ = counter.vocabulary(1500, 1, 1.0, 10)
+    assert "vaak" in vocab and df[vocab.index("vaak")] == 1500
+
+
+def test_spill_folder_of_a_killed_fit_is_removed_and_a_failed_fit_leaves_the_model(tmp_path, monkeypatch):
+    import os
+    import subprocess
+    from miner.topics import model, units
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    stale = tmp_path / "corpora" / "tmp" / f"{units.SPILL_PREFIX}{dead.pid}-x"
+    stale.mkdir(parents=True)
+    (stale / "ids.i32").write_bytes(b"\0" * 8)
+    mine = tmp_path / "corpora" / "tmp" / f"{units.SPILL_PREFIX}{os.getpid()}-y"
+    mine.mkdir()
+    cfg = _cfg(tmp_path, n_topics=4)
+    conn = synthetic_store(cfg.database, 60)
+    first = stage.run(cfg, conn, progress=False)
+    assert not stale.exists() and mine.exists()       # a live process's folder is left alone
+    assert [p.name for p in (tmp_path / "corpora" / "tmp").iterdir()] == [mine.name]
+
+    def boom(*a, **k):
+        raise model.TopicError("stopped")
+    monkeypatch.setattr(model, "fit", boom)
+    with pytest.raises(model.TopicError):
+        stage.run(cfg, conn, progress=False, force=True)
+    assert [p.name for p in (tmp_path / "corpora" / "tmp").iterdir()] == [mine.name]
+    assert stage.active_model(conn)["id"] == first["model_id"]
+
+
+def _theme_purity(conn, n, seed=0):
+    """Per synthetic theme: the share of its documents whose clear main topic is the theme's topic,
+    and the number of distinct topics the themes map to."""
+    from collections import Counter, defaultdict
+    from miner.topics import synthetic
+    themes = [t[0] for _, t in synthetic.corpus(n, seed=seed)]
+    by_theme = defaultdict(Counter)
+    for key, topic in conn.execute("SELECT d.doc_key, dt.topic_id FROM document_topics dt JOIN documents d "
+                                   "ON d.id = dt.document_id WHERE dt.dominant = 1"):
+        by_theme[themes[int(key[4:])]][topic] += 1
+    purity = {th: c.most_common(1)[0][1] / sum(1 for t in themes if t == th) for th, c in by_theme.items()}
+    return purity, {c.most_common(1)[0][0] for c in by_theme.values()}
+
+
+def test_streaming_fit_recovers_the_synthetic_themes(tmp_path):
+    from miner.topics import synthetic
+    # k is fitted on a 60-unit sample only; the 400 documents are then fitted in mini-batches of 50
+    cfg = _cfg(tmp_path, n_topics=len(synthetic.THEMES), k_search_units=60, batch_units=50)
+    conn = synthetic_store(cfg.database, 400)
+    out = stage.run(cfg, conn, progress=False)
+    assert out["status"] == "fitted" and out["stream_passes"] >= 1 and out["units"] == 400
+    purity, topics = _theme_purity(conn, 400)
+    assert set(purity) == set(synthetic.THEMES)
+    assert len(topics) == len(synthetic.THEMES)               # every theme its own topic
+    assert min(purity.values()) >= 0.8, purity
+    assert conn.execute("SELECT COUNT(DISTINCT document_id) FROM document_topics").fetchone()[0] == 400
+    params = json.loads(stage.active_model(conn)["params"])
+    assert params["stream_passes"] == out["stream_passes"] and params["n_units"] == 400
+    # deterministic: the same corpus and config give the same topics and weights
+    before = _snapshot(conn)
+    stage.run(cfg, conn, progress=False, force=True)
+    assert _snapshot(conn) == before
+
+
+def test_streaming_with_k_chosen_on_the_sample_and_lda(tmp_path):
+    cfg = _cfg(tmp_path, k_search_units=50, batch_units=40)
+    conn = synthetic_store(cfg.database, 160)
+    out = stage.run(cfg, conn, progress=False)
+    params = json.loads(stage.active_model(conn)["params"])
+    assert {c["units"] for c in params["candidates"]} == {50} and out["stream_passes"] >= 1
+    assert out["n_topics"] in [c["k"] for c in params["candidates"]]
+    lda = _cfg(tmp_path / "lda", method="lda", n_topics=5, max_iter=10, k_search_units=50, batch_units=40)
+    conn = synthetic_store(lda.database, 160)
+    out = stage.run(lda, conn, progress=False)
+    assert out["method"] == "lda" and out["stream_passes"] >= 1
+    sums = conn.execute("SELECT SUM(weight) FROM document_topics GROUP BY document_id").fetchall()
+    assert len(sums) == 160 and all(abs(s[0] - 1) < 0.1 for s in sums)
+
+
+def test_boilerplate_found_on_a_sample_of_documents(tmp_path):
+    cfg = _cfg(tmp_path, n_topics=4, boilerplate_sample_documents=10)
+    conn = connect(cfg.database)
+    from miner.topics import synthetic
+    for i, (text, _) in enumerate(synthetic.corpus(60)):
+        add_document(conn, f"doc-{i:05d}", f"Gemeente Wijkerbroek afdeling Samenleving\n{text}")
+    stage.run(cfg, conn, progress=False)
+    with corpus_mod.load(conn, cfg["topics"], tmp_path / "spill") as corpus:
+        assert "afdeling" not in corpus.vocabulary and "samenleving" not in corpus.vocabulary
+        assert corpus.n_units == 60 and len(corpus.document_ids) == 60
+    assert not any((tmp_path / "spill").iterdir())
+
+
+def test_store_streams_texts_in_doc_key_order_also_for_chosen_ids(tmp_path):
+    from miner.store import topics as store_topics
+    conn = connect(tmp_path / "db.sqlite")
+    ids = {k: add_document(conn, k, f"tekst {k}") for k in ("c", "a", "b", "d")}
+    add_document(conn, "e", "English text", language="en")
+    order = store_topics.document_ids(conn, dutch_only=True)
+    assert [t for _, _, t in store_topics.texts(conn, order)] == ["tekst a", "tekst b", "tekst c", "tekst d"]
+    assert store_topics.document_ids(conn, True, among=[ids["d"], ids["a"], 999]) == [ids["a"], ids["d"]]
+    assert store_topics.document_ids(conn, dutch_only=False)[-1] == ids["d"] + 1
+
+
+def test_the_topics_package_holds_no_sql():
+    import re
+    from pathlib import Path
+    import miner.topics
+    sql = re.compile(r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|conn\.execute)\b", re.S)
+    found = [p.name for p in Path(miner.topics.__file__).parent.glob("*.py") if sql.search(p.read_text("utf-8"))]
+    assert found == []

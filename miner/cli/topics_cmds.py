@@ -81,7 +81,11 @@ def topics(refit, from_scratch, n_topics, method, label, over_time, by_source, d
                f"without a clear topic {model['unassigned_share']:.0%} of {params.get('n_documents', '?')} documents "
                f"({params.get('n_units', '?')} text units, {params.get('vocabulary_size', '?')} terms)")
     if len(params.get("candidates", [])) > 1:
-        click.echo("  k tried: " + ", ".join(f"{c['k']} (NPMI {c['npmi']:.3f})" for c in params["candidates"]))
+        click.echo("  k tried: " + ", ".join(f"{c['k']} (NPMI {c['npmi']:.3f})" for c in params["candidates"])
+                   + f" on {params['candidates'][0]['units']} units")
+    if params.get("stream_passes"):
+        click.echo(f"  fitted on all units in mini-batches of {params['settings'].get('batch_units')}: "
+                   f"{params['stream_passes']} pass(es)")
     click.echo(f"  labels file: {cfg['topics']['labels_file']}")
     for t in items:
         click.echo(f"[{t['id']}] {t['label']}  ({t['n_documents']} documents)")
@@ -94,10 +98,10 @@ def topics(refit, from_scratch, n_topics, method, label, over_time, by_source, d
 
 
 def _drill(cfg, conn, topic_id: int, k: int | None, as_json: bool) -> None:
-    from miner.topics import drill
+    from miner.topics import drill, stage
     from miner.topics.model import TopicError
     try:
-        result = drill.drill(conn, cfg["topics"], topic_id, k)
+        result = drill.drill(conn, cfg["topics"], topic_id, k, spill_dir=stage.spill_dir(cfg))
     except TopicError as exc:
         raise UserError(str(exc)) from None
     if as_json:

@@ -10,6 +10,11 @@ Unit decisions (documented in the README):
 - Boilerplate: lines that recur in many documents (letterheads, "Tweede Kamer der
   Staten-Generaal", cookie text) or three or more times within one document (running
   headers and footers) are dropped before tokenising.
+- Streaming: documents come from the store a few at a time (``miner.store.topics.texts``);
+  each is tokenised once and its units go to a spill folder on disk (``units.UnitSpill``),
+  so reading 100,000 documents holds one document, the term counts and a few integers
+  per unit in memory.  Boilerplate lines are found on an evenly spaced sample of at most
+  ``boilerplate_sample_documents`` documents (all of them in a smaller corpus).
 - Names: Kamerleden and other actors from the ``kamervraag_actors`` table and document
   authors are removed, and so are capitalised mid-sentence words the Dutch tables
   do not know (see ``lemmas.ContentWords.is_name``).
@@ -18,11 +23,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
+import re
 
+import numpy as np
+
+from miner.store import topics as store
 from miner.topics import lemmas
+from miner.topics.units import TermCounter, UnitSpill
 
 _DIGITS = re.compile(r"\d+")
 _MIN_BOILERPLATE_LINE = 8
@@ -37,13 +48,34 @@ class Unit:
 
 @dataclass
 class Corpus:
-    document_ids: list[int]                      # in doc_key order
-    units: list[Unit] = field(default_factory=list)
+    """The modelled units, on disk; close() (or ``with``) removes the spill folder."""
+    document_ids: list[int]                      # documents with at least one unit, in doc_key order
+    spill: UnitSpill
+    unit_document: np.ndarray                    # per unit: index into document_ids
+    unit_length: np.ndarray                      # per unit: content words
+    vocabulary: list[str] = field(default_factory=list)
+    df: np.ndarray | None = None                 # per vocabulary term: units it occurs in
     signature: str = ""
+    terms_pruned: int = 0
 
     @property
-    def texts(self) -> list[list[str]]:
-        return [u.tokens for u in self.units]
+    def n_units(self) -> int:
+        return len(self.unit_length)
+
+    def chunks(self, size: int):
+        return self.spill.chunks(size)
+
+    def select(self, indices: np.ndarray):
+        return self.spill.select(indices)
+
+    def close(self) -> None:
+        self.spill.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 def _fit_settings(tcfg: dict) -> dict:
@@ -51,31 +83,14 @@ def _fit_settings(tcfg: dict) -> dict:
     keys = ("method", "n_topics", "n_topics_min", "n_topics_max", "n_topics_step", "k_search_units", "selection", "coherence_top_n",
             "min_topic_weight", "chunk_tokens", "unsplit_doc_types", "min_df", "max_df", "max_features",
             "min_token_length", "extra_stop_words", "keep_words", "boilerplate_min_share", "random_state", "max_iter", "warm_start", "keep_k_below_change",
-            "dutch_only")
+            "dutch_only", "boilerplate_sample_documents", "batch_units", "stream_passes", "count_terms_max")
     return {k: tcfg[k] for k in keys}
-
-
-def _document_rows_sql(tcfg: dict, with_text: bool) -> str:
-    where = "status = 'extracted' AND text IS NOT NULL AND length(text) > 0"
-    if tcfg["dutch_only"]:
-        where += " AND (is_dutch = 1 OR language = 'nl')"
-    cols = "id, doc_key, doc_type, COALESCE(extracted_sha256, '') AS text_version, authors"
-    if with_text:
-        cols += ", text"
-    return f"SELECT {cols} FROM documents WHERE {where} ORDER BY doc_key"
 
 
 def known_names(conn) -> set[str]:
     """Name parts of people and organisations the store knows about."""
     names: set[str] = set()
-    has_actors = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'kamervraag_actors'").fetchone()
-    raw = [r[0] for r in conn.execute("SELECT name FROM kamervraag_actors")] if has_actors else []
-    for (authors,) in conn.execute("SELECT authors FROM documents WHERE authors != '[]'"):
-        try:
-            raw.extend(a for a in json.loads(authors) if isinstance(a, str))
-        except ValueError:
-            continue
-    for name in raw:
+    for name in store.person_names(conn):
         for part in lemmas.WORD.findall(name):
             if part[:1].isupper() and len(part) > 2:
                 names.add(part.lower())
@@ -88,8 +103,8 @@ def signature(conn, tcfg: dict) -> str:
     h = hashlib.sha256()
     h.update(lemmas.VERSION.encode())
     h.update(json.dumps(_fit_settings(tcfg), sort_keys=True).encode())
-    for row in conn.execute(_document_rows_sql(tcfg, with_text=False)):
-        h.update(f"{row['doc_key']}\x1f{row['text_version']}\x1f{row['doc_type'] or ''}\x1e".encode())
+    for key, version, doc_type in store.document_versions(conn, tcfg["dutch_only"]):
+        h.update(f"{key}\x1f{version}\x1f{doc_type}\x1e".encode())
     h.update("\x1d".join(sorted(known_names(conn))).encode())
     return h.hexdigest()
 
@@ -101,20 +116,33 @@ def _line_key(line: str) -> str | None:
     return _DIGITS.sub("#", line.lower())
 
 
-def boilerplate_lines(texts: list[str], min_share: float) -> set[str]:
-    """Normalised lines that recur in at least ``min_share`` of the documents (and in 3 or more)."""
-    df: Counter[str] = Counter()
+def _hash(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def boilerplate_lines(texts, min_share: float, n_texts: int | None = None) -> frozenset[int]:
+    """Hashes of the normalised lines that recur in at least ``min_share`` of the texts (and in 3
+    or more).  ``texts`` may be any iterable (streamed): per text only its distinct line hashes
+    are kept, as 8-byte integers."""
+    parts, n = [], 0
     for text in texts:
-        df.update({k for k in map(_line_key, text.splitlines()) if k})
-    threshold = max(3, min_share * len(texts))
-    return {line for line, n in df.items() if n >= threshold}
+        n += 1
+        keys = {_hash(k) for k in map(_line_key, text.splitlines()) if k}
+        if keys:
+            parts.append(np.fromiter(keys, dtype=np.uint64, count=len(keys)))
+    if not parts:
+        return frozenset()
+    values, counts = np.unique(np.concatenate(parts), return_counts=True)
+    threshold = max(3, min_share * (n_texts or n))
+    return frozenset(int(v) for v in values[counts >= threshold])
 
 
-def strip_boilerplate(text: str, shared: set[str]) -> str:
-    keys = [_line_key(line) for line in text.splitlines()]
+def strip_boilerplate(text: str, shared: frozenset[int] | set[int]) -> str:
+    lines = text.splitlines()
+    keys = [_line_key(line) for line in lines]
     within = Counter(k for k in keys if k)
-    kept = [line for line, k in zip(text.splitlines(), keys)
-            if not k or (k not in shared and within[k] < 3)]
+    kept = [line for line, k in zip(lines, keys)
+            if not k or (within[k] < 3 and not (shared and _hash(k) in shared))]
     return "\n".join(kept)
 
 
@@ -132,28 +160,74 @@ def chunk(tokens: list[str], chunk_tokens: int) -> list[list[str]]:
     return out
 
 
-def build_units(docs: list[tuple[int, str | None, str]], tcfg: dict, names: set[str],
-                progress: bool = False) -> list[Unit]:
-    """docs: (document_id, doc_type, text) in a fixed order -> modelling units."""
-    from tqdm import tqdm
+def content_words(tcfg: dict, names: set[str]) -> lemmas.ContentWords:
+    return lemmas.ContentWords(lemmas.dutch_stop_words(tcfg["extra_stop_words"]), min_length=tcfg["min_token_length"],
+                               names=names, keep=set(tcfg["keep_words"]))
 
-    shared = boilerplate_lines([t for _, _, t in docs], tcfg["boilerplate_min_share"])
-    words = lemmas.ContentWords(lemmas.dutch_stop_words(tcfg["extra_stop_words"]),
-                                min_length=tcfg["min_token_length"], names=names, keep=set(tcfg["keep_words"]))
+
+def iter_units(docs, tcfg: dict, names: set[str], shared: frozenset[int] | set[int]):
+    """docs: (document_id, doc_type, text) in a fixed order -> modelling units, one document at a time."""
+    words = content_words(tcfg, names)
     unsplit = set(tcfg["unsplit_doc_types"])
-    units = []
-    for doc_id, doc_type, text in tqdm(docs, desc="topics: reading", unit="doc", disable=not progress,
-                                       leave=False):
-        tokens = words(strip_boilerplate(text, shared))
+    for doc_id, doc_type, text in docs:
+        tokens = words(strip_boilerplate(text or "", shared))
         if not tokens:
             continue
         parts = [tokens] if doc_type in unsplit else chunk(tokens, tcfg["chunk_tokens"])
-        units.extend(Unit(doc_id, i, part) for i, part in enumerate(parts))
-    return units
+        yield from (Unit(doc_id, i, part) for i, part in enumerate(parts))
 
 
-def load(conn, tcfg: dict, progress: bool = False) -> Corpus:
-    rows = conn.execute(_document_rows_sql(tcfg, with_text=True)).fetchall()
-    docs = [(r["id"], r["doc_type"], r["text"]) for r in rows]
-    units = build_units(docs, tcfg, known_names(conn), progress=progress)
-    return Corpus(document_ids=[r["id"] for r in rows], units=units, signature=signature(conn, tcfg))
+def build_units(docs: list[tuple[int, str | None, str]], tcfg: dict, names: set[str]) -> list[Unit]:
+    """All units of a small list of documents (boilerplate found among them)."""
+    shared = boilerplate_lines((t or "" for _, _, t in docs), tcfg["boilerplate_min_share"])
+    return list(iter_units(docs, tcfg, names, shared))
+
+
+def _sample(n: int, limit: int) -> np.ndarray:
+    """At most ``limit`` indices of 0..n-1, evenly spaced (deterministic)."""
+    if n <= limit:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, limit).round().astype(int))
+
+
+def load(conn, tcfg: dict, spill_dir: Path | None = None, ids: list[int] | None = None,
+         progress: bool = False) -> Corpus:
+    """Read the modelled documents (or only ``ids``) once, streaming: boilerplate on a sample,
+    then every document tokenised into units that go to disk while the terms are counted; then
+    the vocabulary.  The caller closes the returned corpus."""
+    from tqdm import tqdm
+
+    dutch_only = tcfg["dutch_only"]
+    all_ids = store.document_ids(conn, dutch_only, among=ids)
+    sample = [all_ids[i] for i in _sample(len(all_ids), tcfg["boilerplate_sample_documents"])]
+    shared = boilerplate_lines((t for _, _, t in store.texts(conn, sample)), tcfg["boilerplate_min_share"],
+                               n_texts=len(sample))
+    names = known_names(conn)
+    counter = TermCounter(tcfg["count_terms_max"])
+    spill = UnitSpill(spill_dir)
+    try:
+        doc_index: dict[int, int] = {}
+        unit_doc, unit_len = array("i"), array("i")
+        docs = store.texts(conn, all_ids)
+        bar = tqdm(docs, total=len(all_ids), desc="topics: reading", unit="doc", disable=not progress, leave=False)
+        for unit in iter_units(bar, tcfg, names, shared):
+            d = doc_index.setdefault(unit.document_id, len(doc_index))
+            pids, counts = counter.unit(unit.tokens)
+            spill.add(pids, counts)
+            unit_doc.append(d)
+            unit_len.append(len(unit.tokens))
+        n = len(unit_len)
+        min_df = min(tcfg["min_df"], max(1, n // 10))      # tiny corpora: keep some vocabulary
+        vocabulary, df, lookup = counter.vocabulary(n, min_df, tcfg["max_df"] if n >= 10 else 1.0,
+                                                    tcfg["max_features"])
+        spill.finish(lookup, len(vocabulary))
+        corpus = Corpus(document_ids=list(doc_index), spill=spill,
+                        unit_document=np.frombuffer(unit_doc, dtype=np.int32).copy(),
+                        unit_length=np.frombuffer(unit_len, dtype=np.int32).copy(),
+                        vocabulary=vocabulary, df=df, terms_pruned=counter.pruned)
+        del counter
+        corpus.signature = signature(conn, tcfg) if ids is None else ""
+        return corpus
+    except BaseException:
+        spill.close()
+        raise

@@ -27,6 +27,9 @@ SENTENCE_BREAK = set(".!?:;\n•*\"'“‘(-–")
 VERSION = "lemmas-2"
 
 _POS_ORDER = ("noun", "verb", "adj")
+# Word forms remembered per cache; a huge corpus has millions of forms, so a full cache starts over
+# (bounded memory; the common forms are back after a few documents).
+CACHE_MAX = 500_000
 # Stems the noun rules make of common infinitives that are no nouns (topic-term quality).
 _VERB_STEMS = frozenset({"geef", "bied", "help", "laat", "stel", "melde", "neem", "spreek", "zoek", "houd",
                          "vind", "hoor", "leid", "kies"})
@@ -62,6 +65,8 @@ class Lemmatiser:
         if cached is not None:
             return cached
         result = self._lemma(lower)
+        if len(self._cache) >= CACHE_MAX:
+            self._cache.clear()
         self._cache[lower] = result
         return result
 
@@ -139,6 +144,8 @@ class ContentWords:
         known = self._name_cache.get(lower)
         if known is None:
             known = self.lemmatiser.is_known_word(lower)
+            if len(self._name_cache) >= CACHE_MAX:
+                self._name_cache.clear()
             self._name_cache[lower] = known
         return not known
 

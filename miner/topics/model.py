@@ -1,10 +1,29 @@
-"""Fitting the topic model: vocabulary, NMF or LDA, the number of topics by coherence.
+"""Fitting the topic model out of core: k on a sample, then mini-batches over all units.
 
-Deterministic by construction: units come in doc_key order, the vocabulary is sorted,
-NMF starts from NNDSVD (no randomness) and LDA from a fixed ``random_state``.
+1. **k on a sample.**  An evenly spaced sample of at most ``k_search_units`` units is read
+   back from disk (``corpus.Corpus``) and each candidate k is fitted on it with the batch
+   method (NMF from NNDSVD, or the previous topics; LDA seeded); the k with the best NPMI on
+   the sample wins.  The candidates run side by side on the machine's cores (threads: the
+   NMF solver releases the GIL).  When the sample is the whole corpus that fit is the model.
+2. **All units, streamed.**  Otherwise the winner's topics start scikit-learn's
+   ``MiniBatchNMF`` (``partial_fit`` on chunks of ``batch_units`` units; its forgetting
+   spread over one pass, so the last chunks do not outweigh the first), or online LDA
+   continues the sample's LDA, for at most ``stream_passes`` passes over the units (fewer
+   when the topics stop changing).
+3. **Weights and quality, streamed.**  A last pass gives every unit its topic weights (NMF:
+   non-negative least squares against the fixed topics; LDA: its document-topic
+   distribution), sums them per document (weighted by unit length) and counts the
+   co-occurrence of the topics' top terms for the NPMI over all units.
+
+Memory: one chunk, the sample, the topic-term matrix and a weight row per document.
+Deterministic: units come in doc_key order, the vocabulary is sorted, NNDSVD has no
+randomness and the rest is seeded; chunks are processed in order.
 """
 from __future__ import annotations
 
+import os
+import time
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,46 +36,23 @@ class TopicError(Exception):
     """A problem a person can act on (too few documents, empty vocabulary ...)."""
 
 
-def _identity(tokens):
-    return tokens
-
-
 @dataclass
 class Fit:
     method: str
     n_topics: int
     vocabulary: list[str]
     components: np.ndarray            # topics x terms, rows sum to 1
-    unit_weights: np.ndarray          # units x topics, rows sum to 1 (or 0 when a unit has no known term)
+    document_ids: list[int]
+    document_weights: np.ndarray      # documents x topics, rows sum to 1 (or 0 when no known term)
     npmi: float
     npmi_per_topic: list[float]
     diversity: float
-    estimator: object = None
     candidates: list[dict] = field(default_factory=list)   # k tried -> npmi, diversity
+    passes: int = 0                   # streaming passes over all units (0: the sample was the corpus)
+    cpu_seconds: dict = field(default_factory=dict)        # per phase: choose_k, stream, weights
 
     def top_terms(self, n: int) -> list[list[str]]:
         return [[self.vocabulary[i] for i in idx] for idx in quality.top_term_indices(self.components, n)]
-
-
-def vectorise(texts: list[list[str]], tcfg: dict):
-    """Count matrix (units x terms) and the sorted vocabulary."""
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    n = len(texts)
-    min_df = min(tcfg["min_df"], max(1, n // 10))   # tiny corpora: keep some vocabulary
-    vec = CountVectorizer(analyzer=_identity, min_df=min_df, max_df=tcfg["max_df"] if n >= 10 else 1.0,
-                          max_features=tcfg["max_features"])
-    try:
-        counts = vec.fit_transform(texts)
-    except ValueError:
-        raise TopicError("no usable vocabulary: the documents have too few shared content words "
-                         "(check topics.min_df / topics.max_df)") from None
-    return sparse.csr_matrix(counts, dtype=np.float64), list(vec.get_feature_names_out())
-
-
-def _normalise_rows(m: np.ndarray) -> np.ndarray:
-    sums = m.sum(axis=1, keepdims=True)
-    return np.divide(m, sums, out=np.zeros_like(m), where=sums > 0)
 
 
 @dataclass
@@ -64,6 +60,29 @@ class Start:
     """A previous model to continue from (warm start): its vocabulary and topic-term weights."""
     vocabulary: list[str]
     components: np.ndarray
+
+
+def _normalise_rows(m: np.ndarray) -> np.ndarray:
+    sums = m.sum(axis=1, keepdims=True)
+    return np.divide(m, sums, out=np.zeros_like(m), where=sums > 0)
+
+
+class Weighting:
+    """Counts -> model input: NMF gets sublinear tf-idf (idf from the whole corpus's document
+    frequencies, smoothed as scikit-learn's TfidfTransformer, rows L2-normalised); LDA counts."""
+
+    def __init__(self, method: str, df: np.ndarray, n_units: int):
+        self.method = method
+        self.idf = np.log((1.0 + n_units) / (1.0 + df)) + 1.0
+
+    def __call__(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
+        if self.method != "nmf":
+            return counts
+        x = counts.copy()
+        x.data = (1.0 + np.log(x.data)) * self.idf[x.indices]
+        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+        x.data /= np.repeat(np.where(norms > 0, norms, 1.0), np.diff(x.indptr))
+        return x
 
 
 def _warm_init(x, vocabulary: list[str], start: Start, k: int, tcfg: dict):
@@ -80,14 +99,11 @@ def _warm_init(x, vocabulary: list[str], start: Start, k: int, tcfg: dict):
     return np.maximum(w0, 1e-9), h0
 
 
-def fit_one(counts, vocabulary: list[str], k: int, method: str, tcfg: dict, binary=None,
-            start: Start | None = None) -> Fit:
+def fit_one(x, vocabulary: list[str], k: int, method: str, tcfg: dict, start: Start | None = None):
+    """The batch model on an in-memory matrix (the sample): a fitted NMF or LDA estimator."""
+    from sklearn.exceptions import ConvergenceWarning
     if method == "nmf":
-        import warnings
         from sklearn.decomposition import NMF
-        from sklearn.exceptions import ConvergenceWarning
-        from sklearn.feature_extraction.text import TfidfTransformer
-        x = TfidfTransformer(sublinear_tf=True).fit_transform(counts)
         warm = start is not None and start.components.shape[0] == k
         est = NMF(n_components=k, init="custom" if warm else "nndsvd", random_state=tcfg["random_state"],
                   max_iter=tcfg["max_iter"], tol=1e-3)
@@ -95,30 +111,16 @@ def fit_one(counts, vocabulary: list[str], k: int, method: str, tcfg: dict, bina
             warnings.simplefilter("ignore", ConvergenceWarning)   # the iteration cap is a setting, not an error
             if warm:
                 w0, h0 = _warm_init(x, vocabulary, start, k, tcfg)
-                w = est.fit_transform(x, W=w0, H=h0)
+                est.fit(x, W=w0, H=h0)
             else:
-                w = est.fit_transform(x)
-    elif method == "lda":
+                est.fit(x)
+        return est
+    if method == "lda":
         from sklearn.decomposition import LatentDirichletAllocation
         est = LatentDirichletAllocation(n_components=k, learning_method="batch", random_state=tcfg["random_state"],
                                         max_iter=min(tcfg["max_iter"], 50))
-        w = est.fit_transform(counts)
-    else:
-        raise TopicError(f"unknown topic method {method!r}")
-    return _make_fit(method, k, vocabulary, est.components_, w, counts, tcfg, est, binary)
-
-
-def _make_fit(method, k, vocabulary, components, unit_weights, counts, tcfg, est=None, binary=None) -> Fit:
-    components = _normalise_rows(np.asarray(components, dtype=np.float64))
-    if binary is None:
-        binary = (counts > 0).astype(np.float64)
-    idx = quality.top_term_indices(components, tcfg["coherence_top_n"])
-    per_topic = quality.npmi_per_topic(binary, idx)
-    div = quality.diversity(quality.top_term_indices(components, tcfg["diversity_top_n"]))
-    return Fit(method=method, n_topics=k, vocabulary=vocabulary, components=components,
-               unit_weights=_normalise_rows(np.asarray(unit_weights, dtype=np.float64)),
-               npmi=float(np.mean(per_topic)) if per_topic else 0.0, npmi_per_topic=per_topic,
-               diversity=div, estimator=est)
+        return est.fit(x)
+    raise TopicError(f"unknown topic method {method!r}")
 
 
 def candidate_ks(tcfg: dict, n_units: int) -> list[int]:
@@ -132,43 +134,6 @@ def candidate_ks(tcfg: dict, n_units: int) -> list[int]:
         raise TopicError(f"{n_units} text unit(s) are too few for {ks[0]} or more topics "
                          "(lower topics.n_topics_min or add documents)")
     return usable
-
-
-def fit(texts: list[list[str]], tcfg: dict, progress: bool = False, start: Start | None = None,
-        keep_k: int | None = None) -> Fit:
-    """Fit the configured method; when n_topics = 0 try each k and keep the best NPMI
-    (ties, to 4 decimals, go to the smaller k).  ``keep_k`` skips the search (a small
-    corpus change keeps the number of topics); ``start`` warm-starts NMF from a previous model."""
-    from tqdm import tqdm
-
-    counts, vocabulary = vectorise(texts, tcfg)
-    binary = (counts > 0).astype(np.float64)
-    ks = candidate_ks(dict(tcfg, n_topics=keep_k) if keep_k else tcfg, counts.shape[0])
-    if len(vocabulary) < max(ks):
-        raise TopicError(f"vocabulary of {len(vocabulary)} terms is too small for {max(ks)} topics")
-    tried = []
-    if len(ks) > 1:
-        # Choosing k on an evenly spaced sample of units keeps a 10,000-document corpus fast;
-        # the chosen k is then fitted on everything.
-        rows = search_sample(counts.shape[0], tcfg["k_search_units"])
-        s_counts, s_binary = counts[rows], binary[rows]
-        s_mass = np.asarray(s_counts.sum(axis=0)).ravel()
-        best_k, best_score, best_fit = None, None, None
-        for k in tqdm(ks, desc="topics: choosing k", unit="k", disable=not progress, leave=False):
-            f = fit_one(s_counts, vocabulary, k, tcfg["method"], tcfg, s_binary, start)
-            covered = quality.term_coverage(s_mass, quality.top_term_indices(f.components, tcfg["coherence_top_n"]))
-            score = round(selection_score(f.npmi, covered, tcfg["selection"]), 4)
-            tried.append({"k": k, "npmi": round(f.npmi, 4), "diversity": round(f.diversity, 4),
-                          "covered": round(covered, 4), "score": score, "units": len(rows)})
-            if best_score is None or score > best_score:
-                best_k, best_score, best_fit = k, score, f
-        if len(rows) == counts.shape[0]:      # the sample was the whole corpus: no second fit
-            best_fit.candidates = tried
-            return best_fit
-        ks = [best_k]
-    best = fit_one(counts, vocabulary, ks[0], tcfg["method"], tcfg, binary, start)
-    best.candidates = tried
-    return best
 
 
 def search_sample(n: int, limit: int) -> np.ndarray:
@@ -187,3 +152,142 @@ def selection_score(npmi: float, covered: float, selection: str) -> float:
     if selection == "npmi":
         return npmi
     return (npmi + 1) / 2 * covered
+
+
+def _choose_k(corpus, weigh: Weighting, ks: list[int], tcfg: dict, start: Start | None, progress: bool):
+    """Fit every k on the sample; returns (best estimator, the candidates tried, sample rows)."""
+    from joblib import Parallel, delayed
+
+    rows = search_sample(corpus.n_units, tcfg["k_search_units"])
+    counts = corpus.select(rows)
+    x = weigh(counts)
+    binary = (counts > 0).astype(np.float64)
+    mass = np.asarray(counts.sum(axis=0)).ravel()
+
+    def one(k):
+        est = fit_one(x, corpus.vocabulary, k, tcfg["method"], tcfg, start)
+        components = _normalise_rows(np.asarray(est.components_, dtype=np.float64))
+        per_topic = quality.npmi_per_topic(binary, quality.top_term_indices(components, tcfg["coherence_top_n"]))
+        npmi = float(np.mean(per_topic)) if per_topic else 0.0
+        div = quality.diversity(quality.top_term_indices(components, tcfg["diversity_top_n"]))
+        covered = quality.term_coverage(mass, quality.top_term_indices(components, tcfg["coherence_top_n"]))
+        score = round(selection_score(npmi, covered, tcfg["selection"]), 4)
+        return est, {"k": k, "npmi": round(npmi, 4), "diversity": round(div, 4), "covered": round(covered, 4),
+                     "score": score, "units": len(rows)}
+
+    if progress:
+        from tqdm import tqdm
+        tqdm.write(f"topics: choosing k among {ks} on {len(rows)} units")
+    jobs = min(len(ks), os.cpu_count() or 1)
+    results = Parallel(n_jobs=jobs, prefer="threads")(delayed(one)(k) for k in ks) if jobs > 1 else [one(k) for k in ks]
+    best = None
+    for est, c in results:                       # ties (to 4 decimals) go to the smaller k
+        if best is None or c["score"] > best[1]["score"]:
+            best = (est, c)
+    return best[0], [c for _, c in results] if len(ks) > 1 else [], rows
+
+
+def _stream(corpus, weigh: Weighting, est, tcfg: dict, progress: bool):
+    """Refine the sample's topics on all units in mini-batches; returns (estimator, passes)."""
+    from tqdm import tqdm
+    batch = tcfg["batch_units"]
+    first = min(batch, corpus.n_units)
+    if tcfg["method"] == "nmf":
+        from sklearn.decomposition import MiniBatchNMF
+        k = est.components_.shape[0]
+        h0 = np.maximum(np.asarray(est.components_, dtype=np.float64), 1e-6)   # zeros never move under MU
+        # partial_fit forgets forget_factor per call; spread 0.7 over a whole pass, as fit() does
+        stream = MiniBatchNMF(n_components=k, init="custom", batch_size=batch, forget_factor=0.7 ** (first / corpus.n_units),
+                              max_iter=tcfg["max_iter"], random_state=tcfg["random_state"])
+    else:
+        stream = est.set_params(learning_method="online", total_samples=corpus.n_units, batch_size=batch)
+    passes, previous = 0, np.asarray(est.components_, dtype=np.float64)
+    for passes in range(1, tcfg["stream_passes"] + 1):
+        chunks = tqdm(corpus.chunks(batch), total=-(-corpus.n_units // batch), desc=f"topics: pass {passes}",
+                      unit="chunk", disable=not progress, leave=False)
+        for _, counts in chunks:
+            x = weigh(counts)
+            if x.nnz == 0:
+                continue
+            if tcfg["method"] == "nmf" and not hasattr(stream, "components_"):
+                stream.partial_fit(x, W=np.full((x.shape[0], k), 1e-3), H=h0.copy())
+            else:
+                stream.partial_fit(x)
+        current = np.asarray(stream.components_, dtype=np.float64)
+        change = np.linalg.norm(_normalise_rows(current) - _normalise_rows(previous)) / \
+            max(np.linalg.norm(_normalise_rows(current)), 1e-12)
+        previous = current.copy()
+        if change < 1e-3:
+            break
+    return stream, passes
+
+
+def _unit_weights(est, x, method: str, tcfg: dict) -> np.ndarray:
+    if method == "nmf":
+        from sklearn.decomposition import non_negative_factorization
+        from sklearn.exceptions import ConvergenceWarning
+        h = np.asarray(est.components_, dtype=np.float64)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            w, _, _ = non_negative_factorization(x, H=h, n_components=h.shape[0], update_H=False, solver="cd",
+                                                 max_iter=tcfg["max_iter"], tol=1e-4)
+        return w
+    return est.transform(x)
+
+
+def _weights_and_npmi(corpus, weigh: Weighting, est, components: np.ndarray, tcfg: dict, progress: bool):
+    """Document weights (length-weighted mean of unit weights) and the NPMI over all units."""
+    from tqdm import tqdm
+    k = components.shape[0]
+    doc_w = np.zeros((len(corpus.document_ids), k))
+    tops = quality.top_term_indices(components, tcfg["coherence_top_n"])
+    terms = sorted({i for t in tops for i in t})
+    pos = {t: j for j, t in enumerate(terms)}
+    co = np.zeros((len(terms), len(terms)))
+    batch = tcfg["batch_units"]
+    chunks = tqdm(corpus.chunks(batch), total=-(-corpus.n_units // batch), desc="topics: weights", unit="chunk",
+                  disable=not progress, leave=False)
+    for start, counts in chunks:
+        end = start + counts.shape[0]
+        w = _normalise_rows(_unit_weights(est, weigh(counts), tcfg["method"], tcfg))
+        np.add.at(doc_w, corpus.unit_document[start:end], w * corpus.unit_length[start:end, None])
+        if terms:
+            b = (counts[:, terms] > 0).astype(np.float64)
+            co += (b.T @ b).toarray()
+    per_topic = quality.npmi_from_cooccurrence(co, corpus.n_units, [[pos[i] for i in t] for t in tops])
+    return _normalise_rows(doc_w), per_topic
+
+
+def fit(corpus, tcfg: dict, progress: bool = False, start: Start | None = None,
+        keep_k: int | None = None) -> Fit:
+    """Fit the configured method on a streamed corpus (``corpus.Corpus``); when n_topics = 0
+    try each k on the sample and keep the best NPMI (ties, to 4 decimals, go to the smaller k).
+    ``keep_k`` skips the search (a small corpus change keeps the number of topics); ``start``
+    warm-starts NMF from a previous model."""
+    if not corpus.vocabulary:
+        raise TopicError("no usable vocabulary: the documents have too few shared content words "
+                         "(check topics.min_df / topics.max_df)")
+    ks = candidate_ks(dict(tcfg, n_topics=keep_k) if keep_k else tcfg, corpus.n_units)
+    if len(corpus.vocabulary) < max(ks):
+        raise TopicError(f"vocabulary of {len(corpus.vocabulary)} terms is too small for {max(ks)} topics")
+    weigh = Weighting(tcfg["method"], corpus.df, corpus.n_units)
+    clock = [time.process_time()]
+
+    def lap() -> float:
+        clock.append(time.process_time())
+        return round(clock[-1] - clock[-2], 1)
+
+    est, tried, rows = _choose_k(corpus, weigh, ks, tcfg, start, progress)
+    cpu = {"choose_k": lap()}
+    passes = 0
+    if len(rows) < corpus.n_units:
+        est, passes = _stream(corpus, weigh, est, tcfg, progress)
+    cpu["stream"] = lap()
+    components = _normalise_rows(np.asarray(est.components_, dtype=np.float64))
+    doc_w, per_topic = _weights_and_npmi(corpus, weigh, est, components, tcfg, progress)
+    cpu["weights"] = lap()
+    div = quality.diversity(quality.top_term_indices(components, tcfg["diversity_top_n"]))
+    return Fit(method=tcfg["method"], n_topics=components.shape[0], vocabulary=corpus.vocabulary,
+               components=components, document_ids=corpus.document_ids, document_weights=doc_w,
+               npmi=float(np.mean(per_topic)) if per_topic else 0.0, npmi_per_topic=per_topic, diversity=div,
+               candidates=tried, passes=passes, cpu_seconds=cpu)

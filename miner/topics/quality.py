@@ -27,19 +27,26 @@ def top_term_indices(components: np.ndarray, n: int) -> list[list[int]]:
 def npmi_per_topic(binary: sparse.spmatrix, topics: list[list[int]]) -> list[float]:
     """binary: units x terms occurrence matrix (0/1); topics: term indices per topic."""
     binary = sparse.csc_matrix(binary, dtype=np.float64)
-    n_docs = binary.shape[0]
+    terms = sorted({i for t in topics for i in t})
+    pos = {t: j for j, t in enumerate(terms)}
+    sub = binary[:, terms]
+    co = (sub.T @ sub).toarray() if terms else np.zeros((0, 0))
+    return npmi_from_cooccurrence(co, binary.shape[0], [[pos[i] for i in t] for t in topics])
+
+
+def npmi_from_cooccurrence(co: np.ndarray, n_docs: int, topics: list[list[int]]) -> list[float]:
+    """The same from counts gathered elsewhere (e.g. chunk by chunk): co[i, j] = units with
+    terms i and j, co[i, i] = units with term i; topics index into co."""
     scores = []
     for terms in topics:
         if len(terms) < 2 or n_docs == 0:
             scores.append(0.0)
             continue
-        sub = binary[:, terms]
-        co = (sub.T @ sub).toarray()
-        df = np.diag(co)
         values = []
-        for i in range(len(terms)):
-            for j in range(i + 1, len(terms)):
-                values.append(_npmi(co[i, j], df[i], df[j], n_docs))
+        for a in range(len(terms)):
+            for b in range(a + 1, len(terms)):
+                i, j = terms[a], terms[b]
+                values.append(_npmi(co[i, j], co[i, i], co[j, j], n_docs))
         scores.append(float(np.mean(values)))
     return scores
 

@@ -26,6 +26,14 @@ SCHEMA = {
                        "(coherence x share of word occurrences on the topics' top terms).", choices=("npmi", "npmi_coverage")),
     "k_search_units": Field(int, 2000, "The number of topics is chosen on at most this many text units "
                             "(evenly spaced sample); the chosen k is then fitted on all.", check=positive),
+    "batch_units": Field(int, 2000, "Text units per mini-batch of the streaming fit (and per chunk read back from "
+                         "disk); memory grows with it, not with the corpus.", check=positive),
+    "stream_passes": Field(int, 2, "At most this many passes of the mini-batch fit over all units (it stops "
+                           "earlier when the topics no longer change).", check=positive),
+    "count_terms_max": Field(int, 1_000_000, "Distinct terms counted while reading; when more, the rarer half "
+                             "is dropped (bounds memory on huge corpora).", check=positive),
+    "boilerplate_sample_documents": Field(int, 2000, "Boilerplate lines are found on an evenly spaced sample of at "
+                                          "most this many documents.", check=positive),
     "coherence_top_n": Field(int, 10, "Top terms per topic the NPMI coherence is computed over.", check=positive),
     "diversity_top_n": Field(int, 25, "Top terms per topic the diversity (unique share) is computed over.",
                              check=positive),

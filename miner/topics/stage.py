@@ -1,11 +1,19 @@
 """The topics step of `miner refresh`: refit when the corpus changed, else keep the model."""
 from __future__ import annotations
 
+from pathlib import Path
+
+from miner.store import topics as store
 from miner.topics import corpus as corpus_mod, model, persist, quality
 
 
 def active_model(conn):
-    return conn.execute("SELECT * FROM topic_models WHERE active = 1 ORDER BY id DESC LIMIT 1").fetchone()
+    return store.active_model(conn)
+
+
+def spill_dir(cfg) -> Path:
+    """Where a fit spills its units (removed when it ends; a killed fit's folder goes next time)."""
+    return Path(cfg.data_dir) / "tmp"
 
 
 def run(cfg, conn, progress: bool = True, force: bool = False, overrides: dict | None = None,
@@ -33,20 +41,20 @@ def _run(cfg, conn, progress, force, overrides, from_scratch) -> dict:
             labels_changed = persist.refresh_labels(conn, cfg_view)
             return {"status": "unchanged", "model_id": current["id"], "n_topics": current["n_topics"],
                     "labels_updated": labels_changed}
-    corpus = corpus_mod.load(conn, tcfg, progress=progress)
-    n_docs = len({u.document_id for u in corpus.units})
-    if n_docs < tcfg["min_documents"]:
-        return {"status": "skipped", "reason": f"{n_docs} usable document(s), fewer than "
-                f"topics.min_documents = {tcfg['min_documents']}"}
-    warnings: list[str] = []
-    start, keep_k = (None, None) if from_scratch else _continuation(conn, cfg, tcfg, current, corpus, warnings)
-    fit = model.fit(corpus.texts, tcfg, progress=progress, start=start, keep_k=keep_k)
-    _, doc_weights = persist.document_weights(corpus, fit)
-    unassigned = quality.unassigned_share(doc_weights, tcfg["min_topic_weight"])
-    saved = persist.save(conn, cfg_view, corpus, fit, unassigned)
+    with corpus_mod.load(conn, tcfg, spill_dir(cfg), progress=progress) as corpus:
+        n_docs = len(corpus.document_ids)
+        if n_docs < tcfg["min_documents"]:
+            return {"status": "skipped", "reason": f"{n_docs} usable document(s), fewer than "
+                    f"topics.min_documents = {tcfg['min_documents']}"}
+        warnings: list[str] = []
+        start, keep_k = (None, None) if from_scratch else _continuation(conn, cfg, tcfg, current, corpus, warnings)
+        fit = model.fit(corpus, tcfg, progress=progress, start=start, keep_k=keep_k)
+        unassigned = quality.unassigned_share(fit.document_weights, tcfg["min_topic_weight"])
+        saved = persist.save(conn, cfg_view, corpus, fit, unassigned)
     return {"status": "fitted", **saved, "method": fit.method, "n_topics": fit.n_topics, "documents": n_docs,
-            "units": len(corpus.units), "npmi": round(fit.npmi, 4), "diversity": round(fit.diversity, 4),
-            "unassigned_share": round(unassigned, 4), **({"warnings": warnings} if warnings else {})}
+            "units": corpus.n_units, "npmi": round(fit.npmi, 4), "diversity": round(fit.diversity, 4),
+            "unassigned_share": round(unassigned, 4), "stream_passes": fit.passes,
+            **({"warnings": warnings} if warnings else {})}
 
 
 def _continuation(conn, cfg, tcfg: dict, current, corpus, warnings: list[str]) -> tuple[model.Start | None, int | None]:
@@ -54,8 +62,8 @@ def _continuation(conn, cfg, tcfg: dict, current, corpus, warnings: list[str]) -
     few documents are new, and its topics as NMF starting point (warm_start)."""
     if current is None or current["method"] != tcfg["method"] or current["corpus_hash"] == corpus.signature:
         return None, None   # nothing to continue from, or the same corpus: refit it reproducibly
-    previous = {r[0] for r in conn.execute("SELECT DISTINCT document_id FROM document_topics")}
-    docs = {u.document_id for u in corpus.units}
+    previous = store.modelled_document_ids(conn)
+    docs = set(corpus.document_ids)
     new_share = len(docs - previous) / len(docs) if docs else 1.0
     if new_share >= tcfg["keep_k_below_change"]:
         return None, None
