@@ -46,7 +46,7 @@ def render(docs: list[Document], layer: str = "ground", lang: Language | None = 
                     notes.append(lang.t("reviewed", reviewer=q.reviewer or "?"))
                 elif q.confidence is not None:
                     notes.append("(" + lang.t("confidence", c=f"{q.confidence:.2f}") + ")")
-                out.append(f'<p class="quote">' + (f'<span class="meta">{escape(page)}</span> ' if page else "")
+                out.append('<p class="quote">' + (f'<span class="meta">{escape(page)}</span> ' if page else "")
                            + f"&ldquo;{escape(s[:q.start])}"
                            f"<mark>{escape(s[q.start:q.end])}</mark>{escape(s[q.end:])}&rdquo;"
                            + "".join(f' <span class="meta">{escape(n)}</span>' for n in notes) + "</p>")

@@ -7,7 +7,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from miner import atomic
 from miner.atomic import atomic_path, write_text
 from miner.export import eppi, gapmap, i18n, plots, report, tables
 from miner.export.evidence import load

@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 from miner import atomic
-from miner.atomic import atomic_open, atomic_path
 from miner.export import labels as L
 from miner.export.evidence import Document
 from miner.export.formats import spreadsheet_safe, write_xlsx
