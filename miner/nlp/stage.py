@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter
 
 from miner.store import tagging as store
-from miner.store.tagging import kamervraag_persons, pending, save  # noqa: F401  (the stage's store API)
+from miner.store.tagging import kamervraag_persons, pending
 
 DUTCH = ("nl", "und")
 IN_FLIGHT_PER_WORKER = 2

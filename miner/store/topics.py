@@ -175,7 +175,7 @@ def per_source(conn: sqlite3.Connection, parliamentary_doc_types: list[str]) -> 
     """topic id -> {'kamervragen': n, 'research': n} over documents whose clear main topic it is.
     A document is a Kamervraag when its doc_type is one of ``parliamentary_doc_types`` or the
     kamervragen table links it as question or answer."""
-    from miner.gaps.sources import source_kind_sql   # the one definition of a Kamervraag (gaps owns it)
+    from miner.store.gaps import source_kind_sql   # the one definition of a Kamervraag
     kind = source_kind_sql("d", parliamentary_doc_types)
     out: dict[int, dict[str, int]] = defaultdict(lambda: {"kamervragen": 0, "research": 0})
     for r in conn.execute(

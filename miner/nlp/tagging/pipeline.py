@@ -114,10 +114,13 @@ def load_pipeline_for(cfg):
     return load_pipeline(cfg, exclude=OWN_INSTANCE)
 
 
-def build(cfg, taxonomy: Taxonomy | None = None, learned: bool = True):
-    """The tagging pipeline; ``learned=False`` gives the rule layer alone (what training featurizes)."""
-    from miner.nlp.loader import load_pipeline
-    nlp = load_pipeline(cfg, exclude=OWN_INSTANCE)
+def build(cfg, taxonomy: Taxonomy | None = None, learned: bool = True, fresh: bool = False):
+    """The tagging pipeline; ``learned=False`` gives the rule layer alone (what training featurizes).
+    ``fresh``: new tagging components even when the cached instance has them for this taxonomy
+    (names added to an earlier instance's entity tagger must not linger)."""
+    nlp = load_pipeline_for(cfg)
+    if fresh:
+        nlp.meta.setdefault("miner_tagging", {}).pop("key", None)
     return add_components(nlp, taxonomy or taxonomy_for(cfg), learned_settings(cfg) if learned else None)
 
 

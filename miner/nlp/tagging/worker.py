@@ -30,10 +30,7 @@ def _pipeline_for(cfg, key: str, persons: list[str]):
     if nlp is None:
         from miner.nlp.tagging import pipeline
         _CACHE.clear()
-        nlp = pipeline.load_pipeline_for(cfg)
-        # fresh components: person names of an earlier key must not linger in the entity tagger
-        nlp.meta.setdefault("miner_tagging", {}).pop("key", None)
-        pipeline.add_components(nlp, pipeline.taxonomy_for(cfg), pipeline.learned_settings(cfg))
+        nlp = pipeline.build(cfg, fresh=True)   # person names of an earlier key must not linger
         nlp.get_pipe("miner_entities").tagger.add_persons(persons, "kamervraag-metadata")
         _CACHE[key] = nlp
     return nlp
