@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 from pathlib import Path
@@ -46,22 +45,6 @@ def render_table(columns: Sequence[str], rows: Iterable[Sequence], max_width: in
     out = [line(head), "  ".join("-" * w for w in widths)]
     out += [line(r) for r in body]
     return "\n".join(out)
-
-
-def to_text(columns: Sequence[str], rows: Sequence[Sequence], fmt: str) -> str:
-    """CSV, JSON or JSON lines as a string."""
-    if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(columns)
-        w.writerows(rows)
-        return buf.getvalue()
-    records = [dict(zip(columns, row)) for row in rows]
-    if fmt == "json":
-        return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
-    if fmt == "jsonl":
-        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-    raise ValueError(f"unknown text format {fmt!r}")
 
 
 def stream_text(out, columns: Sequence[str], rows: Iterable[Sequence], fmt: str,

@@ -64,10 +64,6 @@ class Taxonomy:
         return {"layers": self.layers, "labels": self.labels, "actors": self.actors}
 
 
-def sentence_key(row) -> tuple:
-    return (row["doc_key"], row["sentence_start"], row["sentence_end"], store.sentence_hash(row["sentence"]))
-
-
 def candidates(conn, cfg, queue: Queue) -> list[dict]:
     """Every sentence of a queue, in queue order, reviewed or not (what only re-tagging changes)."""
     layers = list(cfg["review"]["layers"])

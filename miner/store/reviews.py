@@ -69,11 +69,6 @@ def delete(conn: sqlite3.Connection, review_id: int, reviewer: str) -> bool:
 
 # -- reading -------------------------------------------------------------------------------
 
-def document_by_id(conn, document_id: int):
-    return conn.execute("SELECT id, doc_key, source, title, url, date, doc_type, text FROM documents WHERE id = ?",
-                        (document_id,)).fetchone()
-
-
 def document_by_key(conn, doc_key: str):
     return conn.execute("SELECT id, doc_key, source, title, url, date, doc_type, text FROM documents "
                         "WHERE doc_key = ?", (doc_key,)).fetchone()
