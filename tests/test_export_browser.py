@@ -1,21 +1,9 @@
 """The exported gap map in a real headless Chromium, opened from disk with the network blocked."""
 import json
-import shutil
-from pathlib import Path
-
-import pytest
 
 import dbfixture
+from chromium import browser, pytestmark  # noqa: F401  (the browser fixture, skip marks)
 from dbfixture import run_cli
-
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-sync_api = pytest.importorskip("playwright.sync_api")
-
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")]
-
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 COUNTS_SQL = """
 SELECT m.label AS row_label, c.label AS col_label, COUNT(DISTINCT m.document_id) AS n
@@ -34,14 +22,6 @@ def _page_counts(page):
     cells = page.eval_on_selector_all(
         "#map td[data-row]", "els => els.map(e => [e.dataset.row, e.dataset.col, +e.dataset.count])")
     return cells, {(r, c): n for r, c, n in cells if n}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def test_gap_map_in_headless_chromium(workdir, browser):

@@ -3,7 +3,6 @@ CSRF, escaping; the server is a real `miner review serve` process on 127.0.0.1."
 import csv
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -15,18 +14,10 @@ import pytest
 import requests
 
 import dbfixture
+from chromium import browser, pytestmark  # noqa: F401  (the browser fixture, skip marks)
 from dbfixture import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-sync_api = pytest.importorskip("playwright.sync_api")
-
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")]
-
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -66,14 +57,6 @@ def server(workdir):
     srv = Server(workdir, _free_port())
     yield srv
     srv.kill()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def _wait_status(page, text):
