@@ -18,9 +18,10 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from fixture_server import FixtureServer, Route
+
+from miner.demo import corpus as demo_corpus
 
 FIXTURES = Path(__file__).parent / "fixtures" / "kamervragen"
 
@@ -100,42 +101,11 @@ def odata_route(server: FixtureServer, zaken: list[dict], page_size: int):
 # ---- SRU + officielebekendmakingen pages -----------------------------------------------------------
 
 def _sru_record(server: FixtureServer, ident: str, title: str, date: str, publicatie: str, pos: int) -> str:
+    """One search record in the structure of the real service (the demo mirror's builder)."""
     base = f"{server.base}/obk"
-    return f"""
-    <sru:record>
-      <sru:recordSchema>http://standaarden.overheid.nl/sru/</sru:recordSchema>
-      <sru:recordPacking>xml</sru:recordPacking>
-      <sru:recordData>
-        <gzd:gzd>
-          <gzd:originalData>
-            <overheidwetgeving:meta>
-              <overheidwetgeving:owmskern>
-                <dcterms:identifier>{ident}</dcterms:identifier>
-                <dcterms:title>{escape(title)}</dcterms:title>
-                <dcterms:type scheme="OVERHEIDop.Parlementair">Kamervragen</dcterms:type>
-                <dcterms:creator scheme="OVERHEID.StatenGeneraal">Tweede Kamer der Staten-Generaal</dcterms:creator>
-                <dcterms:modified>{date}</dcterms:modified>
-              </overheidwetgeving:owmskern>
-              <overheidwetgeving:owmsmantel>
-                <dcterms:date>{date}</dcterms:date>
-                <dcterms:available>{date}</dcterms:available>
-              </overheidwetgeving:owmsmantel>
-              <overheidwetgeving:tpmeta>
-                <overheidwetgeving:publicatienaam>{publicatie}</overheidwetgeving:publicatienaam>
-                <overheidwetgeving:vergaderjaar>2022-2023</overheidwetgeving:vergaderjaar>
-              </overheidwetgeving:tpmeta>
-            </overheidwetgeving:meta>
-          </gzd:originalData>
-          <gzd:enrichedData>
-            <gzd:preferredUrl>{base}/{ident}.html</gzd:preferredUrl>
-            <gzd:itemUrl manifestation="html">{base}/{ident}.html</gzd:itemUrl>
-            <gzd:itemUrl manifestation="metadata">{base}/{ident}/metadata.xml</gzd:itemUrl>
-            <gzd:itemUrl manifestation="pdf">{base}/{ident}.pdf</gzd:itemUrl>
-          </gzd:enrichedData>
-        </gzd:gzd>
-      </sru:recordData>
-      <sru:recordPosition>{pos}</sru:recordPosition>
-    </sru:record>"""
+    items = {"html": f"{base}/{ident}.html", "metadata": f"{base}/{ident}/metadata.xml", "pdf": f"{base}/{ident}.pdf"}
+    return demo_corpus._sru_record(demo_corpus.SruRecord(ident, title, date, publicatie, "", items,
+                                                         vergaderjaar="2022-2023"), pos)
 
 
 def sru_route(server: FixtureServer, records: list[tuple], hidden: tuple = ()):

@@ -360,10 +360,13 @@ class SruRecord:
     items: dict[str, str]
     in_search: bool = True
     withdrawn: bool = False        # the service does not know it (tests of expected-but-missing parts)
+    vergaderjaar: str | None = None
 
 
 def _sru_record(r: SruRecord, pos: int) -> str:
     items = "".join(f'\n            <gzd:itemUrl manifestation="{k}">{escape(v)}</gzd:itemUrl>' for k, v in r.items.items())
+    vergaderjaar = (f"\n                <overheidwetgeving:vergaderjaar>{r.vergaderjaar}</overheidwetgeving:vergaderjaar>"
+                    if r.vergaderjaar else "")
     return f"""
     <sru:record>
       <sru:recordSchema>http://standaarden.overheid.nl/sru/</sru:recordSchema>
@@ -384,7 +387,7 @@ def _sru_record(r: SruRecord, pos: int) -> str:
                 <dcterms:available>{r.date}</dcterms:available>
               </overheidwetgeving:owmsmantel>
               <overheidwetgeving:tpmeta>
-                <overheidwetgeving:publicatienaam>{r.publicatienaam}</overheidwetgeving:publicatienaam>
+                <overheidwetgeving:publicatienaam>{r.publicatienaam}</overheidwetgeving:publicatienaam>{vergaderjaar}
               </overheidwetgeving:tpmeta>
             </overheidwetgeving:meta>
           </gzd:originalData>
