@@ -197,3 +197,24 @@ def test_a_document_that_kills_its_worker_fails_alone(added, tmp_path, blank_dir
     assert [r[0] for r in errors] == [victim]
     assert conn.execute("SELECT COUNT(*) FROM tagging_state").fetchone()[0] == 60
     conn.close()
+
+
+def test_a_task_submitted_to_a_broken_pool_fails_like_those_in_flight():
+    """A worker died and the stage has not replaced the pool yet: submitting gives a failed
+    task (which the stage retries after recycling the pool), it does not raise in the stage."""
+    import os
+    from concurrent.futures.process import BrokenProcessPool
+    from miner.compute import LocalExecutor
+    ex = LocalExecutor(1)
+    try:
+        dead = ex.submit(os._exit, 3)
+        with pytest.raises(BrokenProcessPool):
+            ex.result(dead)
+        assert ex.broken()
+        late = ex.submit(abs, -2)
+        with pytest.raises(BrokenProcessPool):
+            ex.result(late)
+        ex.recycle()
+        assert ex.result(ex.submit(abs, -2)) == 2
+    finally:
+        ex.abort()

@@ -189,7 +189,15 @@ class LocalExecutor(Executor):
         return self._pool
 
     def submit(self, fn, *args):
-        return self._get().submit(timed, fn, *args)
+        from concurrent.futures.process import BrokenProcessPool
+        try:
+            return self._get().submit(timed, fn, *args)
+        except BrokenProcessPool as exc:
+            # a worker died and the pool has not been replaced yet: this task fails like the ones
+            # in flight (the stage recycles the pool and runs them again), instead of the stage
+            fut: Future = Future()
+            fut.set_exception(exc)
+            return fut
 
     def broken(self) -> bool:
         return bool(self._pool is not None and getattr(self._pool, "_broken", False))
