@@ -47,8 +47,8 @@ def build(path: Path, n_docs: int, seed: int = 7) -> None:
             pos = 0
             for seq, para in enumerate(paras):
                 page = 1 + seq * 3 // len(paras)
-                conn.execute("INSERT INTO passages (document_id, seq, page_no, char_start, char_end, text) "
-                             "VALUES (?, ?, ?, ?, ?, ?)", (doc_id, seq, page, pos, pos + len(para), para))
+                conn.execute("INSERT INTO passage_spans (document_id, seq, page_no, char_start, char_end) "
+                             "VALUES (?, ?, ?, ?, ?)", (doc_id, seq, page, pos, pos + len(para)))
                 records = []
                 for _ in range(rnd.randint(0, 3)):
                     layer = rnd.choice(["ground", "mechanism", "setting", "recommendation"])

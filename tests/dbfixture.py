@@ -135,11 +135,44 @@ def connect_at(database: Path, version: int) -> sqlite3.Connection:
     return conn
 
 
+def _write_passage(conn, doc_id: int, seq: int, page_no: int, start: int, para: str) -> None:
+    """A span of documents.text; into a store from before migration 017 with its own copy of the text."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'passage_spans'").fetchone():
+        conn.execute("INSERT INTO passage_spans (document_id, seq, page_no, char_start, char_end) VALUES (?, ?, ?, ?, ?)",
+                     (doc_id, seq, page_no, start, start + len(para)))
+    else:
+        conn.execute("INSERT INTO passages (document_id, seq, page_no, char_start, char_end, text)"
+                     " VALUES (?, ?, ?, ?, ?, ?)", (doc_id, seq, page_no, start, start + len(para), para))
+
+
+def _write_annotations_016(conn, doc_id: int, records: list[dict]) -> None:
+    """As miner wrote them between migrations 016 and 017: each sentence once with its own text,
+    the matched words in the annotation row."""
+    ids = {}
+    for r in records:
+        span = (r["sentence_start"], r["sentence_end"])
+        if span not in ids:
+            ids[span] = conn.execute(
+                "INSERT INTO sentences (document_id, char_start, char_end, page_no, text) VALUES (?, ?, ?, ?, ?)",
+                (doc_id, *span, r["page"], r["sentence"])).lastrowid
+    conn.executemany("INSERT OR IGNORE INTO annotation_sources (source) VALUES (?)", [(r["source"],) for r in records])
+    conn.executemany(
+        "INSERT INTO annotations (document_id, layer, label, char_start, char_end, text, sentence_start,"
+        " sentence_end, sentence_id, page_no, actor, hedge, negated, value, source_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM annotation_sources WHERE source = ?))",
+        [(doc_id, r["layer"], r["label"], r["start"], r["end"], r["text"], r["sentence_start"], r["sentence_end"],
+          ids[(r["sentence_start"], r["sentence_end"])], r["page"], json.dumps(r["actor"]), r["hedge"], r["negated"],
+          json.dumps(r["value"]) if r["value"] is not None else None, r["source"]) for r in records])
+
+
 def _write_annotations(conn, doc_id: int, records: list[dict]) -> None:
-    """Through the store API; into a store from before migration 016 as that miner wrote them
-    (the sentence repeated in every annotation row)."""
-    if "sentence" not in {r[1] for r in conn.execute("PRAGMA table_info(annotations)")}:
+    """Through the store API; into a store from before migration 017 or 016 as that miner wrote them
+    (before 016: the sentence repeated in every annotation row)."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sentence_spans'").fetchone():
         tagging.write_annotations(conn, doc_id, records)
+        return
+    if "sentence" not in {r[1] for r in conn.execute("PRAGMA table_info(annotations)")}:
+        _write_annotations_016(conn, doc_id, records)
         return
     conn.executemany(
         "INSERT INTO annotations (document_id, layer, label, char_start, char_end, text, sentence_start,"
@@ -172,8 +205,7 @@ def build(database: Path, *, with_gaps: bool = False, with_topics: bool = True,
                 conn.execute("INSERT INTO pages (document_id, page_no, char_start, char_end) VALUES (?, ?, ?, ?)",
                              (doc_id, page_no, start, end))
             for seq, (page_no, start, para) in enumerate(paragraphs):
-                conn.execute("INSERT INTO passages (document_id, seq, page_no, char_start, char_end, text)"
-                             " VALUES (?, ?, ?, ?, ?, ?)", (doc_id, seq, page_no, start, start + len(para), para))
+                _write_passage(conn, doc_id, seq, page_no, start, para)
             records = []
             for layer, label, matched, sentence, extra in doc["annotations"]:
                 s_start = text.index(sentence)

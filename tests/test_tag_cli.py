@@ -103,15 +103,16 @@ def test_refresh_stage_tags_new_and_changed_only_and_tag_all_retags(project):
     conn = open_store(cfg)
     s = stage.run(cfg, conn, progress=False)
     assert s["tagged"] == 2 and s["annotations"] > 10
-    rows = conn.execute("SELECT a.*, s.text AS sentence, d.text AS doc_text FROM annotations a "
-                        "JOIN sentences s ON s.id = a.sentence_id JOIN documents d ON d.id = a.document_id"
-                        ).fetchall()
+    rows = conn.execute("SELECT a.*, d.text AS doc_text FROM effective_annotations a "
+                        "JOIN documents d ON d.id = a.document_id").fetchall()
+    assert len(rows) == s["annotations"]
     for row in rows:
         assert row["doc_text"][row["char_start"]:row["char_end"]] == row["text"]
         assert row["doc_text"][row["sentence_start"]:row["sentence_end"]] == row["sentence"]
     assert conn.execute("SELECT COUNT(*) FROM tagging_state").fetchone()[0] == 2
     assert conn.execute("SELECT COUNT(*) FROM document_labels WHERE label = 'kamervraag'").fetchone()[0] == 1
-    stat = conn.execute("SELECT value FROM annotations WHERE layer = 'statistic' AND text = '38 procent'").fetchone()
+    stat = conn.execute("SELECT value FROM annotation_evidence WHERE layer = 'statistic' "
+                        "AND matched_text = '38 procent'").fetchone()
     assert json.loads(stat["value"])["measure"].startswith("van de bevraagde buurtwerkers")
     # nothing changed: nothing to do (and the pipeline is not even loaded)
     assert stage.run(cfg, conn, progress=False)["tagged"] == 0

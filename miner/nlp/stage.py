@@ -101,7 +101,9 @@ def run(cfg, conn, progress: bool = True, force: bool = False, resume_since: str
                 summary["tagged"] += 1
                 summary["relevant"] += int(res.relevance is None or res.relevance >= rel_threshold)
             pages_done += len(pg)
-        store.save_many(conn, items)
+        for _doc_id in store.save_many(conn, items):   # extracted again meanwhile: tagged next run
+            summary["tagged"] -= 1
+            summary["changed_meanwhile"] = summary.get("changed_meanwhile", 0) + 1
         for _ in items:
             if on_progress is not None:
                 on_progress(summary)

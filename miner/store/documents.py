@@ -6,6 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from miner.store.db import transaction, utcnow
+from miner.store.tagging import forget_tags
 
 # Columns a caller may set on a document (besides identity, sha and status).
 META_COLUMNS = ("source_id", "url", "local_path", "title", "date", "doc_type", "language", "mime")
@@ -83,17 +84,22 @@ def needs_extraction(conn: sqlite3.Connection, doc_ids: list[int] | None = None)
 
 
 def save_extraction(conn: sqlite3.Connection, doc_id: int, sha256: str, ext) -> None:
-    """Replace the document's text, pages, passages and tables in one transaction."""
+    """Replace the document's text, pages, passages and tables in one transaction.  Passages are
+    spans of documents.text (written first); a text that differs from the stored one also takes
+    the document's tags with it (they are spans of the old text), so it is tagged again."""
     status = "needs_ocr" if ext.pages and all(p.needs_ocr for p in ext.pages) else "extracted"
     with transaction(conn):
         _clear_text(conn, doc_id)
+        old = conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if old is not None and old[0] != ext.text:
+            forget_tags(conn, doc_id)
+        conn.execute("UPDATE documents SET text = ? WHERE id = ?", (ext.text, doc_id))
         conn.executemany(
             "INSERT INTO pages(document_id, page_no, char_start, char_end, ocr, needs_ocr) VALUES (?,?,?,?,?,?)",
             [(doc_id, p.number, p.start, p.end, int(p.ocr), int(p.needs_ocr)) for p in ext.pages])
         conn.executemany(
-            "INSERT INTO passages(document_id, seq, page_no, kind, char_start, char_end, text) VALUES (?,?,?,?,?,?,?)",
-            [(doc_id, i, p.page, p.kind, p.start, p.end, ext.text[p.start:p.end])
-             for i, p in enumerate(ext.passages)])
+            "INSERT INTO passage_spans(document_id, seq, page_no, kind, char_start, char_end) VALUES (?,?,?,?,?,?)",
+            [(doc_id, i, p.page, p.kind, p.start, p.end) for i, p in enumerate(ext.passages)])
         conn.executemany(
             "INSERT INTO extracted_tables(document_id, page_no, seq, rows) VALUES (?,?,?,?)",
             [(doc_id, t.page, i, json.dumps(t.rows, ensure_ascii=False)) for i, t in enumerate(ext.tables)])
@@ -105,11 +111,11 @@ def save_extraction(conn: sqlite3.Connection, doc_id: int, sha256: str, ext) -> 
             meta["links"] = ext.links
         warnings = "; ".join(ext.warnings) or None
         conn.execute(
-            "UPDATE documents SET text = ?, n_pages = ?, language = ?, is_dutch = ?, mime = COALESCE(mime, ?), "
+            "UPDATE documents SET n_pages = ?, language = ?, is_dutch = ?, mime = COALESCE(mime, ?), "
             "title = COALESCE(title, ?), date = COALESCE(date, ?), "
             "authors = CASE WHEN authors = '[]' THEN ? ELSE authors END, metadata = ?, "
             "status = ?, error = ?, extracted_sha256 = ?, extracted_at = ?, updated_at = ? WHERE id = ?",
-            (ext.text, ext.n_pages or None, ext.language, int(ext.language == "nl"), ext.mime,
+            (ext.n_pages or None, ext.language, int(ext.language == "nl"), ext.mime,
              ext.title, ext.date, json.dumps(ext.authors, ensure_ascii=False),
              json.dumps(meta, ensure_ascii=False), status,
              warnings if status == "extracted" else (warnings or "no text layer and OCR is not available "
@@ -123,15 +129,16 @@ def save_failure(conn: sqlite3.Connection, doc_id: int, sha256: str | None, reas
 
 
 def mark_failed(conn: sqlite3.Connection, doc_id: int, sha256: str | None, reason: str) -> None:
-    """``save_failure`` inside the caller's transaction."""
+    """``save_failure`` inside the caller's transaction: the text goes, and with it its spans and tags."""
     _clear_text(conn, doc_id)
+    forget_tags(conn, doc_id)
     conn.execute("UPDATE documents SET status = 'failed', error = ?, text = NULL, extracted_sha256 = ?, "
                  "extracted_at = ?, updated_at = ? WHERE id = ?",
                  (reason, sha256, utcnow(), utcnow(), doc_id))
 
 
 def _clear_text(conn: sqlite3.Connection, doc_id: int) -> None:
-    for table in ("pages", "passages", "extracted_tables"):
+    for table in ("pages", "passage_spans", "extracted_tables"):
         conn.execute(f"DELETE FROM {table} WHERE document_id = ?", (doc_id,))
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Iterator
 
+from miner.store.texts import DocumentTexts
+
 
 def documents(conn: sqlite3.Connection, include_irrelevant: bool = False) -> Iterator[sqlite3.Row]:
     """Counted documents (one per work) with an effective label or evidence type, streamed, by id."""
@@ -44,24 +46,34 @@ def manifestations(conn: sqlite3.Connection) -> list[sqlite3.Row]:
                         "JOIN documents d ON d.id = w.document_id WHERE w.counted = 0 ORDER BY d.id").fetchall()
 
 
-def quotes(conn: sqlite3.Connection, layers: tuple[str, ...]) -> list[sqlite3.Row]:
+def quotes(conn: sqlite3.Connection, layers: tuple[str, ...]) -> list[tuple]:
     """Effective annotations of ``layers`` plus one 'recommendation_actor' row per actor, by document and offset."""
     # columns: id, document, layer, label, sentence, page, matched text, char offsets, offset in the sentence,
-    # hedge, negated, confidence, origin, reviewer, sentence offsets; a recommendation without actor: 'onbepaald'
+    # hedge, negated, confidence, origin, reviewer, sentence offsets; a recommendation without actor: 'onbepaald'.
+    # The rows come without their words (effective_annotation_rows): the sentence and the matched text are
+    # cut from each document's text once per document (miner.store.texts), not by substr per row.
     placeholders = ",".join("?" * len(layers))
-    return conn.execute(f"""
-        SELECT a.id, a.document_id, a.layer, a.label, a.sentence, a.page_no, a.text, a.char_start, a.char_end,
-               a.char_start - a.sentence_start, a.hedge, a.negated, a.confidence, a.origin, a.reviewer,
+    rows = conn.execute(f"""
+        SELECT a.id, a.document_id, a.layer, a.label, a.review_sentence, a.page_no, a.review_text, a.char_start,
+               a.char_end, a.char_start - a.sentence_start, a.hedge, a.negated, a.confidence, a.origin, a.reviewer,
                a.sentence_start, a.sentence_end
-        FROM effective_annotations a WHERE a.layer IN ({placeholders})
+        FROM effective_annotation_rows a WHERE a.layer IN ({placeholders})
         UNION ALL
-        SELECT a.id, a.document_id, 'recommendation_actor', COALESCE(j.value, 'onbepaald'), a.sentence, a.page_no,
-               a.text, a.char_start, a.char_end, a.char_start - a.sentence_start, a.hedge, a.negated, a.confidence,
-               a.origin, a.reviewer, a.sentence_start, a.sentence_end
-        FROM effective_annotations a
+        SELECT a.id, a.document_id, 'recommendation_actor', COALESCE(j.value, 'onbepaald'), a.review_sentence,
+               a.page_no, a.review_text, a.char_start, a.char_end, a.char_start - a.sentence_start, a.hedge,
+               a.negated, a.confidence, a.origin, a.reviewer, a.sentence_start, a.sentence_end
+        FROM effective_annotation_rows a
         LEFT JOIN json_each(CASE WHEN json_valid(a.actor) THEN a.actor ELSE '[]' END) j
         WHERE a.layer = 'recommendation'
-        ORDER BY 2, 8""", tuple(layers)).fetchall()
+        ORDER BY 2, 8""", tuple(layers))
+    texts = DocumentTexts(conn)
+    out = []
+    for r in rows:
+        doc_id = r[1]
+        sentence = r[4] if r[4] is not None else texts.cut(doc_id, r[15], r[16])
+        matched = r[6] if r[6] is not None else texts.cut(doc_id, r[7], r[8])
+        out.append((*r[:4], sentence, r[5], matched, *r[7:]))
+    return out
 
 
 def counted_document_ids(conn: sqlite3.Connection, include_irrelevant: bool = False) -> set[int]:

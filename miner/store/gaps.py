@@ -13,6 +13,7 @@ import sqlite3
 from contextlib import contextmanager
 
 from miner.store.db import transaction
+from miner.store.texts import DocumentTexts
 
 GAP_LAYERS = ("ground", "mechanism", "setting")
 NO_EVIDENCE = "onbekend"          # the evidence type of a document without one (not a Kamervraag)
@@ -65,7 +66,7 @@ def _labels_select(conn: sqlite3.Connection, gcfg: dict) -> tuple[str, list]:
     (negated mentions left out when ``ignore_negated``), computed cheaply.
 
     A document without a review decision has its annotations as effective labels: those are read
-    from the partial covering index of migration 015 (one scan of just the gap labels in document
+    from the partial covering index of migrations 015/017 (one scan of just the gap labels in document
     order, no table rows, no sort).  The documents with decisions are read from the view itself, named by id so that SQLite
     pushes the condition into the view instead of joining every annotation with the reviews.  The
     two parts hold different documents, so they are simply appended."""
@@ -80,7 +81,7 @@ def _labels_select(conn: sqlite3.Connection, gcfg: dict) -> tuple[str, list]:
         model = ("SELECT document_id, layer, label FROM annotations INDEXED BY annotations_gap_labels "
                  f"WHERE negated = 0 AND layer IN ({_literal(layers)}) GROUP BY document_id, layer, label")
     else:
-        model = ("SELECT document_id, layer, label FROM annotations INDEXED BY annotations_doc_layer_label_negated "
+        model = ("SELECT document_id, layer, label FROM annotations INDEXED BY annotations_gap_labels "
                  f"WHERE layer IN ({_literal(layers)}) GROUP BY document_id, layer, label")
     if not reviewed:
         return model, []
@@ -258,11 +259,22 @@ def map_documents(conn: sqlite3.Connection, ids: list[int]) -> list[sqlite3.Row]
 def map_quotes(conn: sqlite3.Connection, ids: list[int], layers: list[str]) -> list[sqlite3.Row]:
     """Effective annotations of ``layers`` in the documents ``ids`` (a chunk), by document and
     position: the quotes the map shows.  The ids are named in the query so SQLite restricts
-    ``effective_annotations`` to them instead of reading every annotation."""
-    return conn.execute(
-        "SELECT document_id, layer, label, sentence, page_no, char_start, char_end, sentence_start, confidence, "
-        f"origin, reviewer FROM effective_annotations WHERE document_id IN ({_marks(ids)}) "
-        f"AND layer IN ({_marks(layers)}) ORDER BY document_id, char_start", ids + list(layers)).fetchall()
+    ``effective_annotation_rows`` to them instead of reading every annotation.  Rows are dicts; the
+    sentence is cut from each document's text once per document (``miner.store.texts``)."""
+    cur = conn.execute(
+        "SELECT document_id, layer, label, review_sentence, page_no, char_start, char_end, sentence_start, "
+        f"sentence_end, confidence, origin, reviewer FROM effective_annotation_rows WHERE document_id IN ({_marks(ids)}) "
+        f"AND layer IN ({_marks(layers)}) ORDER BY document_id, char_start", ids + list(layers))
+    names = [c[0] for c in cur.description]
+    texts = DocumentTexts(conn)
+    out = []
+    for r in cur:
+        q = dict(zip(names, r))
+        review = q.pop("review_sentence")
+        q["sentence"] = review if review is not None else texts.cut(q["document_id"], q["sentence_start"],
+                                                                   q["sentence_end"])
+        out.append(q)
+    return out
 
 
 # -- attention by topic ---------------------------------------------------------------------------

@@ -130,9 +130,11 @@ def annotations_in(conn, document_id: int, start: int, end: int, layers: list[st
     """The model's annotations inside a sentence span (the annotations table, not the view)."""
     ph = ",".join("?" * len(layers))
     return conn.execute(
-        "SELECT id, layer, label, char_start, char_end, text, actor, confidence, hedge, negated FROM annotations "
-        f"WHERE document_id = ? AND char_start >= ? AND char_end <= ? AND layer IN ({ph}) "
-        "ORDER BY layer, label, char_start", [document_id, start, end, *layers]).fetchall()
+        "SELECT a.id, a.layer, a.label, a.char_start, a.char_end, "
+        "substr(d.text, a.char_start + 1, a.char_end - a.char_start) AS text, a.actor, a.confidence, a.hedge, "
+        "a.negated FROM annotations a JOIN documents d ON d.id = a.document_id "
+        f"WHERE a.document_id = ? AND a.char_start >= ? AND a.char_end <= ? AND a.layer IN ({ph}) "
+        "ORDER BY a.layer, a.label, a.char_start", [document_id, start, end, *layers]).fetchall()
 
 
 def sentence_reviews(conn: sqlite3.Connection) -> list[sqlite3.Row]:

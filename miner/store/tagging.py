@@ -1,6 +1,6 @@
 """What the tagging stage reads and writes: documents to tag, their pages, and the
-annotations (each sentence stored once, in ``sentences``), document labels, relevance and
-tagging state of one tagged document."""
+annotations (each sentence once, as a span of the document's text in ``sentence_spans``),
+document labels, relevance and tagging state of one tagged document."""
 from __future__ import annotations
 
 import json
@@ -47,20 +47,28 @@ def _page_of(starts: list[int], numbers: list[int], char: int) -> int | None:
 def delete_annotations(conn: sqlite3.Connection, doc_id: int) -> None:
     """Remove a document's annotations and the sentences they name (inside the caller's transaction)."""
     conn.execute("DELETE FROM annotations WHERE document_id = ?", (doc_id,))
-    conn.execute("DELETE FROM sentences WHERE document_id = ?", (doc_id,))
+    conn.execute("DELETE FROM sentence_spans WHERE document_id = ?", (doc_id,))
 
 
-def _sentence_id(conn: sqlite3.Connection, doc_id: int, start: int, end: int, page: int | None,
-                 text: str) -> int:
-    """The id of the document's sentence at start..end, written when new (or changed)."""
-    row = conn.execute("SELECT id, text, page_no FROM sentences WHERE document_id = ? AND char_start = ? "
+def forget_tags(conn: sqlite3.Connection, doc_id: int) -> None:
+    """The document's text is about to change: its annotations (spans of the old text), sentences,
+    document labels and tagging state go, so the next `tag`/`refresh` tags it again (inside the
+    caller's transaction)."""
+    delete_annotations(conn, doc_id)
+    conn.execute("DELETE FROM document_labels WHERE document_id = ?", (doc_id,))
+    conn.execute("DELETE FROM tagging_state WHERE document_id = ?", (doc_id,))
+
+
+def _sentence_id(conn: sqlite3.Connection, doc_id: int, start: int, end: int, page: int | None) -> int:
+    """The id of the document's sentence at start..end (a span of its text), written when new."""
+    row = conn.execute("SELECT id, page_no FROM sentence_spans WHERE document_id = ? AND char_start = ? "
                        "AND char_end = ?", (doc_id, start, end)).fetchone()
     if row is None:
         return conn.execute(
-            "INSERT INTO sentences(document_id, char_start, char_end, page_no, text) VALUES (?,?,?,?,?)",
-            (doc_id, start, end, page, text)).lastrowid
-    if (row[1], row[2]) != (text, page):
-        conn.execute("UPDATE sentences SET text = ?, page_no = ? WHERE id = ?", (text, page, row[0]))
+            "INSERT INTO sentence_spans(document_id, char_start, char_end, page_no) VALUES (?,?,?,?)",
+            (doc_id, start, end, page)).lastrowid
+    if row[1] != page:
+        conn.execute("UPDATE sentence_spans SET page_no = ? WHERE id = ?", (page, row[0]))
     return row[0]
 
 
@@ -74,11 +82,13 @@ def _source_ids(conn: sqlite3.Connection, sources: set[str]) -> dict[str, int]:
 
 
 def write_annotations(conn: sqlite3.Connection, doc_id: int, records: list[dict]) -> None:
-    """Add a document's annotations (records in the shape of ``miner tag --json``): each distinct
-    sentence once in ``sentences`` (with the page of its first character; a sentence already
-    stored at the same span is reused), every annotation as a row naming its sentence and its
-    source (``annotation_sources``).  Inside the caller's transaction; ``save`` first removes
-    the document's old rows."""
+    """Add a document's annotations (records in the shape of ``miner tag --json``, made on the
+    document's stored text): each distinct sentence once in ``sentence_spans`` (with the page of
+    its first character; a sentence already stored at the same span is reused), every annotation
+    as a row naming its sentence and its source (``annotation_sources``).  The words themselves
+    are read from documents.text (the views ``sentences``, ``annotation_evidence``,
+    ``effective_annotations``).  Inside the caller's transaction; ``save`` first removes the
+    document's old rows."""
     page_rows = pages(conn, doc_id)
     starts, numbers = [p[1] for p in page_rows], [p[0] for p in page_rows]
     sentence_ids: dict[tuple[int, int], int] = {}
@@ -86,13 +96,13 @@ def write_annotations(conn: sqlite3.Connection, doc_id: int, records: list[dict]
         span = (r["sentence_start"], r["sentence_end"])
         if span not in sentence_ids:
             page = _page_of(starts, numbers, span[0]) if numbers else r.get("page")
-            sentence_ids[span] = _sentence_id(conn, doc_id, span[0], span[1], page, r["sentence"])
+            sentence_ids[span] = _sentence_id(conn, doc_id, span[0], span[1], page)
     source_ids = _source_ids(conn, {r["source"] for r in records})
     conn.executemany(
-        "INSERT INTO annotations(document_id, layer, label, char_start, char_end, text, sentence_start, "
+        "INSERT INTO annotations(document_id, layer, label, char_start, char_end, sentence_start, "
         "sentence_end, sentence_id, page_no, actor, hedge, negated, value, source_id, confidence) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        [(doc_id, r["layer"], r["label"], r["start"], r["end"], r["text"], r["sentence_start"],
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        [(doc_id, r["layer"], r["label"], r["start"], r["end"], r["sentence_start"],
           r["sentence_end"], sentence_ids[(r["sentence_start"], r["sentence_end"])], r.get("page"),
           json.dumps(r.get("actor") or [], ensure_ascii=False), int(r.get("hedge") or 0),
           int(r.get("negated") or 0),
@@ -103,10 +113,15 @@ def write_annotations(conn: sqlite3.Connection, doc_id: int, records: list[dict]
 
 def save(conn: sqlite3.Connection, doc_id: int, sha: str | None, taxonomy_hash: str, records: list[dict],
          doc_labels: list[dict], relevance: float | None = None, relevance_threshold: float = 0.5,
-         error: str | None = None) -> None:
+         error: str | None = None) -> bool:
     """Replace one document's tagging results in one transaction: its sentences and annotations
-    (each sentence once), document labels, relevance and tagging state."""
+    (each sentence once), document labels, relevance and tagging state.  Annotations are spans
+    of the stored text: when that text is no longer the one they were made on (the document was
+    extracted again while it was being tagged), nothing is written and False is returned; the
+    document stays pending for the next run."""
     with transaction(conn):
+        if records and not _made_on_stored_text(conn, doc_id, records):
+            return False
         delete_annotations(conn, doc_id)
         conn.execute("DELETE FROM document_labels WHERE document_id = ?", (doc_id,))
         write_annotations(conn, doc_id, records)
@@ -122,14 +137,21 @@ def save(conn: sqlite3.Connection, doc_id: int, sha: str | None, taxonomy_hash: 
             "ON CONFLICT(document_id) DO UPDATE SET extracted_sha256 = excluded.extracted_sha256, "
             "taxonomy_hash = excluded.taxonomy_hash, tagged_at = excluded.tagged_at, error = excluded.error",
             (doc_id, sha, taxonomy_hash, utcnow(), error))
+    return True
 
 
-def save_many(conn: sqlite3.Connection, items: list[dict]) -> None:
+def _made_on_stored_text(conn: sqlite3.Connection, doc_id: int, records: list[dict]) -> bool:
+    """Whether the records' sentences (where they carry them) are the document's text at their spans."""
+    text = document_text(conn, doc_id)
+    return all(text[r["sentence_start"]:r["sentence_end"]] == r["sentence"] for r in records if "sentence" in r)
+
+
+def save_many(conn: sqlite3.Connection, items: list[dict]) -> list[int]:
     """Several tagged documents in one transaction (the parallel tagging stage writes a task's
-    documents together); each item holds ``save``'s keyword arguments (without ``conn``)."""
+    documents together); each item holds ``save``'s keyword arguments (without ``conn``).
+    Returns the ids of documents not written because their text changed meanwhile."""
     with transaction(conn):
-        for item in items:
-            save(conn, **item)
+        return [item["doc_id"] for item in items if not save(conn, **item)]
 
 
 def kamervraag_persons(conn: sqlite3.Connection) -> list[str]:
