@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Store size per document, by table, before and after migration 016 (sentences stored once).
+"""Store size per document, by table, before and after migrations 016 (sentences stored once) and
+017 (the document text stored once: passages and sentences are spans of documents.text).
 
     PYTHONPATH=. .venv/bin/python scripts/bench_store.py --demo                 # `miner demo`'s store
     PYTHONPATH=. .venv/bin/python scripts/bench_store.py --synth 2000           # scripts/synth_store.py
@@ -10,9 +11,11 @@ Each store is built by the real pipeline (``miner demo``: crawl of the loopback 
 tagging; ``synth_store.py``: really tagged documents replicated through the store API) with this
 miner, so in the new layout.  From it the script makes, in one run:
 
-* **before** — the same rows in the schema of a miner without migration 016 (every annotation
-  repeating its sentence, the full-text index per annotation), as that miner would have written them;
-* **migrated** — that store after this miner's migrations (016 moves the sentences), then VACUUM;
+* **before** — the same rows in the schema of a miner without migrations 016 and 017 (every
+  annotation repeating its sentence and matched words, the full-text index per annotation, every
+  passage its own copy of its text), as that miner would have written them;
+* **migrated** — that store after this miner's migrations (016 moves the sentences, 017 makes
+  passages and sentences spans of the document text), then VACUUM;
 * **built new** — the store as built (VACUUM).
 
 and prints the bytes per document of every table with its indexes (full-text indexes with their
@@ -126,17 +129,21 @@ def before_copy(src: Path, dst: Path) -> None:
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("ATTACH DATABASE ? AS src", (f"file:{src}?mode=ro",))
     conn.execute("BEGIN")
-    src_tables = set(_plain_tables(conn, "src"))
+    # tables and views of the source (since 017 `passages` is a view over passage_spans and documents.text)
+    src_tables = set(_plain_tables(conn, "src")) | {
+        r[0] for r in conn.execute("SELECT name FROM src.sqlite_master WHERE type = 'view'")}
     for table in _plain_tables(conn):
         if table not in src_tables:
             continue
         cols = _columns(conn, table)
         have = set(_columns(conn, table, "src"))
-        if table == "annotations":   # the sentence and the source back in every row
-            picked = [c for c in cols if c in have and c not in ("sentence", "source")]
-            conn.execute(f"INSERT INTO main.annotations ({', '.join(picked + ['sentence', 'source'])}) "
-                         f"SELECT {', '.join('a.' + c for c in picked)}, s.text, x.source FROM src.annotations a "
-                         "JOIN src.sentences s ON s.id = a.sentence_id "
+        if table == "annotations":   # the matched words, the sentence and the source back in every row
+            picked = [c for c in cols if c in have and c not in ("sentence", "source", "text")]
+            conn.execute(f"INSERT INTO main.annotations ({', '.join(picked + ['text', 'sentence', 'source'])}) "
+                         f"SELECT {', '.join('a.' + c for c in picked)}, "
+                         "substr(d.text, a.char_start + 1, a.char_end - a.char_start), "
+                         "substr(d.text, a.sentence_start + 1, a.sentence_end - a.sentence_start), x.source "
+                         "FROM src.annotations a JOIN src.documents d ON d.id = a.document_id "
                          "JOIN src.annotation_sources x ON x.id = a.source_id ORDER BY a.id")
             continue
         picked = [c for c in cols if c in have]
@@ -201,18 +208,26 @@ def density(path: Path) -> dict:
             "document_text_bytes_per_document": round(text_bytes / n_docs)}
 
 
-def sentence_read_cost(path: Path) -> dict:
-    """CPU seconds to read every tagged sentence: stored text vs cut out of documents.text."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+def sentence_read_cost(before: Path, after: Path) -> dict:
+    """CPU seconds to read every tagged sentence and every passage: stored text (the layout before
+    016/017) vs cut out of documents.text (the `sentences` and `passages` views since 017)."""
     out = {}
-    for name, sql in (("stored_text", "SELECT s.text FROM sentences s"),
-                      ("substr_documents_text", "SELECT substr(d.text, s.char_start + 1, s.char_end - s.char_start) "
-                                                "FROM sentences s JOIN documents d ON d.id = s.document_id")):
-        c0 = time.process_time()
-        n = sum(1 for _ in conn.execute(sql))
-        out[name] = round(time.process_time() - c0, 3)
-    out["sentences"] = n
-    conn.close()
+    for name, path, sql in (
+            ("sentences_stored", before, "SELECT DISTINCT document_id, sentence_start, sentence_end, sentence "
+                                         "FROM annotations"),
+            ("sentences_cut_from_document", after, "SELECT document_id, char_start, char_end, text FROM sentences"),
+            ("passages_stored", before, "SELECT document_id, char_start, text FROM passages"),
+            ("passages_cut_from_document", after, "SELECT document_id, char_start, text FROM passages")):
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        best, n = None, 0
+        for _ in range(3):
+            c0 = time.process_time()
+            n = sum(1 for _ in conn.execute(sql))
+            t = time.process_time() - c0
+            best = t if best is None else min(best, t)
+        out[name] = round(best, 3)
+        out[name.split("_")[0]] = n
+        conn.close()
     return out
 
 
@@ -236,6 +251,22 @@ def view_cost(path: Path) -> dict:
     return out
 
 
+def quotes_cost(path: Path) -> float:
+    """CPU seconds (best of 3) of the exports' bulk read (``miner.store.evidence.quotes``, every layer):
+    offsets from the view, the words cut per document in Python."""
+    from miner.store import evidence
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    layers = tuple(r[0] for r in conn.execute("SELECT DISTINCT layer FROM annotations"))
+    best = None
+    for _ in range(3):
+        c0 = time.process_time()
+        evidence.quotes(conn, layers)
+        t = time.process_time() - c0
+        best = t if best is None else min(best, t)
+    conn.close()
+    return round(best, 3)
+
+
 def measure(label: str, built: Path, work: Path) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     new, old, migrated = work / "built.sqlite", work / "before.sqlite", work / "migrated.sqlite"
@@ -250,8 +281,9 @@ def measure(label: str, built: Path, work: Path) -> dict:
     vacuum(migrated)
     vacuum(new)
     result = {"store": label, "density_before": density(old), "density_after": density(migrated),
-              "migration_cpu_s": round(t_migrate, 2), "sentence_read_cpu_s": sentence_read_cost(migrated),
+              "migration_cpu_s": round(t_migrate, 2), "read_cpu_s": sentence_read_cost(old, migrated),
               "view_cpu_s": {"before": view_cost(old), "migrated": view_cost(migrated)},
+              "quotes_cpu_s": quotes_cost(migrated),
               "layouts": {}}
     for name, path in (("before", old), ("migrated", migrated), ("built new", new)):
         groups, file_bytes, n_docs = sizes(path)
@@ -283,19 +315,29 @@ def report(res: dict) -> str:
     lines.append("| file after VACUUM | " + " | ".join(
         f"{lay[k]['file_bytes'] / n:,.0f}" for k in ("before", "migrated", "built new")) + " |")
     ann = {k: sum(s for t, s in lay[k]["tables"].items() if t in ("annotations", "annotations_fts", "sentences",
-                                                                   "sentences_fts", "annotation_sources"))
+                                                                   "sentence_spans", "sentences_fts",
+                                                                   "annotation_sources"))
            for k in lay}
     lines.append("| annotations + sentences + sources + their full-text index | " + " | ".join(
         f"{ann[k] / n:,.0f}" for k in ("before", "migrated", "built new")) + " |")
-    d, r = res["density_after"], res["sentence_read_cpu_s"]
-    lines += ["", f"migration 016: {res['migration_cpu_s']} CPU s; sentence text kept in `sentences`: "
-              f"{d['sentence_text_bytes_per_document']:,} B/doc of {d['document_text_bytes_per_document']:,} B/doc "
-              f"document text; reading all {r['sentences']:,} sentences: {r['stored_text']} CPU s stored, "
-              f"{r['substr_documents_text']} CPU s cut out of documents.text"]
+    txt = {k: sum(s for t, s in lay[k]["tables"].items() if t in ("documents", "passages", "passage_spans",
+                                                                   "passages_fts"))
+           for k in lay}
+    lines.append("| documents + passages + their full-text index | " + " | ".join(
+        f"{txt[k] / n:,.0f}" for k in ("before", "migrated", "built new")) + " |")
+    ratio = (tot["migrated"] - fixed["migrated"]) / max(tot["before"] - fixed["before"], 1)
+    d, r = res["density_after"], res["read_cpu_s"]
+    lines += ["", f"migrated / before (without fixed-size tables): {ratio:.2f}; migrations 016+017: "
+              f"{res['migration_cpu_s']} CPU s; document text {d['document_text_bytes_per_document']:,} B/doc, "
+              f"of it in tagged sentences {d['sentence_text_bytes_per_document']:,} B/doc",
+              f"reading all {r['sentences']:,} tagged sentences: {r['sentences_stored']} CPU s stored, "
+              f"{r['sentences_cut_from_document']} cut out of documents.text; all {r['passages']:,} passages: "
+              f"{r['passages_stored']} stored, {r['passages_cut_from_document']} cut out"]
     v = res["view_cpu_s"]
     lines.append(f"effective_annotations, labels per document: {v['before']['labels_per_document']} CPU s before, "
                  f"{v['migrated']['labels_per_document']} after; every row with its sentence: "
-                 f"{v['before']['rows_with_sentence']} before, {v['migrated']['rows_with_sentence']} after")
+                 f"{v['before']['rows_with_sentence']} before, {v['migrated']['rows_with_sentence']} after "
+                 f"(the exports' reader, offsets + words cut per document in Python: {res['quotes_cpu_s']})")
     return "\n".join(lines)
 
 
