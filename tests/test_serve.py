@@ -109,6 +109,11 @@ def test_serve_binds_loopback_with_facets_search_and_canned_queries(server, work
                                  "&_shape=array&_size=max")[1])
     assert rows and all("moslimdiscriminatie" in r["sentence"].lower() for r in rows)
     assert len(rows) == sum("moslimdiscriminatie" in a[3].lower() for d in dbfixture.DOCUMENTS for a in d["annotations"])
+    # ... and on the sentences and passages themselves (views over spans of documents.text)
+    rows = json.loads(_get(port, f"/miner/sentences.json?_search={q('moslimdiscriminatie')}&_shape=array")[1])
+    assert rows and all("moslimdiscriminatie" in r["text"].lower() for r in rows)
+    rows = json.loads(_get(port, f"/miner/passages.json?_search={q('moslimdiscriminatie')}&_shape=array")[1])
+    assert len(rows) == 4 and all("moslimdiscriminatie" in r["text"].lower() for r in rows)
     status, csv_text = _get(port, "/miner/recommendations.csv?actor=gemeente")
     assert status == 200 and csv_text.splitlines()[0].startswith("annotation_id,actor,sentence")
 

@@ -43,9 +43,14 @@ TABLES = {
     "document_topics_overview": {"description": "Topic weights per document.", "facets": ["topic_label", "year"]},
     "documents": {"description": "The raw documents table (full text in `text`).",
                   "facets": ["source", "doc_type", "language", "status"]},
-    "annotations": {"description": "The raw annotations table (its sentence: sentences.id = sentence_id).",
+    "annotations": {"description": "The raw annotations table: offsets into documents.text (its sentence: "
+                                   "sentences.id = sentence_id; its words in annotation_evidence).",
                     "facets": ["layer", "label"]},
-    "sentences": {"description": "Tagged sentences, each stored once, with page; full-text searchable."},
+    "sentences": {"description": "Tagged sentences, each once (spans of documents.text), with page; "
+                                 "full-text searchable.",
+                  "fts_table": "sentences_fts", "fts_pk": "id", "searchmode": "raw"},
+    "passages": {"description": "Paragraphs (spans of documents.text) with page and kind; full-text searchable.",
+                 "fts_table": "passages_fts", "fts_pk": "id", "searchmode": "raw"},
 }
 
 
@@ -80,8 +85,11 @@ DUTCH = {
         "topics_overview": "Onderwerpen van het actieve onderwerpmodel.",
         "document_topics_overview": "Gewicht van elk onderwerp per document.",
         "documents": "De ruwe documententabel (volledige tekst in `text`).",
-        "annotations": "De ruwe annotatietabel (de zin: sentences.id = sentence_id).",
-        "sentences": "Getagde zinnen, elk één keer opgeslagen, met pagina; doorzoekbaar op volledige tekst.",
+        "annotations": "De ruwe annotatietabel: posities in documents.text (de zin: sentences.id = sentence_id; "
+                       "de woorden in annotation_evidence).",
+        "sentences": "Getagde zinnen, elk één keer (stukken van documents.text), met pagina; doorzoekbaar op "
+                     "volledige tekst.",
+        "passages": "Alinea's (stukken van documents.text) met pagina en soort; doorzoekbaar op volledige tekst.",
     },
 }
 
