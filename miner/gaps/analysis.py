@@ -235,14 +235,14 @@ def neighbours(gap: Cell, cells: list[Cell], docs: dict[int, Doc], n: int) -> li
     out, seen = [], set(gap.documents)
     rank = {"research": 0, "other": 1, "kamervragen": 2}
     for c in near:
-        # the best n not seen yet are among the best n + len(seen): no need to sort a big cell
-        for d in heapq.nsmallest(n + len(seen), (docs[i] for i in c.documents),
+        # the best documents of the cell not seen yet, as many as are still needed: no need to sort
+        # a big cell, nor to take the gap's own (often thousands of) documents along in the heap
+        for d in heapq.nsmallest(n - len(out), (docs[i] for i in c.documents if i not in seen),
                                  key=lambda d: (rank[d.kind], not d.effect, d.id)):
-            if len(out) >= n:
-                return out
-            if d.id not in seen:
-                seen.add(d.id)
-                out.append((d, c))
+            seen.add(d.id)
+            out.append((d, c))
+        if len(out) >= n:
+            return out
     return out
 
 
