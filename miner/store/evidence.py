@@ -6,7 +6,11 @@ from __future__ import annotations
 import sqlite3
 from typing import Iterator
 
-from miner.store.texts import DocumentTexts
+from miner.store.texts import DocumentTexts, row_type
+
+Quote = row_type("id", "document_id", "layer", "label", "sentence", "page_no", "text", "char_start", "char_end",
+                 "offset_in_sentence", "hedge", "negated", "confidence", "origin", "reviewer", "sentence_start",
+                 "sentence_end")
 
 
 def documents(conn: sqlite3.Connection, include_irrelevant: bool = False) -> Iterator[sqlite3.Row]:
@@ -46,7 +50,7 @@ def manifestations(conn: sqlite3.Connection) -> list[sqlite3.Row]:
                         "JOIN documents d ON d.id = w.document_id WHERE w.counted = 0 ORDER BY d.id").fetchall()
 
 
-def quotes(conn: sqlite3.Connection, layers: tuple[str, ...]) -> list[tuple]:
+def quotes(conn: sqlite3.Connection, layers: tuple[str, ...]) -> list[Quote]:
     """Effective annotations of ``layers`` plus one 'recommendation_actor' row per actor, by document and offset."""
     # columns: id, document, layer, label, sentence, page, matched text, char offsets, offset in the sentence,
     # hedge, negated, confidence, origin, reviewer, sentence offsets; a recommendation without actor: 'onbepaald'.
@@ -72,7 +76,7 @@ def quotes(conn: sqlite3.Connection, layers: tuple[str, ...]) -> list[tuple]:
         doc_id = r[1]
         sentence = r[4] if r[4] is not None else texts.cut(doc_id, r[15], r[16])
         matched = r[6] if r[6] is not None else texts.cut(doc_id, r[7], r[8])
-        out.append((*r[:4], sentence, r[5], matched, *r[7:]))
+        out.append(Quote((*r[:4], sentence, r[5], matched, *r[7:])))
     return out
 
 

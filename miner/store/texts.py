@@ -34,3 +34,22 @@ class DocumentTexts:
         if start is None or end is None:
             return None
         return self.text(doc_id)[start:end]
+
+
+class Row(tuple):
+    """A result row by position and by column name, like ``sqlite3.Row``, for rows built in Python."""
+    __slots__ = ()
+    _index: dict[str, int] = {}
+
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            return tuple.__getitem__(self, self._index[key])
+        return tuple.__getitem__(self, key)
+
+    def keys(self) -> list[str]:
+        return list(self._index)
+
+
+def row_type(*names: str) -> type[Row]:
+    """A ``Row`` class with these column names."""
+    return type("Row", (Row,), {"__slots__": (), "_index": {n: i for i, n in enumerate(names)}})
