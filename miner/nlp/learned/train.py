@@ -216,7 +216,8 @@ def _train(nlp, taxonomy, train_paths, extra, settings, log, given=None, own_pat
     scored = ~only  # the rows cross-validation scores, calibrates and picks thresholds on
     folds = cv_folds(groups, only, s["folds"])
 
-    log(f"tag train: level 1 ({len(labels)} labels, {s['folds']}-fold) …")
+    log(f"tag train: level 1 ({len(labels)} labels, {s['folds']}-fold"
+        + (", then folds among the own passages" if own else "") + ") …")
     oof1 = np.zeros(Y.shape)
     for k, (a, b) in enumerate(folds, 1):
         coef, icpt = _fit_l1(X[a], Y[a], w[a], s)
