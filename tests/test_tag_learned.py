@@ -344,3 +344,75 @@ def test_training_is_reproducible(tiny_model, tmp_path):
     model.save(tmp_path / "again")
     first = json.loads((out / "model.json").read_text())["arrays_sha256"]
     assert json.loads((tmp_path / "again" / "model.json").read_text())["arrays_sha256"] == first
+
+
+def test_cv_folds_keep_own_passages_train_only():
+    """Own rows are in every training part of the scored folds and never scored there; each row is
+    tested exactly once, own rows by models that did not see them."""
+    import numpy as np
+    from miner.nlp.learned.train import cv_folds
+    groups = np.array(["a", "a", "b", "c", "d", "e", "o1", "o1", "o2", "o3"])
+    only = np.array([False] * 6 + [True] * 4)
+    folds = cv_folds(groups, only, 3)
+    tested = np.concatenate([b for _, b in folds])
+    assert sorted(tested) == list(range(len(groups)))
+    for a, b in folds:
+        assert not set(groups[a]) & set(groups[b])           # a passage is never split
+        if not only[b].any():                                 # a scored fold trains on every own row
+            assert set(np.flatnonzero(only)) <= set(a)
+    assert len(cv_folds(groups[:6], only[:6], 3)) == 3        # without own rows: plain GroupKFold
+
+
+def test_own_passages_are_trained_on_but_not_scored(tiny_model, tmp_path):
+    """Own passages change the model but not what cross-validation scores: the same real sentences
+    (tp + fn per layer, relevance n) with and without them; their file hashes are recorded."""
+    from miner import config
+    from miner.nlp.learned.train import train
+    from miner.nlp.tagging.pipeline import build, taxonomy_for
+    _, _, blank = tiny_model
+    cfg = config.from_dict({"nlp": {"pipeline": str(blank)}}, tmp_path)
+    nlp = build(cfg, learned=False)
+    own = tmp_path / "own" / "own_x.jsonl"
+    own.parent.mkdir()
+    texts = ["Sociaal werkers moeten samen met zelforganisaties optrekken tegen discriminatie.",
+             "De bibliotheek is op zondag gesloten."]
+    own.write_text("".join(json.dumps({"id": f"own{i}", "url": f"own:own{i}", "text": t, "sentences": [
+        {"start": 0, "end": len(t), "ground": [], "mechanism": ["samenwerking"] if i == 0 else [],
+         "recommendation": i == 0, "actor": ["sociaal_werk"] if i == 0 else []}]}) + "\n"
+        for i, t in enumerate(texts)), encoding="utf-8")
+    paths = sorted(FIXTURE_TRAIN.glob("train_*.jsonl"))
+    _, without = train(nlp, taxonomy_for(cfg), paths, settings={"folds": 2}, log=lambda m: None)
+    model, with_own = train(nlp, taxonomy_for(cfg), paths, settings={"folds": 2}, log=lambda m: None,
+                            own_paths=[own], own_weight=0.5)
+    for layer in ("ground", "mechanism", "recommendation"):
+        a, b = without["layers"][layer], with_own["layers"][layer]
+        assert a["tp"] + a["fn"] == b["tp"] + b["fn"]
+    assert with_own["relevance"]["n"] == without["relevance"]["n"] == 8
+    assert with_own["own"] == {"passages": 2, "sentences": 2, "weight": [0.5], "scored": False}
+    assert "own/own_x.jsonl" in model.meta["data"] and model.meta["own_passages"] == 2
+    assert model.meta["n_sentences"] == 26
+
+
+def test_own_train_dir_setting(tmp_path):
+    """[nlp] own_train_dir: 'builtin' = the repository's passages, empty = none, a folder without
+    own_*.jsonl is refused; the shipped own passages are well formed (exact offsets, known labels)."""
+    from miner import config
+    from miner.nlp.learned.data import OWN_DIR, own_train_paths, read_passages
+    from miner.nlp.tagging.pipeline import taxonomy_for
+    assert own_train_paths(config.from_dict({"nlp": {"own_train_dir": ""}}, tmp_path)) == []
+    with pytest.raises(ValueError, match="no own_"):
+        own_train_paths(config.from_dict({"nlp": {"own_train_dir": "nowhere"}}, tmp_path))
+    with pytest.raises(config.ConfigError, match="own_train_dir"):
+        config.from_dict({"nlp": {"own_train_dir": 3}}, tmp_path)
+    paths = own_train_paths(config.from_dict({"nlp": {"own_train_dir": "builtin"}}, tmp_path))
+    assert paths and all(p.parent == OWN_DIR for p in paths)
+    taxonomy = taxonomy_for(config.from_dict({}, tmp_path))
+    known = {layer: set(taxonomy.labels(layer)) for layer in ("ground", "mechanism")}
+    actors = {"gemeente", "rijksoverheid", "sociaal_werk", "vrijwilligersorganisatie", "adv", "onderzoek", "onbepaald"}
+    passages = read_passages(paths, train_only=True)
+    assert len({p.id for p in passages}) == len(passages) and all(p.train_only for p in passages)
+    for p in passages:
+        for (s, e), lab in zip(p.spans, p.labels):
+            assert 0 <= s < e <= len(p.text) and p.text[s:e] == p.text[s:e].strip()
+            assert set(lab["ground"]) <= known["ground"] and set(lab["mechanism"]) <= known["mechanism"]
+            assert set(lab["actor"]) <= actors and bool(lab["actor"]) == lab["recommendation"]

@@ -217,20 +217,30 @@ def eval_cmd(gold_path, as_json, cfg):
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (recorded in the model).")
 @click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True, help="Cross-validation folds.")
 @click.option("--no-reviews", is_flag=True, help="Leave the store's reviewed sentences out of the training data.")
+@click.option("--no-own", is_flag=True, help="Leave the own passages ([nlp] own_train_dir) out.")
+@click.option("--own-weight", type=click.FloatRange(0, min_open=True), default=None,
+              help="Sample weight of every own passage (default: each passage's \"weight\", else 1).")
 @click.option("--json", "as_json", is_flag=True, help="Print the cross-validated report as JSON.")
 @config_option
-def train_cmd(train_dir, output, seed, folds, no_reviews, as_json, cfg):
+def train_cmd(train_dir, output, seed, folds, no_reviews, no_own, own_weight, as_json, cfg):
     """Train the learned tagger (ground, mechanism, recommendation, relevance) on labelled passages.
 
     Cross-validates by passage, calibrates, picks the per-layer thresholds and saves the model
-    (JSON + numpy arrays, with seed, data hashes and settings) where `miner tag` loads it."""
+    (JSON + numpy arrays, with seed, data hashes and settings) where `miner tag` loads it.
+    The own passages of [nlp] own_train_dir are train-only: every fold learns from them, the
+    scores are those of train_dir's passages."""
     from miner.nlp.learned.component import DEFAULT_NAME
+    from miner.nlp.learned.data import own_train_paths
     from miner.nlp.learned.train import train
     from miner.nlp.tagging.pipeline import taxonomy_for
     train_dir = train_dir or Path(cfg["nlp"]["train_dir"])
     paths = sorted(Path(train_dir).glob("train_*.jsonl")) if Path(train_dir).is_dir() else []
     if not paths:
         raise UserError(f"{train_dir}: no train_*.jsonl files (set [nlp] train_dir or --train-dir)")
+    try:
+        own = [] if no_own else own_train_paths(cfg)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
     output = output or Path(cfg["store"]["models_dir"]) / DEFAULT_NAME
     extra = []
     if not no_reviews:
@@ -240,14 +250,15 @@ def train_cmd(train_dir, output, seed, folds, no_reviews, as_json, cfg):
     t0 = time.monotonic()
     try:
         model, report = train(nlp, taxonomy, paths, extra=extra, settings={"seed": seed, "folds": folds},
-                              log=lambda m: click.echo(m, err=as_json))
+                              log=lambda m: click.echo(m, err=as_json), own_paths=own, own_weight=own_weight)
     except ValueError as exc:
         raise UserError(f"tag train: {exc}") from None
     model.save(Path(output))
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=1))
         return
-    click.echo(f"\ncross-validated ({folds}-fold by passage), calibrated, at the chosen thresholds:")
+    own_note = f"; {report['own']['passages']} own passages train-only, not scored" if "own" in report else ""
+    click.echo(f"\ncross-validated ({folds}-fold by passage{own_note}), calibrated, at the chosen thresholds:")
     click.echo(f"  {'layer':<16}{'P':>7}{'R':>7}{'F1':>7}{'thr':>7}")
     for layer, r in report["layers"].items():
         click.echo(f"  {layer:<16}{r['precision']:>7.3f}{r['recall']:>7.3f}{r['f1']:>7.3f}{r['threshold']:>7.2f}")

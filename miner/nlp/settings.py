@@ -19,6 +19,9 @@ SCHEMA = {
                                  check=unit_interval),
     "train_dir": Field(str, "../shared/train", "Labelled passages (train_*.jsonl) `miner tag train` learns from.",
                        is_path=True),
+    "own_train_dir": Field(str, "builtin", "The project's own labelled passages (own_*.jsonl), train-only in `miner tag "
+                           "train`: every cross-validation fold trains on them, only train_dir's passages are scored; "
+                           "'builtin' = miner/nlp/learned/own, empty = none, else a folder (relative to config)."),
     "tag_batch_size": Field(int, 32, "Documents per batch when tagging.", check=positive),
     "ud_dir": Field(str, "../shared/data/ud_dutch", "Folder with the UD Dutch treebanks: training data of `miner nlp train` and "
                     "the default test set of `miner nlp eval` (alpino-v2.16-test.conllu).", is_path=True),

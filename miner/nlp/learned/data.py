@@ -21,9 +21,12 @@ class Passage:
     features: list[list[str]] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     weight: float = 1.0
+    train_only: bool = False        # own passages: in every fold's training part, never scored
 
 
-def read_passages(paths: list[Path]) -> list[Passage]:
+def read_passages(paths: list[Path], train_only: bool = False, weight: float | None = None) -> list[Passage]:
+    """Passages of the jsonl files; ``train_only`` marks them as extra training data that cross-validation
+    never scores (the project's own passages); ``weight`` overrides each passage's own."""
     out = []
     for path in paths:
         for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
@@ -37,8 +40,25 @@ def read_passages(paths: list[Path]) -> list[Passage]:
                 labels=[{"ground": list(s.get("ground") or []), "mechanism": list(s.get("mechanism") or []),
                          "recommendation": bool(s.get("recommendation")), "actor": list(s.get("actor") or [])}
                         for s in sents],
-                weight=float(d.get("weight", 1.0))))
+                weight=float(d.get("weight", 1.0)) if weight is None else float(weight), train_only=train_only))
     return out
+
+
+OWN_DIR = Path(__file__).resolve().parent / "own"
+
+
+def own_train_paths(cfg) -> list[Path]:
+    """The own passages ``[nlp] own_train_dir`` names: 'builtin' = ``OWN_DIR``, empty = none."""
+    value = cfg["nlp"]["own_train_dir"].strip()
+    if not value:
+        return []
+    folder = OWN_DIR if value == "builtin" else Path(value).expanduser()
+    if not folder.is_absolute():
+        folder = Path(cfg.root) / folder
+    paths = sorted(folder.glob("own_*.jsonl")) if folder.is_dir() else []
+    if not paths:
+        raise ValueError(f"{folder}: no own_*.jsonl files (set [nlp] own_train_dir, empty = none)")
+    return paths
 
 
 def data_hash(paths: list[Path]) -> dict[str, str]:

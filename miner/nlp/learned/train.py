@@ -11,6 +11,11 @@
    or mechanism), scored out-of-fold too;
 5. everything is refitted on all data and saved with the seed, data hashes, settings
    and the cross-validated scores (``model.json``).
+
+Own passages (``[nlp] own_train_dir``, written for the project) are train-only: every fold
+trains on them, but the scores, calibration and thresholds come from the other passages alone,
+so the cross-validated figures stay those of real text. They get out-of-fold predictions of their
+own (a second split among them) only as input to level 2 and relevance.
 """
 from __future__ import annotations
 
@@ -47,6 +52,29 @@ def label_space(passages: list[Passage], taxonomy) -> list[tuple[str, str]]:
                     if (layer, x) not in known:
                         raise ValueError(f"passage {p.id}: label {layer}:{x} is not in the taxonomy")
     return labels + [("recommendation", "recommendation")]
+
+
+def cv_folds(groups: np.ndarray, train_only: np.ndarray, k: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(train rows, test rows) per fold; every row is tested once. The scored rows are split by group
+    (GroupKFold) and the train-only rows join every one of those training parts; then the train-only
+    rows are split among themselves, each part tested by a model of all scored rows and the other parts."""
+    from sklearn.model_selection import GroupKFold
+    idx = np.arange(len(groups))
+    scored, own = idx[~train_only], idx[train_only]
+    folds = []
+    if len(scored):
+        n = len(set(groups[scored]))
+        if n < 2:
+            raise ValueError("cross-validation needs at least two scored passages")
+        for a, b in GroupKFold(n_splits=min(k, n)).split(scored, groups=groups[scored]):
+            folds.append((np.sort(np.concatenate([scored[a], own])), scored[b]))
+    if len(own):
+        n = len(set(groups[own]))
+        parts = GroupKFold(n_splits=min(k, n)).split(own, groups=groups[own]) if n >= 2 else \
+            [(np.array([], dtype=int), np.arange(len(own)))]
+        for a, b in parts:
+            folds.append((np.sort(np.concatenate([scored, own[a]])), own[b]))
+    return folds
 
 
 def matrices(passages: list[Passage], labels):
@@ -147,26 +175,31 @@ def relevance_rows(passages: list[Passage], probs: np.ndarray, spans, labels):
 
 
 def train(nlp, taxonomy, train_paths: list[Path], extra: list[Passage] | None = None, settings: dict | None = None,
-          log=print, passages: list[Passage] | None = None) -> tuple[TaggerModel, dict]:
-    """Train on the passages of ``train_paths`` (+ ``extra``); ``passages`` given instead are used as
+          log=print, passages: list[Passage] | None = None, own_paths: list[Path] | None = None,
+          own_weight: float | None = None) -> tuple[TaggerModel, dict]:
+    """Train on the passages of ``train_paths`` (+ ``extra``) and the train-only own passages of
+    ``own_paths`` (each weighted ``own_weight`` when given); ``passages`` given instead are used as
     they are (already featurized ones are not featurized again: the learning-curve script)."""
     from threadpoolctl import threadpool_limits
     # one thread per fit: the same numbers on any machine, and no OpenMP oversubscription on a busy one
     with threadpool_limits(limits=1):
-        return _train(nlp, taxonomy, train_paths, extra, settings, log, passages)
+        return _train(nlp, taxonomy, train_paths, extra, settings, log, passages, list(own_paths or []),
+                      own_weight)
 
 
-def _train(nlp, taxonomy, train_paths, extra, settings, log, given=None):
-    from sklearn.model_selection import GroupKFold
+def _train(nlp, taxonomy, train_paths, extra, settings, log, given=None, own_paths=(), own_weight=None):
     from sklearn.linear_model import LogisticRegression
 
     s = dict(SETTINGS, **(settings or {}))
     t0 = time.time()
     np.random.seed(s["seed"])
-    passages = list(given) if given is not None else read_passages(train_paths) + list(extra or [])
+    passages = list(given) if given is not None else \
+        read_passages(train_paths) + read_passages(own_paths, train_only=True, weight=own_weight) + list(extra or [])
     if not passages:
         raise ValueError("no training passages")
-    log(f"tag train: {len(passages)} passages, {sum(len(p.labels) for p in passages)} sentences; featurizing …")
+    own = [p for p in passages if p.train_only]
+    log(f"tag train: {len(passages)} passages, {sum(len(p.labels) for p in passages)} sentences"
+        + (f" ({len(own)} own passages, train-only)" if own else "") + "; featurizing …")
     done = [0]
 
     def tick(_):
@@ -179,9 +212,12 @@ def _train(nlp, taxonomy, train_paths, extra, settings, log, given=None):
     labels = label_space(passages, taxonomy)
     feats, Y, groups, spans, w = matrices(passages, labels)
     X = hasher().transform(feats)
-    folds = list(GroupKFold(n_splits=min(s["folds"], len(passages))).split(X, groups=groups))
+    only = np.array([p.train_only for p in passages for _ in p.labels], dtype=bool).reshape(len(feats))
+    scored = ~only  # the rows cross-validation scores, calibrates and picks thresholds on
+    folds = cv_folds(groups, only, s["folds"])
 
-    log(f"tag train: level 1 ({len(labels)} labels, {s['folds']}-fold) …")
+    log(f"tag train: level 1 ({len(labels)} labels, {s['folds']}-fold"
+        + (", then folds among the own passages" if own else "") + ") …")
     oof1 = np.zeros(Y.shape)
     for k, (a, b) in enumerate(folds, 1):
         coef, icpt = _fit_l1(X[a], Y[a], w[a], s)
@@ -201,23 +237,25 @@ def _train(nlp, taxonomy, train_paths, extra, settings, log, given=None):
     cal = np.zeros_like(oof2)
     for layer in SCORED:
         cols = [j for j, (l, _) in enumerate(labels) if l == layer]
-        x, y = _isotonic(oof2[:, cols].ravel(), Y[:, cols].ravel().astype(float))
+        Ym = Y[scored][:, cols]
+        x, y = _isotonic(oof2[scored][:, cols].ravel(), Ym.ravel().astype(float))
         calibration[layer] = (x, y)
         cal[:, cols] = np.interp(oof2[:, cols], x, y)
-        thresholds[layer] = _best_threshold(Y[:, cols], cal[:, cols])
-        report["layers"][layer] = dict(prf(Y[:, cols], cal[:, cols] >= thresholds[layer]),
+        thresholds[layer] = _best_threshold(Ym, cal[scored][:, cols])
+        report["layers"][layer] = dict(prf(Ym, cal[scored][:, cols] >= thresholds[layer]),
                                        threshold=thresholds[layer],
-                                       level1=prf(Y[:, cols], oof1[:, cols] >= 0.5)["f1"])
-        report["calibration"][layer] = calibration_table(Y[:, cols].ravel(), cal[:, cols].ravel())
+                                       level1=prf(Ym, oof1[scored][:, cols] >= 0.5)["f1"])
+        report["calibration"][layer] = calibration_table(Ym.ravel(), cal[scored][:, cols].ravel())
         for j in cols:
-            report["labels"][f"{layer}:{labels[j][1]}"] = prf(Y[:, j], cal[:, j] >= thresholds[layer])
+            report["labels"][f"{layer}:{labels[j][1]}"] = prf(Y[scored][:, j], cal[scored][:, j] >= thresholds[layer])
 
     log("tag train: document relevance …")
     rfeats, raggs, ry = relevance_rows(passages, cal, spans, labels)
     RX = doc_hasher().transform(rfeats).tocsr()
     rgroups = np.array([p.id for p in passages])
+    ronly = np.array([p.train_only for p in passages], dtype=bool)
     roof = np.zeros(len(passages))
-    rfolds = list(GroupKFold(n_splits=min(s["folds"], len(passages))).split(RX, groups=rgroups))
+    rfolds = cv_folds(rgroups, ronly, s["folds"])
 
     def fit_rel(idx):
         m = LogisticRegression(C=s["relevance_C"], solver="liblinear", random_state=s["seed"])
@@ -227,8 +265,11 @@ def _train(nlp, taxonomy, train_paths, extra, settings, log, given=None):
         raise ValueError("relevance needs passages with and without grounds/mechanisms")
     for a, b in rfolds:
         roof[b] = fit_rel(a).predict_proba(sparse.hstack([RX[b], sparse.csr_matrix(raggs[b])]).tocsr())[:, 1]
-    report["relevance"] = dict(prf(ry, roof >= s["relevance_threshold"]), n=len(ry), relevant=int(ry.sum()),
-                               threshold=s["relevance_threshold"])
+    report["relevance"] = dict(prf(ry[~ronly], roof[~ronly] >= s["relevance_threshold"]), n=int((~ronly).sum()),
+                               relevant=int(ry[~ronly].sum()), threshold=s["relevance_threshold"])
+    if own:
+        report["own"] = {"passages": len(own), "sentences": int(only.sum()),
+                         "weight": sorted({p.weight for p in own}), "scored": False}
     rel_model = fit_rel(np.arange(len(passages)))
     rc = rel_model.coef_[0]
     relevance = {"coef": sparse.csr_matrix(rc[:RX.shape[1]].reshape(1, -1)), "agg_coef": rc[RX.shape[1]:],
@@ -242,7 +283,8 @@ def _train(nlp, taxonomy, train_paths, extra, settings, log, given=None):
     trees = _fit_l2(Z, Y, w, s) if s["levels"] == 2 else None
     meta = {"name": "miner_tagger", "version": datetime.now(timezone.utc).strftime("%Y%m%d"),
             "trained_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
-            "settings": s, "data": data_hash(train_paths), "extra_passages": len(extra or []),
+            "settings": s, "data": {**data_hash(train_paths), **{f"own/{k}": v for k, v in data_hash(own_paths).items()}},
+            "extra_passages": len(extra or []), "own_passages": len(own),
             "n_passages": len(passages), "n_sentences": len(feats), "taxonomy_sha256": taxonomy.sha256,
             "python": platform.python_version(), "seconds": round(time.time() - t0, 1),
             "cross_validation": report}
