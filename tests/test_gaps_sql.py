@@ -10,7 +10,7 @@ import pytest
 
 from miner import config
 from miner.gaps import analysis, stage as gaps_stage
-from miner.store import connect, reviews, tagging, works
+from miner.store import connect, reviews, tagging, transaction, works
 
 GROUNDS = ["herkomst", "religie", "handicap", "leeftijd"]
 MECHANISMS = ["training", "contact", "melden", "beleid"]
@@ -231,21 +231,64 @@ def test_added_label_on_a_reviewed_document_counts_and_rejected_one_does_not(tmp
     assert cell("training", "religie").documents == [doc]
 
 
-def test_gap_labels_read_the_covering_index(tmp_path):
-    """The partial index of the gap layers (migrations 015, 017) is what makes `gaps` linear: the
-    query names it (INDEXED BY), so a store without it fails loudly instead of silently scanning
-    the table."""
+def test_gap_labels_are_read_from_the_per_document_table(tmp_path):
+    """`gaps` reads the distinct gap labels per document from `document_gap_labels` (migration 018),
+    in document order without a sort; a document's annotations still have an index."""
     conn = connect(tmp_path / "db.sqlite")
-    assert [r[2] for r in conn.execute("PRAGMA index_info(annotations_gap_labels)")] == ["document_id", "layer",
-                                                                                          "label", "negated"]
     from miner.store import gaps as store
     for ignore_negated in (True, False):
         sql, args = store._labels_select(conn, {"ignore_negated": ignore_negated})
         plan = " ".join(r[3] for r in conn.execute(f"EXPLAIN QUERY PLAN {sql}", args))
-        assert "COVERING INDEX annotations_gap_labels" in plan and "TEMP B-TREE" not in plan
-    # the review view's lookups of a document's annotations still use an index
+        assert "document_gap_labels" in plan and "TEMP B-TREE" not in plan
     plan = " ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN SELECT * FROM effective_annotations"))
     assert "annotations_document (document_id=?)" in plan
+
+
+def _gap_pairs_from_annotations(conn):
+    return sorted(tuple(r) for r in conn.execute(
+        "SELECT document_id, layer, label, COUNT(*), SUM(negated = 0) FROM annotations "
+        "WHERE layer IN ('ground', 'mechanism', 'setting') GROUP BY document_id, layer, label"))
+
+
+def test_document_gap_labels_follow_every_write_of_annotations(tmp_path):
+    """Inserted, re-tagged, updated by hand, deleted with their document: the per-document table
+    always equals the annotations grouped (the triggers of migration 018)."""
+    conn = connect(tmp_path / "db.sqlite")
+
+    def table():
+        return sorted(tuple(r) for r in conn.execute(
+            "SELECT document_id, layer, label, n, n_plain FROM document_gap_labels"))
+
+    text = "Racisme en moslimhaat in het wijkteam. Geen racisme, zegt de gemeente."
+    with transaction(conn):
+        docs = [conn.execute("INSERT INTO documents (doc_key, source, title, status, text, first_seen, updated_at) "
+                             "VALUES (?, 'test', 't', 'extracted', ?, '2026-01-01', '2026-01-01')",
+                             (f"d{i}", text)).lastrowid for i in range(2)]
+
+    def rec(label, start, end, negated=False, layer="ground"):
+        s0, s1 = (0, 38) if start < 38 else (39, len(text))
+        return {"layer": layer, "label": label, "start": start, "end": end, "text": text[start:end],
+                "sentence_start": s0, "sentence_end": s1, "sentence": text[s0:s1], "page": 1, "actor": [],
+                "hedge": False, "negated": negated, "value": None, "source": "test", "confidence": 0.9}
+    first = [rec("herkomst", 0, 7), rec("religie", 11, 20), rec("wijkteam", 28, 37, layer="setting"),
+             rec("herkomst", 44, 51, negated=True), rec("recommendation", 60, 66, layer="recommendation")]
+    for d in docs:
+        tagging.save(conn, d, "sha", "tax", first, [])
+    assert table() == _gap_pairs_from_annotations(conn)
+    assert (docs[0], "ground", "herkomst", 2, 1) in table()
+    tagging.save(conn, docs[0], "sha", "tax", [rec("herkomst", 44, 51, negated=True)], [])   # re-tagged
+    assert table() == _gap_pairs_from_annotations(conn)
+    assert (docs[0], "ground", "herkomst", 1, 0) in table()
+    with transaction(conn):   # changed by hand: label, negation, layer
+        conn.execute("UPDATE annotations SET negated = 0 WHERE document_id = ?", (docs[0],))
+        conn.execute("UPDATE annotations SET label = 'leeftijd' WHERE document_id = ? AND label = 'religie'",
+                     (docs[1],))
+        conn.execute("UPDATE annotations SET layer = 'target_group' WHERE document_id = ? AND layer = 'setting'",
+                     (docs[1],))
+    assert table() == _gap_pairs_from_annotations(conn)
+    with transaction(conn):
+        conn.execute("DELETE FROM documents WHERE id = ?", (docs[1],))
+    assert table() == _gap_pairs_from_annotations(conn) == [(docs[0], "ground", "herkomst", 1, 1)]
 
 
 def test_gaps_package_holds_no_sql():

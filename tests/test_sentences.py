@@ -133,12 +133,16 @@ def test_migration_moves_sentences_and_keeps_ids_views_reviews_and_search(old_st
                         "OR s.char_end <> a.sentence_end").fetchone()[0] == 0
     conn.execute("INSERT INTO sentences_fts(sentences_fts, rank) VALUES ('integrity-check', 1)")
     assert not conn.execute("SELECT name FROM sqlite_master WHERE name LIKE 'annotations_fts%'").fetchall()
-    # the indexes: other migrations' are still there, except those 017 narrows to what the stages
-    # look up (a document's rows; the gap layers)
+    # the indexes: other migrations' are still there, except those 017 and 018 narrow to what the
+    # stages look up (a document's rows; the gap labels now have a table of their own)
     now = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
                                       "AND tbl_name = 'annotations' AND sql IS NOT NULL")}
-    assert indexes - {"annotations_doc", "annotations_layer_label", "annotations_doc_layer_label_negated"} <= now
-    assert {"annotations_document", "annotations_gap_labels"} <= now
+    assert indexes - {"annotations_doc", "annotations_layer_label", "annotations_doc_layer_label_negated",
+                      "annotations_gap_labels"} <= now
+    assert "annotations_document" in now
+    assert conn.execute("SELECT COUNT(*) FROM document_gap_labels").fetchone()[0] == conn.execute(
+        "SELECT COUNT(*) FROM (SELECT DISTINCT document_id, layer, label FROM annotations "
+        "WHERE layer IN ('ground', 'mechanism', 'setting'))").fetchone()[0]
     # search: the same hits (page, snippet, labels after review) for every query
     for q in QUERIES:
         new = [_hit_key(h.snippet, h.document_id, h.title, h.url, h.page_no, h.date, h.labels, h.local_path)

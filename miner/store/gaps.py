@@ -66,8 +66,8 @@ def _labels_select(conn: sqlite3.Connection, gcfg: dict) -> tuple[str, list]:
     (negated mentions left out when ``ignore_negated``), computed cheaply.
 
     A document without a review decision has its annotations as effective labels: those are read
-    from the partial covering index of migrations 015/017 (one scan of just the gap labels in document
-    order, no table rows, no sort).  The documents with decisions are read from the view itself, named by id so that SQLite
+    from ``document_gap_labels`` (migration 018: the distinct gap labels per document with their
+    counts, kept by triggers on annotations; one scan in document order, no sort).  The documents with decisions are read from the view itself, named by id so that SQLite
     pushes the condition into the view instead of joining every annotation with the reviews.  The
     two parts hold different documents, so they are simply appended."""
     neg = " AND negated = 0" if gcfg["ignore_negated"] else ""
@@ -76,13 +76,9 @@ def _labels_select(conn: sqlite3.Connection, gcfg: dict) -> tuple[str, list]:
     if len(reviewed) > MAX_NAMED_REVIEWED:
         return (f"SELECT DISTINCT document_id, layer, label FROM effective_annotations "
                 f"WHERE layer IN ({_marks(layers)}){neg}", layers)
-    # literal conditions: SQLite uses a partial index only when the query's WHERE implies its own
-    if gcfg["ignore_negated"]:
-        model = ("SELECT document_id, layer, label FROM annotations INDEXED BY annotations_gap_labels "
-                 f"WHERE negated = 0 AND layer IN ({_literal(layers)}) GROUP BY document_id, layer, label")
-    else:
-        model = ("SELECT document_id, layer, label FROM annotations INDEXED BY annotations_gap_labels "
-                 f"WHERE layer IN ({_literal(layers)}) GROUP BY document_id, layer, label")
+    # the pairs kept by migration 018's triggers, in primary-key (document) order
+    plain = " WHERE n_plain > 0" if gcfg["ignore_negated"] else ""
+    model = f"SELECT document_id, layer, label FROM document_gap_labels{plain}"
     if not reviewed:
         return model, []
     # the reviewed documents are left out after grouping (a few hundred thousand rows), not per annotation
@@ -92,11 +88,6 @@ def _labels_select(conn: sqlite3.Connection, gcfg: dict) -> tuple[str, list]:
   SELECT DISTINCT document_id, layer, label FROM effective_annotations
    WHERE document_id IN ({_marks(reviewed)}) AND layer IN ({_marks(layers)}){neg}"""
     return sql, reviewed + reviewed + layers
-
-
-def _literal(values) -> str:
-    """SQL string literals of our own constants (never of data)."""
-    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
 
 def _scope_key(gcfg: dict, include_irrelevant: bool) -> str:
