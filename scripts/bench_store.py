@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Store size per document, by table, before and after migrations 016 (sentences stored once) and
-017 (the document text stored once: passages and sentences are spans of documents.text).
+017 (the document text stored once: passages and sentences are spans of documents.text) and 018
+(gap labels per document instead of a partial index over the annotations).
 
     PYTHONPATH=. .venv/bin/python scripts/bench_store.py --demo                 # `miner demo`'s store
     PYTHONPATH=. .venv/bin/python scripts/bench_store.py --synth 2000           # scripts/synth_store.py
@@ -327,7 +328,7 @@ def report(res: dict) -> str:
         f"{txt[k] / n:,.0f}" for k in ("before", "migrated", "built new")) + " |")
     ratio = (tot["migrated"] - fixed["migrated"]) / max(tot["before"] - fixed["before"], 1)
     d, r = res["density_after"], res["read_cpu_s"]
-    lines += ["", f"migrated / before (without fixed-size tables): {ratio:.2f}; migrations 016+017: "
+    lines += ["", f"migrated / before (without fixed-size tables): {ratio:.2f}; migrations 016-018: "
               f"{res['migration_cpu_s']} CPU s; document text {d['document_text_bytes_per_document']:,} B/doc, "
               f"of it in tagged sentences {d['sentence_text_bytes_per_document']:,} B/doc",
               f"reading all {r['sentences']:,} tagged sentences: {r['sentences_stored']} CPU s stored, "
