@@ -416,3 +416,59 @@ def test_own_train_dir_setting(tmp_path):
             assert 0 <= s < e <= len(p.text) and p.text[s:e] == p.text[s:e].strip()
             assert set(lab["ground"]) <= known["ground"] and set(lab["mechanism"]) <= known["mechanism"]
             assert set(lab["actor"]) <= actors and bool(lab["actor"]) == lab["recommendation"]
+
+
+def test_label_thresholds_shrink_toward_the_layer_threshold():
+    from miner.nlp.learned.train import _label_thresholds
+    rng = np.random.default_rng(0)
+    n = 4000
+    Y = np.zeros((n, 3), dtype=bool)
+    Y[:1000, 0] = True   # many positives, scores low: its own best threshold is low
+    Y[1000:1006, 1] = True   # six positives, scores low too
+    Y[2000:2600, 2] = True
+    P = rng.random((n, 3)) * 0.2
+    P[:1000, 0] = 0.3 + rng.random(1000) * 0.1
+    P[1000:1006, 1] = 0.3 + rng.random(6) * 0.1
+    P[2000:2600, 2] = 0.6 + rng.random(600) * 0.3
+    t = _label_thresholds(Y, P, 0.5, 40, 0.2, 0.8)
+    assert 0.2 <= t[0] < 0.35          # 1,000 positives: close to its own optimum (about 0.3)
+    assert 0.45 < t[1] <= 0.5          # six positives: stays near the layer's 0.5
+    assert t[2] == pytest.approx(0.5, abs=0.1)
+    assert all(0.2 <= x <= 0.8 for x in _label_thresholds(Y, P, 0.95, 0, 0.2, 0.8))  # clipped
+
+
+def test_per_label_thresholds_apply_and_old_models_load_without_them(tiny_model, tmp_path):
+    from miner.nlp.learned.model import TaggerModel
+    from miner.nlp.tagging.pipeline import build, tag_records
+    out, report, blank = tiny_model
+    assert report["label_thresholds"]["used"] is False  # off by default: the model holds none
+    assert set(report["label_thresholds"]["thresholds"]) == {f"{l}:{x}" for l, x in TaggerModel.load(out).labels
+                                                             if l in ("ground", "mechanism")}
+    old = tmp_path / "old"
+    shutil.copytree(out, old)
+    meta = json.loads((old / "model.json").read_text())
+    meta.pop("label_thresholds", None)  # a model from before per-label thresholds
+    (old / "model.json").write_text(json.dumps(meta))
+    assert TaggerModel.load(old).label_thresholds == {}
+    text = ("Moslimvrouwen met een hoofddoek worden vaker afgewezen bij sollicitaties vanwege discriminatie. "
+            "Gemeenten moeten een meldpunt voor discriminatie inrichten.")
+
+    def tags(model_dir, **nlp):
+        recs = next(tag_records(build(_cfg(tmp_path / model_dir.name / str(len(nlp)), model_dir, blank, **nlp)),
+                                [text])).records
+        return {(r["layer"], r["label"]) for r in recs if r["layer"] in ("ground", "mechanism")}
+    before = tags(old)
+    assert before == tags(out)
+    grounds = {x for l, x in meta["labels"] if l == "ground"}
+    assert {x for l, x in before if l == "ground"} != grounds
+    # every ground label's threshold at 0: all grounds found, mechanism untouched
+    low = tmp_path / "low"
+    shutil.copytree(old, low)
+    meta["label_thresholds"] = {f"ground:{x}": 0.0 for x in grounds}
+    (low / "model.json").write_text(json.dumps(meta))
+    assert TaggerModel.load(low).label_thresholds
+    got = tags(low)
+    assert {x for l, x in got if l == "ground"} == grounds
+    assert {x for x in got if x[0] == "mechanism"} == {x for x in before if x[0] == "mechanism"}
+    # a layer threshold set in the config overrides the model's per-label ones for that layer
+    assert tags(low, threshold_ground=0.99) == tags(old, threshold_ground=0.99)

@@ -220,9 +220,11 @@ def eval_cmd(gold_path, as_json, cfg):
 @click.option("--no-own", is_flag=True, help="Leave the own passages ([nlp] own_train_dir) out.")
 @click.option("--own-weight", type=click.FloatRange(0, min_open=True), default=None,
               help="Sample weight of every own passage (default: each passage's \"weight\", else 1).")
+@click.option("--label-thresholds", is_flag=True,
+              help="Per-label thresholds for ground and mechanism (shrunk toward the layer's); off by default.")
 @click.option("--json", "as_json", is_flag=True, help="Print the cross-validated report as JSON.")
 @config_option
-def train_cmd(train_dir, output, seed, folds, no_reviews, no_own, own_weight, as_json, cfg):
+def train_cmd(train_dir, output, seed, folds, no_reviews, no_own, own_weight, label_thresholds, as_json, cfg):
     """Train the learned tagger (ground, mechanism, recommendation, relevance) on labelled passages.
 
     Cross-validates by passage, calibrates, picks the per-layer thresholds and saves the model
@@ -249,7 +251,8 @@ def train_cmd(train_dir, output, seed, folds, no_reviews, no_own, own_weight, as
     taxonomy = taxonomy_for(cfg)
     t0 = time.monotonic()
     try:
-        model, report = train(nlp, taxonomy, paths, extra=extra, settings={"seed": seed, "folds": folds},
+        model, report = train(nlp, taxonomy, paths, extra=extra, settings={"seed": seed, "folds": folds,
+                                                                          "label_thresholds": label_thresholds},
                               log=lambda m: click.echo(m, err=as_json), own_paths=own, own_weight=own_weight)
     except ValueError as exc:
         raise UserError(f"tag train: {exc}") from None

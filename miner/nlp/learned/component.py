@@ -45,6 +45,9 @@ class LearnedTagger:
         from miner.nlp.tagging.recommendations import RecommendationTagger
         self.model = model
         self.thresholds = {layer: float(thresholds.get(layer) or model.thresholds.get(layer, 0.5)) for layer in SCORED}
+        # the model's per-label thresholds, for layers whose threshold the config does not set
+        self.label_thresholds = {(layer, label): float(t) for key, t in model.label_thresholds.items()
+                                 for layer, label in [key.split(":", 1)] if not thresholds.get(layer)}
         self.rule_confidence = float(taxonomy.settings.get("rule_confidence", 0.9))
         self.recommendations = RecommendationTagger(taxonomy)
         self._cols = {layer: model.layer_columns(layer) for layer in SCORED}
@@ -68,9 +71,9 @@ class LearnedTagger:
                 kept.append(a)
         actor_hits = None
         for layer in SCORED:
-            threshold = self.thresholds[layer]
             for j in self._cols[layer]:
                 label = self.model.labels[j][1]
+                threshold = self.label_thresholds.get((layer, label), self.thresholds[layer])
                 col = probs[:, j]
                 for i in np.flatnonzero(col >= threshold):
                     conf = float(round(col[i], 4))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -210,6 +210,8 @@ class TaggerModel:
     relevance: dict                        # coef (sparse row), intercept, agg_coef, threshold, top_share
     meta: dict
     path: Path | None = None
+    # "layer:label" -> threshold, overriding the layer's for that label (absent: the layer threshold)
+    label_thresholds: dict[str, float] = field(default_factory=dict)
 
     # -- prediction
     def level1(self, feats: list[list[str]]) -> np.ndarray:
@@ -277,6 +279,7 @@ class TaggerModel:
                 np.savez_compressed(f, **arrays)
         digest = hashlib.sha256((folder / "arrays.npz").read_bytes()).hexdigest()
         meta = dict(self.meta, format=FORMAT, labels=[list(x) for x in self.labels], thresholds=self.thresholds,
+                    label_thresholds={k: float(v) for k, v in self.label_thresholds.items()},
                     levels=2 if self.trees else 1, arrays_sha256=digest,
                     relevance={"intercept": float(self.relevance["intercept"]),
                                "threshold": float(self.relevance["threshold"]),
@@ -316,7 +319,8 @@ class TaggerModel:
                                                shape=(1, N_FEATURES)),
                      "agg_coef": a["rel_agg"], "intercept": rel_meta["intercept"],
                      "threshold": rel_meta["threshold"], "top_share": rel_meta["top_share"]}
-        return cls(labels, coef, a["intercept"], trees, calibration, meta["thresholds"], relevance, meta, folder)
+        return cls(labels, coef, a["intercept"], trees, calibration, meta["thresholds"], relevance, meta, folder,
+                   label_thresholds={k: float(v) for k, v in (meta.get("label_thresholds") or {}).items()})
 
     @property
     def name(self) -> str:

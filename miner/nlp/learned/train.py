@@ -37,7 +37,11 @@ SETTINGS = {"seed": 0, "folds": 5, "levels": 1, "l1_C": 3.0, "l1_class_weight": 
             # A document is relevant when the mean score of its chunks reaches this. Chosen on long documents
             # (the government PDFs in ../shared/pdfs: off-topic ones have most chunks near 0.3, so their mean
             # stays below; a passage alone is one chunk, where the cross-validated optimum is about 0.5).
-            "relevance_threshold": 0.42}
+            "relevance_threshold": 0.42,
+            # per-label thresholds (ground, mechanism): each label's best threshold for its layer's micro F1 on
+            # the out-of-fold probabilities, shrunk toward the layer threshold by label_shrink_k positives
+            "label_thresholds": False, "label_shrink_k": 40, "label_threshold_range": [0.2, 0.8]}
+PER_LABEL = ("ground", "mechanism")
 
 
 def label_space(passages: list[Passage], taxonomy) -> list[tuple[str, str]]:
@@ -154,6 +158,29 @@ def _best_threshold(Y, P) -> float:
     return float(best[2])
 
 
+def _label_thresholds(Y, P, t_layer: float, k: float, lo: float, hi: float) -> list[float]:
+    """Per column: the threshold that maximises the layer's micro F1 with the other columns at
+    ``t_layer``, shrunk toward ``t_layer`` by ``k`` pseudo-positives, clipped to [lo, hi]."""
+    base = P >= t_layer
+    tp0 = int((base & Y).sum()); fp0 = int((base & ~Y).sum()); fn0 = int((~base & Y).sum())
+    grid = np.round(np.arange(0.1, 0.91, 0.025), 3)
+    out = []
+    for j in range(Y.shape[1]):
+        y, p, b = Y[:, j], P[:, j], base[:, j]
+        tpo = tp0 - int((b & y).sum()); fpo = fp0 - int((b & ~y).sum()); fno = fn0 - int((~b & y).sum())
+        best = None
+        for t in grid:
+            m = p >= t
+            tp = tpo + int((m & y).sum()); fp = fpo + int((m & ~y).sum()); fn = fno + int((~m & y).sum())
+            f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+            key = (round(f1, 6), -abs(t - t_layer), t)
+            best = key if best is None or key > best else best
+        n = int(y.sum())
+        t = (n * best[2] + k * t_layer) / (n + k) if n + k else t_layer
+        out.append(round(float(min(hi, max(lo, t))), 3))
+    return out
+
+
 def calibration_table(Y: np.ndarray, P: np.ndarray, bands=(0.0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0001)) -> list:
     """Predicted confidence band -> observed precision (share of predictions in the band that are right)."""
     rows = []
@@ -234,6 +261,7 @@ def _train(nlp, taxonomy, train_paths, extra, settings, log, given=None, own_pat
             log(f"  level 2 fold {k}/{len(folds)}")
 
     calibration, thresholds, report = {}, {}, {"layers": {}, "labels": {}, "calibration": {}}
+    label_thresholds = {}
     cal = np.zeros_like(oof2)
     for layer in SCORED:
         cols = [j for j, (l, _) in enumerate(labels) if l == layer]
@@ -248,6 +276,13 @@ def _train(nlp, taxonomy, train_paths, extra, settings, log, given=None, own_pat
         report["calibration"][layer] = calibration_table(Ym.ravel(), cal[scored][:, cols].ravel())
         for j in cols:
             report["labels"][f"{layer}:{labels[j][1]}"] = prf(Y[scored][:, j], cal[scored][:, j] >= thresholds[layer])
+        if layer in PER_LABEL:
+            lo, hi = s["label_threshold_range"]
+            per = _label_thresholds(Ym, cal[scored][:, cols], thresholds[layer], s["label_shrink_k"], lo, hi)
+            for j, t in zip(cols, per):
+                label_thresholds[f"{layer}:{labels[j][1]}"] = t
+            # optimistic: chosen on these same out-of-fold probabilities
+            report["layers"][layer]["per_label_optimistic"] = prf(Ym, cal[scored][:, cols] >= np.array(per))
 
     log("tag train: document relevance …")
     rfeats, raggs, ry = relevance_rows(passages, cal, spans, labels)
@@ -288,5 +323,7 @@ def _train(nlp, taxonomy, train_paths, extra, settings, log, given=None, own_pat
             "n_passages": len(passages), "n_sentences": len(feats), "taxonomy_sha256": taxonomy.sha256,
             "python": platform.python_version(), "seconds": round(time.time() - t0, 1),
             "cross_validation": report}
-    model = TaggerModel(labels, coef, icpt, trees, calibration, thresholds, relevance, meta)
+    report["label_thresholds"] = {"used": bool(s["label_thresholds"]), "thresholds": label_thresholds}
+    model = TaggerModel(labels, coef, icpt, trees, calibration, thresholds, relevance, meta,
+                        label_thresholds=label_thresholds if s["label_thresholds"] else {})
     return model, report
