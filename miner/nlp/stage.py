@@ -82,7 +82,7 @@ def run(cfg, conn, progress: bool = True, force: bool = False, resume_since: str
 
     def write(task, results):
         nonlocal pages_done
-        items = []
+        items, tagged = [], []
         for (row, _text, pg), (doc_id, res) in zip(task, results):
             if doc_id != row["id"]:
                 raise RuntimeError(f"tagging task returned document {doc_id} for {row['id']}")
@@ -97,13 +97,16 @@ def run(cfg, conn, progress: bool = True, force: bool = False, resume_since: str
                 items.append(dict(doc_id=row["id"], sha=row["extracted_sha256"], taxonomy_hash=th,
                                   records=res.records, doc_labels=doc_labels, relevance=res.relevance,
                                   relevance_threshold=rel_threshold))
-                by_layer.update(r["layer"] for r in res.records)
-                summary["tagged"] += 1
-                summary["relevant"] += int(res.relevance is None or res.relevance >= rel_threshold)
+                tagged.append((row["id"], res))
             pages_done += len(pg)
-        for _doc_id in store.save_many(conn, items):   # extracted again meanwhile: tagged next run
-            summary["tagged"] -= 1
-            summary["changed_meanwhile"] = summary.get("changed_meanwhile", 0) + 1
+        refused = set(store.save_many(conn, items))   # extracted again meanwhile: tagged next run
+        for doc_id, res in tagged:
+            if doc_id in refused:
+                summary["changed_meanwhile"] = summary.get("changed_meanwhile", 0) + 1
+                continue
+            by_layer.update(r["layer"] for r in res.records)
+            summary["tagged"] += 1
+            summary["relevant"] += int(res.relevance is None or res.relevance >= rel_threshold)
         for _ in items:
             if on_progress is not None:
                 on_progress(summary)

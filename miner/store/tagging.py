@@ -54,9 +54,14 @@ def forget_tags(conn: sqlite3.Connection, doc_id: int) -> None:
     """The document's text is about to change: its annotations (spans of the old text), sentences,
     document labels and tagging state go, so the next `tag`/`refresh` tags it again (inside the
     caller's transaction)."""
+    _clear_results(conn, doc_id)
+    conn.execute("DELETE FROM tagging_state WHERE document_id = ?", (doc_id,))
+
+
+def _clear_results(conn: sqlite3.Connection, doc_id: int) -> None:
+    """A document's annotations, their sentences and its document labels (not its tagging state)."""
     delete_annotations(conn, doc_id)
     conn.execute("DELETE FROM document_labels WHERE document_id = ?", (doc_id,))
-    conn.execute("DELETE FROM tagging_state WHERE document_id = ?", (doc_id,))
 
 
 def _sentence_id(conn: sqlite3.Connection, doc_id: int, start: int, end: int, page: int | None) -> int:
@@ -122,8 +127,7 @@ def save(conn: sqlite3.Connection, doc_id: int, sha: str | None, taxonomy_hash: 
     with transaction(conn):
         if records and not _made_on_stored_text(conn, doc_id, records):
             return False
-        delete_annotations(conn, doc_id)
-        conn.execute("DELETE FROM document_labels WHERE document_id = ?", (doc_id,))
+        _clear_results(conn, doc_id)
         write_annotations(conn, doc_id, records)
         conn.execute("UPDATE documents SET relevance = ?, relevant = ? WHERE id = ?",
                      (None if relevance is None else round(relevance, 4),
