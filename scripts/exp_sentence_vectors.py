@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import pickle
 import re
 import sys
 import time
@@ -47,20 +46,8 @@ def sources(shared: Path):
     return train, own, [shared / "eval" / "dev_gold.jsonl"]
 
 
-def sentence_rows(paths):
-    rows = []
-    for f in paths:
-        for line in Path(f).read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                d = json.loads(line)
-                rows += [d["text"][s["start"]:s["end"]] for s in d.get("sentences") or []]
-    return rows
-
-
-def featurized(work: Path, shared: Path):
-    cache = work / "feats.pkl"
-    if cache.exists():
-        return pickle.loads(cache.read_bytes())  # our own cache, written below
+def featurized(shared: Path):
+    """Training, own and dev passages, featurized by the rule pipeline (about 20 s)."""
     from miner.config import load
     from miner.nlp.learned.data import featurize, read_passages
     from miner.nlp.tagging.pipeline import build
@@ -68,11 +55,10 @@ def featurized(work: Path, shared: Path):
     nlp = build(load(ROOT / "config.toml"), learned=False)
     d = {"train": read_passages(train), "own": read_passages(own, train_only=True), "dev": read_passages(dev)}
     featurize(nlp, d["train"] + d["own"] + d["dev"])
-    cache.write_bytes(pickle.dumps(d))
     return d
 
 
-def e5_vectors(work: Path, shared: Path, texts: list[str], name: str) -> np.ndarray:
+def e5_vectors(work: Path, texts: list[str], name: str) -> np.ndarray:
     cache = work / f"{name}.npy"
     if cache.exists():
         return np.load(cache)
@@ -87,12 +73,12 @@ def e5_vectors(work: Path, shared: Path, texts: list[str], name: str) -> np.ndar
     return out
 
 
-def static_vectors(work: Path, shared: Path, rows: list[str], train_texts: list[str], n_words: int) -> np.ndarray:
+def static_vectors(work: Path, rows: list[str], train_texts: list[str], n_words: int) -> np.ndarray:
     import wordfreq
     counts = {w.lower() for t in train_texts for w in WORD.findall(t)}
     top = wordfreq.top_n_list("nl", n_words, wordlist="large")
     vocab = list(dict.fromkeys([w for w in top if WORD.fullmatch(w)] + sorted(w for w in counts if len(w) > 1)))
-    V = e5_vectors(work, shared, vocab, f"vocab{n_words}")
+    V = e5_vectors(work, vocab, f"vocab{n_words}")
     V = V - V.mean(0)
     idx = {w: i for i, w in enumerate(vocab)}
     wt = np.array([1e-3 / (1e-3 + wordfreq.word_frequency(w, "nl", wordlist="large")) for w in vocab], np.float32)
@@ -131,15 +117,13 @@ def main():
                                          label_space, matrices, prf)
     from miner.nlp.tagging.pipeline import taxonomy_for
 
-    d = featurized(a.work, a.shared)
+    d = featurized(a.shared)
     passages = d["train"] + d["own"]
     labels = label_space(passages, taxonomy_for(load(ROOT / "config.toml")))
     feats, Y, groups, spans, w = matrices(passages, labels)
     dfeats, dY, _, dspans, _ = matrices(d["dev"], labels)
     n = len(feats)
-    train, own, dev = sources(a.shared)
-    rows = sentence_rows(train + own + dev)
-    assert len(rows) == n + len(dfeats)
+    rows = [t for p in passages + d["dev"] for t in p.texts]   # the vectors' rows: training rows, then dev
     only = np.array([p.train_only for p in passages for _ in p.labels], dtype=bool)
     scored = ~only
     folds = cv_folds(groups, only, 5)
@@ -149,9 +133,9 @@ def main():
     def vectors(kind):
         if kind not in vecs:
             if kind == "e5":
-                vecs[kind] = e5_vectors(a.work, a.shared, rows, "sentences_e5")
+                vecs[kind] = e5_vectors(a.work, rows, "sentences_e5")
             else:
-                vecs[kind] = static_vectors(a.work, a.shared, rows, [p.text for p in passages], a.words)
+                vecs[kind] = static_vectors(a.work, rows, [p.text for p in passages], a.words)
         return vecs[kind]
 
     def context(E, sp):
