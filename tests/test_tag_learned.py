@@ -472,3 +472,102 @@ def test_per_label_thresholds_apply_and_old_models_load_without_them(tiny_model,
     assert {x for x in got if x[0] == "mechanism"} == {x for x in before if x[0] == "mechanism"}
     # a layer threshold set in the config overrides the model's per-label ones for that layer
     assert tags(low, threshold_ground=0.99) == tags(old, threshold_ground=0.99)
+
+
+# --------------------------------------------------------------------------- word-vector block
+def _tiny_table(folder: Path, seed: int = 7):
+    """A word-vector table of our own: a few Dutch words with fixed vectors, saved as miner saves one."""
+    from miner.nlp.learned.vectors import WordVectors
+    words = ["discriminatie", "jongeren", "werkers", "gemeente", "meldpunt", "vooroordelen", "bewoners",
+             "ontmoetingen", "arbeidsmarkt", "de", "een"]
+    rng = np.random.default_rng(seed)
+    table = WordVectors(words, rng.normal(size=(len(words), 8)).astype(np.float32),
+                        np.array([1.0] * 9 + [0.01, 0.01], dtype=np.float32), {"min_suffix": 4})
+    table.save(folder, {"name": folder.name})
+    return folder
+
+
+def test_word_vectors_embed_round_trip_and_compound_heads(tmp_path):
+    from miner.nlp.learned.vectors import VectorsError, WordVectors, load_vectors, vectors_folder
+    folder = _tiny_table(tmp_path / "tiny_vectors")
+    table = WordVectors.load(folder)
+    assert table.dim == 8 and len(table.words) == 11
+    E = table.embed(["Discriminatie op de arbeidsmarkt.", "Jongerenwerkers!", "", "123 ???"])
+    assert E.shape == (4, 8)
+    assert np.allclose(np.linalg.norm(E[:2], axis=1), 1, atol=1e-5) and not E[2:].any()
+    # a compound missing from the vocabulary takes its longest known head of 4+ letters
+    assert table.lookup("jongerenwerkers") == table.index["werkers"]
+    assert table.lookup("xyz") == -1
+    assert np.allclose(E[1], table.embed(["werkers"])[0], atol=1e-6)
+    # int8 storage keeps the vectors to within half a scale step (1/254 of the row's largest value)
+    orig = np.random.default_rng(7).normal(size=(11, 8))
+    assert (np.abs(table.matrix - orig) <= np.abs(orig).max(1, keepdims=True) / 254 + 1e-6).all()
+    assert load_vectors(folder) is load_vectors(folder)      # loaded once per file version
+    with pytest.raises(VectorsError, match="plain folder name"):
+        vectors_folder(tmp_path, "../elsewhere")
+    (folder / "vectors.npz").write_bytes(b"not a table")
+    with pytest.raises(VectorsError, match="checksum"):
+        WordVectors.load(folder)
+
+
+def test_model_with_word_vectors_trains_saves_loads_and_predicts(tiny_model, tmp_path):
+    """Sentence vectors join level 1 for ground and mechanism only; the model refers to its table by
+    name and checksum, next to the model folder, and refuses a different table."""
+    from miner import config
+    from miner.nlp.learned.model import ModelError, TaggerModel
+    from miner.nlp.learned.train import train
+    from miner.nlp.learned.vectors import WordVectors
+    from miner.nlp.tagging.pipeline import build, taxonomy_for
+    _, _, blank = tiny_model
+    cfg = config.from_dict({"nlp": {"pipeline": str(blank)}}, tmp_path)
+    table = WordVectors.load(_tiny_table(tmp_path / "tables" / "tiny_vectors"))
+    paths = sorted(FIXTURE_TRAIN.glob("train_*.jsonl"))
+    model, report = train(build(cfg, learned=False), taxonomy_for(cfg), paths, settings={"folds": 2},
+                          log=lambda m: None, vectors=table)
+    v = model.vectors
+    assert v is not None and v.coef.shape == (len(model.labels), 8)
+    rec = model.layer_columns("recommendation")
+    assert not v.coef[rec].any() and v.coef[model.layer_columns("mechanism")].any()
+    out = tmp_path / "models" / "miner_tagger"
+    model.save(out)
+    # the table was copied next to the model, byte for byte
+    assert (tmp_path / "models" / "tiny_vectors" / "vectors.npz").read_bytes() == \
+        (tmp_path / "tables" / "tiny_vectors" / "vectors.npz").read_bytes()
+    meta = json.loads((out / "model.json").read_text())
+    assert meta["vectors"]["name"] == "tiny_vectors" and meta["settings"]["vectors"] == "tiny_vectors"
+    loaded = TaggerModel.load(out)
+    feats = [["w:discriminatie", "H:context:discrimination:basic"], ["w:bibliotheek"]]
+    texts = ["Discriminatie van jongeren.", "De bibliotheek."]
+    assert np.allclose(loaded.predict(feats, texts=texts), model.predict(feats, texts=texts))
+    assert "tiny_vectors" in loaded.name
+    with pytest.raises(ModelError, match="sentence texts"):
+        loaded.predict(feats)
+    # same data, seed and table: the same arrays
+    again, _ = train(build(cfg, learned=False), taxonomy_for(cfg), paths, settings={"folds": 2},
+                     log=lambda m: None, vectors=table)
+    again.save(tmp_path / "models" / "again")
+    assert json.loads((tmp_path / "models" / "again" / "model.json").read_text())["arrays_sha256"] == \
+        meta["arrays_sha256"]
+    # another table under that name: the model refuses it, saving never overwrites it
+    shutil.rmtree(tmp_path / "models" / "tiny_vectors")
+    _tiny_table(tmp_path / "models" / "tiny_vectors", seed=8)
+    with pytest.raises(ModelError, match="trained with word-vector table tiny_vectors"):
+        TaggerModel.load(out)
+    with pytest.raises(ModelError, match="different word-vector table is already there"):
+        model.save(tmp_path / "models" / "third")
+    shutil.rmtree(tmp_path / "models" / "tiny_vectors")
+    with pytest.raises(ModelError, match="no word-vector table"):
+        TaggerModel.load(out)
+
+
+def test_tag_train_names_a_missing_word_vector_table(tmp_path, blank_dir):
+    (tmp_path / "train").mkdir()
+    shutil.copy(FIXTURE_TRAIN / "train_A.jsonl", tmp_path / "train" / "train_A.jsonl")
+    (tmp_path / "config.toml").write_text(
+        f'[store]\nmodels_dir = "{tmp_path / "models"}"\n[nlp]\npipeline = "{blank_dir}"\n'
+        f'train_dir = "{tmp_path / "train"}"\nown_train_dir = ""\nword_vectors = "nl_vectors"\n', encoding="utf-8")
+    from click.testing import CliRunner
+    from miner.cli import main
+    r = CliRunner().invoke(main, ["tag", "train", "--config", str(tmp_path / "config.toml")])
+    assert r.exit_code != 0 and "word_vectors" in r.output and "nl_vectors" in r.output
+    assert not (tmp_path / "models" / "miner_tagger").exists()

@@ -222,9 +222,12 @@ def eval_cmd(gold_path, as_json, cfg):
               help="Sample weight of every own passage (default: each passage's \"weight\", else 1).")
 @click.option("--label-thresholds", is_flag=True,
               help="Per-label thresholds for ground and mechanism (shrunk toward the layer's); off by default.")
+@click.option("--vectors", default=None, metavar="NAME",
+              help="Word-vector table under <models_dir> (default: [nlp] word_vectors); '' = none.")
 @click.option("--json", "as_json", is_flag=True, help="Print the cross-validated report as JSON.")
 @config_option
-def train_cmd(train_dir, output, seed, folds, no_reviews, no_own, own_weight, label_thresholds, as_json, cfg):
+def train_cmd(train_dir, output, seed, folds, no_reviews, no_own, own_weight, label_thresholds, vectors, as_json,
+              cfg):
     """Train the learned tagger (ground, mechanism, recommendation, relevance) on labelled passages.
 
     Cross-validates by passage, calibrates, picks the per-layer thresholds and saves the model
@@ -233,6 +236,7 @@ def train_cmd(train_dir, output, seed, folds, no_reviews, no_own, own_weight, la
     scores are those of train_dir's passages."""
     from miner.nlp.learned.component import DEFAULT_NAME
     from miner.nlp.learned.data import own_train_paths
+    from miner.nlp.learned.model import ModelError
     from miner.nlp.learned.train import train
     from miner.nlp.tagging.pipeline import taxonomy_for
     train_dir = train_dir or Path(cfg["nlp"]["train_dir"])
@@ -247,16 +251,21 @@ def train_cmd(train_dir, output, seed, folds, no_reviews, no_own, own_weight, la
     extra = []
     if not no_reviews:
         extra = _reviewed_passages(cfg)
+    table = _word_vectors(cfg, cfg["nlp"]["word_vectors"] if vectors is None else vectors)
     nlp = _build_rules(cfg)
     taxonomy = taxonomy_for(cfg)
     t0 = time.monotonic()
     try:
         model, report = train(nlp, taxonomy, paths, extra=extra, settings={"seed": seed, "folds": folds,
                                                                           "label_thresholds": label_thresholds},
-                              log=lambda m: click.echo(m, err=as_json), own_paths=own, own_weight=own_weight)
+                              log=lambda m: click.echo(m, err=as_json), own_paths=own, own_weight=own_weight,
+                              vectors=table)
     except ValueError as exc:
         raise UserError(f"tag train: {exc}") from None
-    model.save(Path(output))
+    try:
+        model.save(Path(output))
+    except ModelError as exc:
+        raise UserError(f"tag train: {exc}") from None
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=1))
         return
@@ -268,6 +277,18 @@ def train_cmd(train_dir, output, seed, folds, no_reviews, no_own, own_weight, la
     rel = report["relevance"]
     click.echo(f"  {'relevance':<16}{rel['precision']:>7.3f}{rel['recall']:>7.3f}{rel['f1']:>7.3f}")
     click.echo(f"model saved to {output} ({time.monotonic() - t0:.0f} s); `miner eval --gold FILE` scores it")
+
+
+def _word_vectors(cfg, name: str):
+    """The word-vector table ``name`` under [store] models_dir, or None for ''."""
+    from miner.nlp.learned.vectors import VectorsError, load_vectors, vectors_folder
+    if not name:
+        return None
+    try:
+        return load_vectors(vectors_folder(cfg["store"]["models_dir"], name))
+    except VectorsError as exc:
+        raise UserError(f"tag train: [nlp] word_vectors / --vectors: {exc} "
+                        "(build it with scripts/build_word_vectors.py, or pass --vectors '' for none)") from None
 
 
 def _build_rules(cfg):

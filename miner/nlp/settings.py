@@ -1,6 +1,14 @@
 """Config section ``[nlp]``: the Dutch spaCy pipeline."""
 from miner.config import Field, non_negative, positive, unit_interval
 
+
+def _plain_name(value: str) -> str | None:
+    from miner.nlp.learned.vectors import NAME
+    if value and not NAME.match(value):
+        return "must be a folder name under [store] models_dir (letters, digits, '_', '.', '-'), or empty"
+    return None
+
+
 SECTION = "nlp"
 SCHEMA = {
     "pipeline": Field(str, "auto", "'auto' (installed nl_core_news_sm, else the shipped models/nl_miner), a package name, or a path."),
@@ -22,6 +30,9 @@ SCHEMA = {
     "own_train_dir": Field(str, "builtin", "The project's own labelled passages (own_*.jsonl), train-only in `miner tag "
                            "train`: every cross-validation fold trains on them, only train_dir's passages are scored; "
                            "'builtin' = miner/nlp/learned/own, empty = none, else a folder (relative to config)."),
+    "word_vectors": Field(str, "nl_vectors", "Word-vector table whose sentence vectors `miner tag train` adds to "
+                          "the model (a folder under [store] models_dir, made by scripts/build_word_vectors.py); "
+                          "empty = none.", check=_plain_name),
     "tag_batch_size": Field(int, 32, "Documents per batch when tagging.", check=positive),
     "ud_dir": Field(str, "../shared/data/ud_dutch", "Folder with the UD Dutch treebanks: training data of `miner nlp train` and "
                     "the default test set of `miner nlp eval` (alpino-v2.16-test.conllu).", is_path=True),

@@ -59,7 +59,8 @@ class LearnedTagger:
             doc._.miner_relevance = 0.0
             return doc
         feats = unit_features(doc, units)
-        probs = self.model.predict(feats)
+        texts = [doc[a:b].text for a, b in units] if self.model.vectors is not None else None
+        probs = self.model.predict(feats, texts=texts)
         kept: list[Annotation] = []
         rule = {}
         for a in anns:

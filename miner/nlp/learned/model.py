@@ -2,7 +2,9 @@
 
 Level 1: a logistic regression per label over hashed feature strings
 (``features.unit_features``): words, lemmas, lemma bigrams, sentence shape and the
-taxonomy's cues and rule decisions in the sentence, its neighbours and its passage.
+taxonomy's cues and rule decisions in the sentence, its neighbours and its passage;
+for the layers the model names, also over the sentence's dense vector from a static Dutch
+word-vector table (``vectors.WordVectors``, shipped next to the model in ``models/``).
 
 Level 2: gradient-boosted trees per label over dense features built from level 1:
 the sentence's own probabilities, its rule decisions and cue hits, those of the sentences
@@ -27,6 +29,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from miner.nlp.learned.features import WINDOW
+from miner.nlp.learned.vectors import VectorsError, WordVectors, load_vectors, vectors_folder
 from miner.nlp.tagging.taxonomy import SCORED_LAYERS
 
 FORMAT = 1
@@ -200,6 +203,20 @@ class _Trees:
 
 # ---------------------------------------------------------------------------- the model
 @dataclass
+class SentenceVectors:
+    """Level 1's dense block: ``weight * (table.embed(text) - mean)``, with a coefficient row per label
+    (zero for the labels of layers that do not use it)."""
+    table: WordVectors
+    coef: np.ndarray                       # (n_labels, dim)
+    mean: np.ndarray                       # (dim,) mean training vector
+    weight: float
+    layers: list[str]
+
+    def design(self, texts: list[str]) -> np.ndarray:
+        return self.weight * (self.table.embed(texts) - self.mean)
+
+
+@dataclass
 class TaggerModel:
     labels: list[tuple[str, str]]          # (layer, label) per column
     coef: sparse.csr_matrix                # level 1: (n_labels, N_FEATURES)
@@ -212,18 +229,25 @@ class TaggerModel:
     path: Path | None = None
     # "layer:label" -> threshold, overriding the layer's for that label (absent: the layer threshold)
     label_thresholds: dict[str, float] = field(default_factory=dict)
+    vectors: SentenceVectors | None = None
 
     # -- prediction
-    def level1(self, feats: list[list[str]]) -> np.ndarray:
+    def level1(self, feats: list[list[str]], texts: list[str] | None = None) -> np.ndarray:
         X = hasher().transform(feats)
         z = np.asarray((X @ self.coef.T).todense()) + self.intercept
+        if self.vectors is not None:
+            if texts is None or len(texts) != len(feats):
+                raise ModelError("this model reads the sentence texts too (its word-vector table)")
+            z += self.vectors.design(texts) @ self.vectors.coef.T
         return 1.0 / (1.0 + np.exp(-z))
 
-    def predict(self, feats: list[list[str]], passages: list[tuple[int, int]] | None = None) -> np.ndarray:
-        """Calibrated probability per sentence (rows) and label (columns)."""
+    def predict(self, feats: list[list[str]], passages: list[tuple[int, int]] | None = None,
+                texts: list[str] | None = None) -> np.ndarray:
+        """Calibrated probability per sentence (rows) and label (columns); ``texts``: the sentences'
+        text, needed when the model has a word-vector block."""
         if not feats:
             return np.zeros((0, len(self.labels)))
-        p1 = self.level1(feats)
+        p1 = self.level1(feats, texts)
         if self.trees:
             Z = level2_features(p1, feats, self.labels, passages or [(0, len(feats))])
             p = self.trees.predict(Z)
@@ -266,6 +290,9 @@ class TaggerModel:
                   "rel_indices": self.relevance["coef"].indices.astype(np.int32),
                   "rel_indptr": self.relevance["coef"].indptr.astype(np.int64),
                   "rel_agg": np.asarray(self.relevance["agg_coef"], dtype=np.float64)}
+        if self.vectors is not None:
+            arrays["vec_coef"] = self.vectors.coef.astype(np.float64)
+            arrays["vec_mean"] = self.vectors.mean.astype(np.float64)
         for layer, (x, y) in self.calibration.items():
             arrays[f"cal_{layer}_x"] = np.asarray(x, dtype=np.float64)
             arrays[f"cal_{layer}_y"] = np.asarray(y, dtype=np.float64)
@@ -284,7 +311,41 @@ class TaggerModel:
                     relevance={"intercept": float(self.relevance["intercept"]),
                                "threshold": float(self.relevance["threshold"]),
                                "top_share": float(self.relevance["top_share"])})
+        if self.vectors is not None:
+            table = self.vectors.table
+            meta["vectors"] = {"name": self._place_table(folder),
+                               "sha256": table.sha256, "dim": table.dim, "weight": float(self.vectors.weight),
+                               "layers": list(self.vectors.layers)}
+        else:
+            meta.pop("vectors", None)
         write_text(folder / "model.json", json.dumps(meta, indent=1, ensure_ascii=False) + "\n")
+
+    def _place_table(self, folder: Path) -> str:
+        """The word-vector table must sit next to the model folder (that is where ``load`` looks): a
+        table loaded from elsewhere is copied there, byte for byte; a different table of that name
+        is never overwritten."""
+        from miner.atomic import atomic_path
+        table = self.vectors.table
+        if table.path is None:
+            raise ModelError("the word-vector table has no folder (save it first)")
+        name = Path(table.path).name
+        target = vectors_folder(folder.parent, name)
+        if target.resolve() == Path(table.path).resolve():
+            return name
+        try:
+            found = load_vectors(target)
+        except VectorsError:
+            found = None
+        if found is not None:
+            if found.sha256 != table.sha256:
+                raise ModelError(f"{target}: a different word-vector table is already there; "
+                                 "save the model elsewhere or move that table")
+            return name
+        target.mkdir(parents=True, exist_ok=True)
+        for f in ("vectors.npz", "vectors.json"):     # the checksum file last
+            with atomic_path(target / f) as tmp:
+                Path(tmp).write_bytes((Path(table.path) / f).read_bytes())
+        return name
 
     @classmethod
     def load(cls, folder: str | Path) -> "TaggerModel":
@@ -319,12 +380,28 @@ class TaggerModel:
                                                shape=(1, N_FEATURES)),
                      "agg_coef": a["rel_agg"], "intercept": rel_meta["intercept"],
                      "threshold": rel_meta["threshold"], "top_share": rel_meta["top_share"]}
+        vectors = None
+        if meta.get("vectors"):
+            v = meta["vectors"]
+            try:
+                # the table lives next to the model folder, under a plain name (never a path from the file)
+                table = load_vectors(vectors_folder(folder.parent, str(v.get("name", ""))))
+            except VectorsError as exc:
+                raise ModelError(f"{folder}: {exc}") from None
+            if table.sha256 != v.get("sha256"):
+                raise ModelError(f"{folder}: trained with word-vector table {v.get('name')} {str(v.get('sha256'))[:12]}, "
+                                 f"found {table.sha256[:12]} (retrain with `miner tag train`)")
+            vectors = SentenceVectors(table, a["vec_coef"], a["vec_mean"], float(v["weight"]), list(v["layers"]))
         return cls(labels, coef, a["intercept"], trees, calibration, meta["thresholds"], relevance, meta, folder,
-                   label_thresholds={k: float(v) for k, v in (meta.get("label_thresholds") or {}).items()})
+                   label_thresholds={k: float(v) for k, v in (meta.get("label_thresholds") or {}).items()},
+                   vectors=vectors)
 
     @property
     def name(self) -> str:
-        return f"{self.meta.get('name', 'miner_tagger')} {self.meta.get('version', '')}".strip()
+        name = f"{self.meta.get('name', 'miner_tagger')} {self.meta.get('version', '')}".strip()
+        if self.vectors is not None:
+            name += f" + word vectors {self.meta.get('vectors', {}).get('name', '')}".rstrip()
+        return name
 
 
 def relevance_aggregate(p: np.ndarray, labels) -> np.ndarray:

@@ -28,8 +28,9 @@ import numpy as np
 from scipy import sparse
 
 from miner.nlp.learned.data import Passage, data_hash, featurize, read_passages
-from miner.nlp.learned.model import (SCORED, TaggerModel, _Trees, doc_hasher, hasher,
+from miner.nlp.learned.model import (SCORED, SentenceVectors, TaggerModel, _Trees, doc_hasher, hasher,
                                      level2_features, relevance_aggregate)
+from miner.nlp.learned.vectors import WordVectors
 
 SETTINGS = {"seed": 0, "folds": 5, "levels": 1, "l1_C": 3.0, "l1_class_weight": "balanced",
             "l2_max_iter": 120, "l2_learning_rate": 0.08, "l2_max_leaf_nodes": 15, "l2_min_samples_leaf": 20,
@@ -40,7 +41,10 @@ SETTINGS = {"seed": 0, "folds": 5, "levels": 1, "l1_C": 3.0, "l1_class_weight": 
             "relevance_threshold": 0.42,
             # per-label thresholds (ground, mechanism): each label's best threshold for its layer's micro F1 on
             # the out-of-fold probabilities, shrunk toward the layer threshold by label_shrink_k positives
-            "label_thresholds": False, "label_shrink_k": 40, "label_threshold_range": [0.2, 0.8]}
+            "label_thresholds": False, "label_shrink_k": 40, "label_threshold_range": [0.2, 0.8],
+            # the sentence vector of a word-vector table (when one is given), in level 1 of these layers only,
+            # scaled by vector_weight (README "Tagging quality": it helps ground and mechanism, not recommendation)
+            "vector_weight": 1.0, "vector_layers": ["ground", "mechanism"]}
 PER_LABEL = ("ground", "mechanism")
 
 
@@ -95,26 +99,34 @@ def matrices(passages: list[Passage], labels):
         np.array(weights, dtype=float)
 
 
-def _fit_l1(X, Y, w, s):
+def _fit_l1(X, Y, w, s, dense=None, use_dense=None):
+    """One logistic regression per column of Y over X; with ``dense`` (rows x d), the columns
+    ``use_dense`` marks see it as extra features after X's (the others get zero coefficients there)."""
     from sklearn.linear_model import LogisticRegression
     coefs, intercepts = [], []
+    width = X.shape[1] + (dense.shape[1] if dense is not None else 0)
+    Xd = sparse.hstack([X, sparse.csr_matrix(dense)]).tocsr() if dense is not None else X
     for j in range(Y.shape[1]):
         y = Y[:, j]
         if y.all() or not y.any():
-            coefs.append(np.zeros(X.shape[1]))
+            coefs.append(np.zeros(width))
             intercepts.append(8.0 if y.all() else -8.0)
             continue
+        with_dense = dense is not None and use_dense[j]
         m = LogisticRegression(C=s["l1_C"], solver="liblinear", class_weight=s["l1_class_weight"],
                                random_state=s["seed"])
-        m.fit(X, y, sample_weight=w)
-        coefs.append(m.coef_[0])
+        m.fit(Xd if with_dense else X, y, sample_weight=w)
+        c = m.coef_[0]
+        coefs.append(c if with_dense or dense is None else np.concatenate([c, np.zeros(dense.shape[1])]))
         intercepts.append(m.intercept_[0])
     coef = sparse.csr_matrix(np.vstack(coefs))
     coef.eliminate_zeros()
     return coef, np.array(intercepts)
 
 
-def _p1(X, coef, intercept):
+def _p1(X, coef, intercept, dense=None):
+    if dense is not None:
+        X = sparse.hstack([X, sparse.csr_matrix(dense)]).tocsr()
     z = np.asarray((X @ coef.T).todense()) + intercept
     return 1.0 / (1.0 + np.exp(-z))
 
@@ -203,21 +215,24 @@ def relevance_rows(passages: list[Passage], probs: np.ndarray, spans, labels):
 
 def train(nlp, taxonomy, train_paths: list[Path], extra: list[Passage] | None = None, settings: dict | None = None,
           log=print, passages: list[Passage] | None = None, own_paths: list[Path] | None = None,
-          own_weight: float | None = None) -> tuple[TaggerModel, dict]:
+          own_weight: float | None = None, vectors: WordVectors | None = None) -> tuple[TaggerModel, dict]:
     """Train on the passages of ``train_paths`` (+ ``extra``) and the train-only own passages of
     ``own_paths`` (each weighted ``own_weight`` when given); ``passages`` given instead are used as
-    they are (already featurized ones are not featurized again: the learning-curve script)."""
+    they are (already featurized ones are not featurized again: the learning-curve script).
+    ``vectors``: a word-vector table whose sentence vectors join level 1 (settings ``vector_*``)."""
     from threadpoolctl import threadpool_limits
     # one thread per fit: the same numbers on any machine, and no OpenMP oversubscription on a busy one
     with threadpool_limits(limits=1):
         return _train(nlp, taxonomy, train_paths, extra, settings, log, passages, list(own_paths or []),
-                      own_weight)
+                      own_weight, vectors)
 
 
-def _train(nlp, taxonomy, train_paths, extra, settings, log, given=None, own_paths=(), own_weight=None):
+def _train(nlp, taxonomy, train_paths, extra, settings, log, given=None, own_paths=(), own_weight=None,
+           vectors=None):
     from sklearn.linear_model import LogisticRegression
 
     s = dict(SETTINGS, **(settings or {}))
+    s["vectors"] = (vectors.meta.get("name") or Path(vectors.path or "").name) if vectors is not None else ""
     t0 = time.time()
     np.random.seed(s["seed"])
     passages = list(given) if given is not None else \
@@ -242,13 +257,29 @@ def _train(nlp, taxonomy, train_paths, extra, settings, log, given=None, own_pat
     only = np.array([p.train_only for p in passages for _ in p.labels], dtype=bool).reshape(len(feats))
     scored = ~only  # the rows cross-validation scores, calibrates and picks thresholds on
     folds = cv_folds(groups, only, s["folds"])
+    D = use_dense = vec_mean = None
+    if vectors is not None:
+        unknown = set(s["vector_layers"]) - set(SCORED)
+        if unknown:
+            raise ValueError(f"vector_layers: {sorted(unknown)} are not scored layers ({', '.join(SCORED)})")
+        E = vectors.embed([t for p in passages for t in p.texts])
+        if len(E) != len(feats):
+            raise ValueError("passages without their sentence texts (featurize them first)")
+        vec_mean = E.mean(0)
+        D = s["vector_weight"] * (E - vec_mean)
+        use_dense = [layer in s["vector_layers"] for layer, _ in labels]
+
+    def dense(rows):
+        return None if D is None else D[rows]
 
     log(f"tag train: level 1 ({len(labels)} labels, {s['folds']}-fold"
-        + (", then folds among the own passages" if own else "") + ") …")
+        + (", then folds among the own passages" if own else "")
+        + (f", with {s['vectors']} sentence vectors for {'/'.join(s['vector_layers'])}" if D is not None else "")
+        + ") …")
     oof1 = np.zeros(Y.shape)
     for k, (a, b) in enumerate(folds, 1):
-        coef, icpt = _fit_l1(X[a], Y[a], w[a], s)
-        oof1[b] = _p1(X[b], coef, icpt)
+        coef, icpt = _fit_l1(X[a], Y[a], w[a], s, dense(a), use_dense)
+        oof1[b] = _p1(X[b], coef, icpt, dense(b))
         log(f"  level 1 fold {k}/{len(folds)}")
     oof2 = oof1
     if s["levels"] == 2:
@@ -313,7 +344,14 @@ def _train(nlp, taxonomy, train_paths, extra, settings, log, given=None, own_pat
     relevance["coef"].eliminate_zeros()
 
     log("tag train: final fit on all data …")
-    coef, icpt = _fit_l1(X, Y, w, s)
+    coef, icpt = _fit_l1(X, Y, w, s, D, use_dense)
+    sentence_vectors = None
+    if D is not None:
+        coef = sparse.csr_matrix(coef)
+        dense_coef = coef[:, X.shape[1]:].toarray()
+        coef = coef[:, :X.shape[1]].tocsr()
+        sentence_vectors = SentenceVectors(vectors, dense_coef, vec_mean, float(s["vector_weight"]),
+                                           list(s["vector_layers"]))
     # level 2 learns from out-of-fold level-1 probabilities (stacking)
     trees = _fit_l2(Z, Y, w, s) if s["levels"] == 2 else None
     meta = {"name": "miner_tagger", "version": datetime.now(timezone.utc).strftime("%Y%m%d"),
@@ -325,5 +363,6 @@ def _train(nlp, taxonomy, train_paths, extra, settings, log, given=None, own_pat
             "cross_validation": report}
     report["label_thresholds"] = {"used": bool(s["label_thresholds"]), "thresholds": label_thresholds}
     model = TaggerModel(labels, coef, icpt, trees, calibration, thresholds, relevance, meta,
-                        label_thresholds=label_thresholds if s["label_thresholds"] else {})
+                        label_thresholds=label_thresholds if s["label_thresholds"] else {},
+                        vectors=sentence_vectors)
     return model, report
