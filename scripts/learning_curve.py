@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 from miner import config as config_mod  # noqa: E402
 from miner.nlp.learned.data import featurize, read_passages  # noqa: E402
 from miner.nlp.learned.train import train  # noqa: E402
+from miner.nlp.learned.vectors import from_config  # noqa: E402
 from miner.nlp.tagging import pipeline  # noqa: E402
 from miner.nlp.tagging.evaluate import evaluate  # noqa: E402
 from miner.nlp.tagging.scoring import read_gold  # noqa: E402
@@ -47,6 +48,7 @@ def main() -> int:
     gold = read_gold(dev)
     rules = pipeline.build(cfg, learned=False)
     taxonomy = pipeline.taxonomy_for(cfg)
+    vectors = from_config(cfg)            # the word-vector table `miner tag train` would use
     passages = read_passages(paths)
     featurize(rules, passages)
     order = list(passages)
@@ -56,7 +58,7 @@ def main() -> int:
     rows.append({"share": "rules", "sentences": 0, **{k: v["f1"] for k, v in base["layers"].items()}})
     for share in args.shares:
         part = order[:max(2, round(len(order) * share))]
-        model, _ = train(rules, taxonomy, paths, passages=part, log=lambda m: None)
+        model, _ = train(rules, taxonomy, paths, passages=part, log=lambda m: None, vectors=vectors)
         with tempfile.TemporaryDirectory() as tmp:
             model.save(Path(tmp) / "m")
             nlp = pipeline.add_components(pipeline.load_pipeline_for(cfg), taxonomy,

@@ -251,7 +251,7 @@ def train_cmd(train_dir, output, seed, folds, no_reviews, no_own, own_weight, la
     extra = []
     if not no_reviews:
         extra = _reviewed_passages(cfg)
-    table = _word_vectors(cfg, cfg["nlp"]["word_vectors"] if vectors is None else vectors)
+    table = _word_vectors(cfg, vectors)
     nlp = _build_rules(cfg)
     taxonomy = taxonomy_for(cfg)
     t0 = time.monotonic()
@@ -279,16 +279,14 @@ def train_cmd(train_dir, output, seed, folds, no_reviews, no_own, own_weight, la
     click.echo(f"model saved to {output} ({time.monotonic() - t0:.0f} s); `miner eval --gold FILE` scores it")
 
 
-def _word_vectors(cfg, name: str):
-    """The word-vector table ``name`` under [store] models_dir, or None for ''."""
-    from miner.nlp.learned.vectors import VectorsError, load_vectors, vectors_folder
-    if not name:
-        return None
+def _word_vectors(cfg, name: str | None):
+    """The word-vector table ``name`` (None: [nlp] word_vectors) under [store] models_dir, or None for ''."""
+    from miner.nlp.learned.vectors import VectorsError, from_config
     try:
-        return load_vectors(vectors_folder(cfg["store"]["models_dir"], name))
+        return from_config(cfg, name)
     except VectorsError as exc:
-        raise UserError(f"tag train: [nlp] word_vectors / --vectors: {exc} "
-                        "(build it with scripts/build_word_vectors.py, or pass --vectors '' for none)") from None
+        raise UserError(f"tag train: {exc} (build it with scripts/build_word_vectors.py, "
+                        "or pass --vectors '' for none)") from None
 
 
 def _build_rules(cfg):

@@ -329,7 +329,10 @@ class TaggerModel:
         if table.path is None:
             raise ModelError("the word-vector table has no folder (save it first)")
         name = Path(table.path).name
-        target = vectors_folder(folder.parent, name)
+        try:
+            target = vectors_folder(folder.parent, name)
+        except VectorsError as exc:
+            raise ModelError(str(exc)) from None
         if target.resolve() == Path(table.path).resolve():
             return name
         try:

@@ -150,3 +150,14 @@ def load_vectors(folder: str | Path) -> WordVectors:
         raise VectorsError(f"{folder}: no word-vector table here (scripts/build_word_vectors.py builds one)") \
             from None
     return _cached(str(folder.resolve()), mtime)
+
+
+def from_config(cfg, name: str | None = None) -> WordVectors | None:
+    """The table ``name`` (default ``[nlp] word_vectors``) under ``[store] models_dir``; None for ''."""
+    name = cfg["nlp"]["word_vectors"] if name is None else name
+    if not name:
+        return None
+    try:
+        return load_vectors(vectors_folder(cfg["store"]["models_dir"], name))
+    except VectorsError as exc:
+        raise VectorsError(f"[nlp] word_vectors = {name!r}: {exc}") from None
