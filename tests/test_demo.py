@@ -47,10 +47,12 @@ def test_demo_store_holds_the_corpus_and_the_gap_map_counts_it(demo_run):
     assert 25 <= n <= 35
     cells = conn.execute("SELECT SUM(n_documents) FROM gaps WHERE matrix = 'mechanism x ground'").fetchone()[0]
     assert cells > 0
-    training = conn.execute("SELECT document_ids FROM gaps WHERE matrix = 'mechanism x ground' AND row_label = "
-                            "'training' AND col_label = 'herkomst'").fetchone()
+    # the buurthuis publication: herkomst, and reporting to the antidiscriminatievoorziening (tagged with
+    # confidence 0.9+; its 'training' is a borderline call that depends on the model)
+    melden = conn.execute("SELECT document_ids FROM gaps WHERE matrix = 'mechanism x ground' AND row_label = "
+                          "'melden' AND col_label = 'herkomst'").fetchone()
     titles = {r[0] for r in conn.execute(f"SELECT title FROM documents WHERE id IN "
-                                         f"({','.join(map(str, json.loads(training[0])))})")}
+                                         f"({','.join(map(str, json.loads(melden[0])))})")}
     assert any("buurthuis" in (t or "").lower() for t in titles)
     html = (demo_dir / "outputs" / "evidence-gap-map.html").read_text(encoding="utf-8")
     assert "Omstanders grijpen in" in html                     # a demo publication is in the map's data
