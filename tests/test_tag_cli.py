@@ -128,6 +128,33 @@ def test_refresh_stage_tags_new_and_changed_only_and_tag_all_retags(project):
     conn.close()
 
 
+def test_tag_all_recomputes_the_gap_analysis_and_a_gaps_failure_shows(project, monkeypatch):
+    """The stored gaps count tags and relevance: `tag --all` recomputes them as refresh does; a failing
+    gaps step keeps the new tags and shows in the output, the run row and the exit status."""
+    import sqlite3
+    (project / "docs").mkdir()
+    (project / "docs" / "kv.txt").write_text(KAMERVRAAG, encoding="utf-8")
+    assert run("add", "--no-tag", "docs").exit_code == 0
+    conn = sqlite3.connect(project / "corpora" / "miner.sqlite")
+    assert conn.execute("SELECT COUNT(*) FROM gaps").fetchone()[0] == 0
+    r = run("tag", "--all")
+    assert r.exit_code == 0 and "gaps: " in r.output and " cells, over 1 relevant document(s)" in r.output
+    assert conn.execute("SELECT COUNT(*) FROM gaps").fetchone()[0] > 0
+    row = conn.execute("SELECT status, summary FROM runs WHERE command = 'tag --all' ORDER BY id DESC").fetchone()
+    assert row[0] == "ok" and json.loads(row[1])["stages"]["gaps"]["cells"] > 0
+
+    def broken(cfg, conn, progress=False):
+        raise RuntimeError("disk full")
+    monkeypatch.setattr("miner.gaps.stage.run", broken)
+    r = run("tag", "--all")
+    assert r.exit_code == 1 and "failed: gaps: RuntimeError: disk full" in r.output
+    assert "re-tagged 1 document(s)" in r.output
+    row = conn.execute("SELECT status, summary FROM runs WHERE command = 'tag --all' ORDER BY id DESC").fetchone()
+    assert row[0] == "failed" and "disk full" in json.loads(row[1])["stage_errors"]["gaps"]
+    assert conn.execute("SELECT COUNT(*) FROM annotations").fetchone()[0] > 0
+    conn.close()
+
+
 def test_tag_pdf_reports_the_page(project):
     fpdf = pytest.importorskip("fpdf")
     pdf = fpdf.FPDF()

@@ -166,7 +166,12 @@ def _retag_all(cfg):
             raise UserError(str(exc)) from None
         if resume_since:
             s["resumed_from"] = resume_since
-        runs.finish(conn, run.id, "ok", s)
+        # the stored gap analysis counts tags and relevance: recomputed from the new ones, as refresh does
+        from miner.pipeline.stages import POST_EXTRACTION_STAGES, run_stage
+        gaps, gaps_error = run_stage("gaps", dict(POST_EXTRACTION_STAGES)["gaps"], cfg, conn)
+        s["stages"] = {"gaps": gaps}
+        s["stage_errors"] = {"gaps": gaps_error} if gaps_error else {}
+        runs.finish(conn, run.id, "failed" if gaps_error else "ok", s)
     layers = ", ".join(f"{n} {layer}" for layer, n in s["by_layer"].items()) or "no annotations"
     click.echo(f"re-tagged {s['tagged']} document(s) ({s['not_dutch']} not Dutch, skipped): {layers} "
                f"(taxonomy {s['taxonomy']}, {time.monotonic() - t0:.1f} s)"
@@ -174,6 +179,13 @@ def _retag_all(cfg):
     if s.get("throughput"):
         from miner.compute import throughput_text
         click.echo(f"throughput: {throughput_text(s['throughput'])}")
+    if gaps_error:
+        from miner.textsafe import for_terminal
+        click.echo(f"failed: gaps: {for_terminal(gaps_error)} (the tags are saved; `miner gaps` recomputes "
+                   "the analysis)")
+        sys.exit(1)
+    click.echo(f"gaps: {gaps.get('gaps', 0)} of {gaps.get('cells', 0)} cells, over {gaps.get('documents', 0)} "
+               "relevant document(s)")
 
 
 @click.command("eval")
