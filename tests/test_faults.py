@@ -201,6 +201,19 @@ def test_sigkill_add_at_ten_random_moments(tmp_path, corpus, clean_add):
     assert "running" not in statuses and "died" in statuses
 
 
+def _has_run_row(db: Path) -> bool:
+    if not db.exists():
+        return False
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+        try:
+            return conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0] > 0
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
 def test_sigterm_and_ctrl_c_stop_add_promptly_and_keep_finished_work(tmp_path, corpus, clean_add, sig):
     """SIGTERM/Ctrl-C: the command stops within seconds, the run row says 'interrupted' (not
@@ -209,14 +222,19 @@ def test_sigterm_and_ctrl_c_stop_add_promptly_and_keep_finished_work(tmp_path, c
     config = write_config(tmp_path / "t")
     tag = uuid.uuid4().hex
     proc = start(config, "add", str(corpus_dir), tag=tag)
-    time.sleep(max(0.8, seconds * 0.5))
+    # signal once the command has started its run (not while Python is still importing, which a loaded
+    # machine can stretch past any fixed delay), then halfway through a clean run's time
+    db = config.parent / "data" / "miner.sqlite"
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline and not _has_run_row(db):
+        time.sleep(0.05)
+    time.sleep(seconds * 0.4)
     t0 = time.monotonic()
     proc.send_signal(sig)
     out, _ = proc.communicate(timeout=30)
     stopped = time.monotonic() - t0
     print(f"{signal.Signals(sig).name}: exit {proc.returncode} after {stopped:.1f} s")
     assert wait_no_processes(tag) == []
-    db = config.parent / "data" / "miner.sqlite"
     conn = sqlite3.connect(db)
     status, summary = conn.execute("SELECT status, summary FROM runs ORDER BY id DESC").fetchone()
     kept = conn.execute("SELECT COUNT(*) FROM documents WHERE status = 'extracted'").fetchone()[0]
