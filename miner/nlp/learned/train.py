@@ -233,7 +233,7 @@ def _train(nlp, taxonomy, train_paths, extra, settings, log, given=None, own_pat
     from sklearn.linear_model import LogisticRegression
 
     s = dict(SETTINGS, **(settings or {}))
-    s["vectors"] = (vectors.meta.get("name") or Path(vectors.path or "").name) if vectors is not None else ""
+    s["vectors"] = "" if vectors is None else (Path(vectors.path).name if vectors.path else vectors.meta.get("name", ""))
     t0 = time.time()
     np.random.seed(s["seed"])
     passages = list(given) if given is not None else \
