@@ -571,3 +571,16 @@ def test_tag_train_names_a_missing_word_vector_table(tmp_path, blank_dir):
     r = CliRunner().invoke(main, ["tag", "train", "--config", str(tmp_path / "config.toml")])
     assert r.exit_code != 0 and "word_vectors" in r.output and "nl_vectors" in r.output
     assert not (tmp_path / "models" / "miner_tagger").exists()
+
+
+@pytest.mark.skipif(not (SHIPPED / "model.json").exists(), reason="no shipped tagger model")
+def test_demo_falls_back_to_the_checkouts_tagger(tmp_path):
+    """A config whose models_dir has no tagger means rules alone, except for `miner demo`, which takes
+    the model shipped in this checkout (run from any folder); an explicit 'rules' stays rules."""
+    from miner import config
+    from miner.nlp.tagging.pipeline import learned_settings
+    cfg = config.from_dict({"store": {"models_dir": str(tmp_path)}}, tmp_path)
+    assert learned_settings(cfg) is None
+    assert learned_settings(cfg, checkout_fallback=True)["model"] == str(SHIPPED.resolve())
+    rules = config.from_dict({"store": {"models_dir": str(tmp_path)}, "nlp": {"tagger_model": "rules"}}, tmp_path)
+    assert learned_settings(rules, checkout_fallback=True) is None

@@ -83,7 +83,7 @@ def run(cfg, *, demo_dir: Path | None = None, progress: bool = False, on_mirror=
         if on_mirror is not None:
             on_mirror(mirror)
         from miner.nlp.tagging.pipeline import learned_settings
-        learned = learned_settings(cfg)
+        learned = learned_settings(cfg, checkout_fallback=True)   # the shipped model, wherever miner is run from
         text = demo_config_text(mirror, learned["model"] if learned else None)
         if not result.config_path.exists() or result.config_path.read_text(encoding="utf-8") != text:
             atomic.write_text(result.config_path, text)

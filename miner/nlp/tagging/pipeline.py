@@ -37,11 +37,13 @@ def tagger_hash(cfg, taxonomy: Taxonomy) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-def learned_settings(cfg) -> dict | None:
+def learned_settings(cfg, checkout_fallback: bool = False) -> dict | None:
     """The ``miner_learned`` component's config from ``[nlp]``, or None for the rule layer alone.
 
     An explicitly configured model that is missing or damaged is an error; the default one
-    (``<models_dir>/miner_tagger``) missing means rules alone, which ``miner status`` says."""
+    (``<models_dir>/miner_tagger``) missing means rules alone, which ``miner status`` says, or, with
+    ``checkout_fallback`` (``miner demo``, whose store has no models of its own), the model shipped in
+    this checkout's ``models/``."""
     from miner.nlp.learned.component import DEFAULT_NAME, load_model
     from miner.nlp.learned.model import ModelError
     wanted = (cfg["nlp"].get("tagger_model") or "").strip() if cfg is not None else ""
@@ -52,11 +54,16 @@ def learned_settings(cfg) -> dict | None:
         path = path if path.is_absolute() else cfg.root / path
         model = load_model(path)  # raises ModelError with the reason
     else:
+        from miner.nlp.loader import CHECKOUT_MODELS
         models = Path(cfg["store"]["models_dir"]) if cfg is not None else Path("models")
-        path = models / DEFAULT_NAME
-        try:
-            model = load_model(path)
-        except ModelError:
+        candidates = [models / DEFAULT_NAME] + ([CHECKOUT_MODELS / DEFAULT_NAME] if checkout_fallback else [])
+        for path in candidates:
+            try:
+                model = load_model(path)
+                break
+            except ModelError:
+                continue
+        else:
             return None
     n = cfg["nlp"]
     return {"model": str(path.resolve()),
