@@ -28,6 +28,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer
 
+from miner.nlp.learned.checked import read_checked
 from miner.nlp.learned.features import WINDOW
 from miner.nlp.learned.vectors import VectorsError, WordVectors, load_vectors, vectors_folder
 from miner.nlp.tagging.taxonomy import SCORED_LAYERS
@@ -353,17 +354,8 @@ class TaggerModel:
     @classmethod
     def load(cls, folder: str | Path) -> "TaggerModel":
         folder = Path(folder)
-        try:
-            meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
-            blob = (folder / "arrays.npz").read_bytes()
-        except (OSError, ValueError) as exc:
-            raise ModelError(f"{folder}: not a miner tagger model ({exc})") from None
-        if meta.get("format") != FORMAT:
-            raise ModelError(f"{folder}: model format {meta.get('format')!r}, this miner reads {FORMAT}")
-        if hashlib.sha256(blob).hexdigest() != meta.get("arrays_sha256"):
-            raise ModelError(f"{folder}/arrays.npz: checksum differs from model.json (damaged or replaced)")
-        import io
-        a = np.load(io.BytesIO(blob), allow_pickle=False)
+        meta, a = read_checked(folder, "model.json", "arrays.npz", FORMAT, "arrays_sha256", "tagger model",
+                               ModelError)
         labels = [tuple(x) for x in meta["labels"]]
         coef = sparse.csr_matrix((a["coef_data"], a["coef_indices"], a["coef_indptr"]),
                                  shape=(len(labels), N_FEATURES))

@@ -14,13 +14,14 @@ rows; ``scales``: float32 per row; ``weights``: float32 SIF weight per word) and
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import re
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from miner.nlp.learned.checked import read_checked
 
 FORMAT = 1
 WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*", re.U)
@@ -111,17 +112,9 @@ class WordVectors:
     @classmethod
     def load(cls, folder: str | Path) -> "WordVectors":
         folder = Path(folder)
+        meta, a = read_checked(folder, "vectors.json", "vectors.npz", FORMAT, "sha256", "word-vector table",
+                               VectorsError)
         try:
-            meta = json.loads((folder / "vectors.json").read_text(encoding="utf-8"))
-            blob = (folder / "vectors.npz").read_bytes()
-        except (OSError, ValueError) as exc:
-            raise VectorsError(f"{folder}: not a miner word-vector table ({exc})") from None
-        if meta.get("format") != FORMAT:
-            raise VectorsError(f"{folder}: word-vector format {meta.get('format')!r}, this miner reads {FORMAT}")
-        if hashlib.sha256(blob).hexdigest() != meta.get("sha256"):
-            raise VectorsError(f"{folder}/vectors.npz: checksum differs from vectors.json (damaged or replaced)")
-        try:
-            a = np.load(io.BytesIO(blob), allow_pickle=False)
             words = a["words"].tobytes().decode("utf-8").split("\n")
             matrix = a["codes"].astype(np.float32) * a["scales"][:, None]
             return cls(words, matrix, a["weights"], meta, folder)
