@@ -584,3 +584,25 @@ def test_demo_falls_back_to_the_checkouts_tagger(tmp_path):
     assert learned_settings(cfg, checkout_fallback=True)["model"] == str(SHIPPED.resolve())
     rules = config.from_dict({"store": {"models_dir": str(tmp_path)}, "nlp": {"tagger_model": "rules"}}, tmp_path)
     assert learned_settings(rules, checkout_fallback=True) is None
+
+
+@pytest.mark.slow
+def test_off_topic_documents_make_no_mechanism_cell(learned_project):
+    """The issue's check in small: documents of our own on privacy, contact tracing and an event permit
+    (with 'melden', 'contact', 'handhaving', 'training', 'kwetsbare groepen' in them) are not relevant
+    and no mechanism cell of the gap map counts them; an inclusion agenda is and does."""
+    import sqlite3
+    shutil.copytree(ROOT / "tests" / "fixtures" / "relevance", learned_project / "docs")
+    r = _cli("add", "docs")
+    assert r.exit_code == 0, r.output
+    conn = sqlite3.connect(learned_project / "corpora" / "miner.sqlite")
+    rows = {title: (rel, relevant) for title, rel, relevant in
+            conn.execute("SELECT title, relevance, relevant FROM documents")}
+    on = next(t for t in rows if t.startswith("Uitvoeringsagenda"))
+    assert rows.pop(on)[1] == 1
+    assert len(rows) == 3 and all(relevant == 0 for _, relevant in rows.values()), rows
+    counted = {j for (ids,) in conn.execute("SELECT document_ids FROM gaps WHERE matrix LIKE 'mechanism%'")
+               for j in json.loads(ids)}
+    on_id = conn.execute("SELECT id FROM documents WHERE title = ?", (on,)).fetchone()[0]
+    assert counted == {on_id}
+    conn.close()
