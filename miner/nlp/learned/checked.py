@@ -6,7 +6,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -28,3 +30,19 @@ def read_checked(folder: Path, meta_name: str, blob_name: str, fmt: int, sha_key
         return meta, np.load(io.BytesIO(blob), allow_pickle=False)
     except ValueError as exc:
         raise error(f"{folder}/{blob_name}: unreadable ({exc})") from None
+
+
+@lru_cache(maxsize=8)
+def _loaded(loader: Callable, path: str, mtime: float):
+    return loader(path)
+
+
+def load_cached(loader: Callable, folder: str | Path, meta_name: str, error: type[Exception], missing: str):
+    """``loader(folder)``, once per version of ``folder/meta_name`` (its mtime: a retrained or rebuilt
+    file is read again); ``error`` with ``missing`` when there is no such file."""
+    folder = Path(folder)
+    try:
+        mtime = (folder / meta_name).stat().st_mtime
+    except OSError:
+        raise error(f"{folder}: {missing}") from None
+    return _loaded(loader, str(folder.resolve()), mtime)

@@ -12,13 +12,13 @@ target_group, statistic, organisation, person) keep their annotations with the t
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from miner.nlp.learned.checked import load_cached
 from miner.nlp.learned.features import unit_features
 from miner.nlp.learned.model import SCORED, ModelError, TaggerModel, chunk_rows
 from miner.nlp.tagging.annotation import Annotation
@@ -26,18 +26,9 @@ from miner.nlp.tagging.annotation import Annotation
 DEFAULT_NAME = "miner_tagger"
 
 
-@lru_cache(maxsize=4)
-def _load(path: str, mtime: float) -> TaggerModel:
-    return TaggerModel.load(path)
-
-
 def load_model(path: str | Path) -> TaggerModel:
-    path = Path(path)
-    try:
-        mtime = (path / "model.json").stat().st_mtime
-    except OSError:
-        raise ModelError(f"{path}: no tagger model here (train one with `miner tag train`)") from None
-    return _load(str(path.resolve()), mtime)
+    return load_cached(TaggerModel.load, path, "model.json", ModelError,
+                       "no tagger model here (train one with `miner tag train`)")
 
 
 class LearnedTagger:

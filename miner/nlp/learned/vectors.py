@@ -16,12 +16,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from miner.nlp.learned.checked import read_checked
+from miner.nlp.learned.checked import load_cached, read_checked
 
 FORMAT = 1
 WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*", re.U)
@@ -130,19 +129,9 @@ def vectors_folder(models_dir: str | Path, name: str) -> Path:
     return Path(models_dir) / name
 
 
-@lru_cache(maxsize=2)
-def _cached(path: str, mtime: float) -> WordVectors:
-    return WordVectors.load(path)
-
-
 def load_vectors(folder: str | Path) -> WordVectors:
-    folder = Path(folder)
-    try:
-        mtime = (folder / "vectors.json").stat().st_mtime
-    except OSError:
-        raise VectorsError(f"{folder}: no word-vector table here (scripts/build_word_vectors.py builds one)") \
-            from None
-    return _cached(str(folder.resolve()), mtime)
+    return load_cached(WordVectors.load, folder, "vectors.json", VectorsError,
+                       "no word-vector table here (scripts/build_word_vectors.py builds one)")
 
 
 def from_config(cfg, name: str | None = None) -> WordVectors | None:
