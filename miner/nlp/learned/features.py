@@ -15,7 +15,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+from spacy.lang.nl.stop_words import STOP_WORDS
 from spacy.tokens import Doc
+
+from miner.nlp.tagging.recommendations import verb_stem_evidence
 
 WINDOW = 6  # sentences either side that make up the local passage
 
@@ -87,6 +90,52 @@ def unit_features(doc: Doc, units: list[tuple[int, int]], cues: list[list[str]] 
 
 
 _MODAL_LEMMAS = {"moeten", "zullen", "kunnen", "mogen", "dienen", "hoeven", "willen"}
+_MARKERS = {"•", "●", "▪", "-", "–", "*", "(", ")", "'", '"', "‘", "’", "“", "”", ":", ".", ">"}
+
+
+def _opening(toks):
+    """The sentence without its list marker: "•", "3.", "7)", "A.5>", "Tip 2:", "Stap 1 -"."""
+    i = 0
+    while i < len(toks) and (toks[i].text in _MARKERS or any(c.isdigit() for c in toks[i].text) or
+                             (len(toks[i].text) <= 3 and toks[i].text.endswith((".", ")", ">")))):
+        i += 1
+    rest = toks[i:]
+    if len(rest) >= 3 and rest[0].is_alpha and rest[1].text.isdigit() and rest[2].text in (":", ".", "-", "–"):
+        rest = rest[3:]
+    return rest
+
+
+def _syntax(toks, content) -> list[str]:
+    """Mood and clause shape, robust to a tagger that reads a sentence-initial imperative as a noun:
+    the opening word as a verb stem (Dutch lemma tables), the root's auxiliaries and its subject."""
+    f: list[str] = []
+    if content:
+        first = content[0]
+        low = first.lower_
+        if first.is_alpha and len(low) > 1 and low not in STOP_WORDS:
+            ev = verb_stem_evidence(low)
+            if ev:
+                nxt = content[1].lower_ if len(content) > 1 else ""
+                end = content[-1].text
+                f.append("stem:" + ev.replace(" ", "_"))
+                f.append("stem:next:" + (content[1].pos_ if len(content) > 1 else "END"))
+                f.append("stem:end:" + (end if end in (".", "!", "?", ":") else "none"))
+                if nxt in ("je", "jij", "u", "we", "wij", "ze", "zij", "hij", "ik"):
+                    f.append("stem:subject_after")
+    ids = {t.i for t in toks}
+    for t in toks:
+        if t.dep_ == "ROOT":
+            f.append("root:" + t.pos_)
+            f.append("root_l:" + t.lemma_.lower())
+            subj = [c for c in t.children if c.dep_.startswith("nsubj") and c.i in ids]
+            if not subj:
+                f.append("subj:none")
+            for c in subj:
+                f.append("subj:" + (c.lower_ if c.pos_ == "PRON" else c.pos_))
+            for c in t.children:
+                if c.dep_.startswith("aux") and c.i in ids:
+                    f.append("aux:" + c.lemma_.lower())
+    return f
 
 
 def _words(doc: Doc, a: int, b: int) -> list[str]:
@@ -117,6 +166,7 @@ def _words(doc: Doc, a: int, b: int) -> list[str]:
         f.append("shape:question")
     elif last not in (".", "!", ":", ";", "…", ")", '"', "”"):
         f.append("shape:no_final_punct")
+    f.extend(_syntax(toks, _opening(toks)))
     n = len(lemmas)
     f.append("len:" + ("1-3" if n <= 3 else "4-8" if n <= 8 else "9-20" if n <= 20 else "21+"))
     return f

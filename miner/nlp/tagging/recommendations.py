@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from spacy.lang.nl.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Token
@@ -72,7 +73,8 @@ def _infinitives(stem: str) -> list[str]:
     return out
 
 
-def _verb_stem_evidence(stem: str) -> str | None:
+@lru_cache(maxsize=65536)
+def verb_stem_evidence(stem: str) -> str | None:
     """Why a lower-case word may be a bare verb stem (an imperative): "verb form" when the lemma
     table maps it to a verb, "infinitive" when one of its candidate infinitives is a known verb,
     None for infinitives/plurals ("samenwerken") and anything else."""
@@ -339,7 +341,7 @@ class RecommendationTagger:
         if first.doc.has_annotation("DEP") and any(c.dep_.startswith("nsubj") and c.i > first.i and
                                                    c.lower_ in self.subject_pronouns for c in first.children):
             return None
-        evidence = _verb_stem_evidence(first.lower_)
+        evidence = verb_stem_evidence(first.lower_)
         if evidence == "verb form":
             return first  # the lemma table knows this form as a verb form
         if first.pos_ == "NOUN" and first.lower_ in _ALL_LEMMAS:
@@ -358,7 +360,7 @@ class RecommendationTagger:
         _, verb_lemmas = _lemma_tables()
         if stem.endswith("t") and any(c in verb_lemmas for c in _infinitives(stem[:-1])):
             return False  # "blijft": the finite verb of a main clause, not a bare stem
-        return _verb_stem_evidence(stem) is not None
+        return verb_stem_evidence(stem) is not None
 
     def _imperative_after_condition(self, content: list[Token]) -> Token | None:
         """'Als kinderen samen spelen, faciliteer dan ...': a condition, then a verb stem + 'dan'."""
