@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from miner.nlp.tagging.lexicon import WEAK
+from miner.nlp.tagging.lexicon import HINT, WEAK
 from miner.nlp.tagging.taxonomy import Taxonomy
 
 COMPONENT = "miner_evidence_type"
@@ -67,7 +67,7 @@ def score_types(doc: Doc, taxonomy: Taxonomy) -> dict[str, _Score]:
     seen: set[tuple[str, int]] = set()
     for h in doc._.miner_hits or []:
         # one hit per token and type: "kamerbrief" matches as a word and as a stem
-        if h.layer != "evidence_type" or h.kind == WEAK or (h.label, h.start) in seen:
+        if h.layer != "evidence_type" or h.kind in (WEAK, HINT) or (h.label, h.start) in seen:
             continue
         seen.add((h.label, h.start))
         if h.start < lead_end:

@@ -15,17 +15,19 @@ from collections import Counter, defaultdict
 from spacy.tokens import Doc
 
 from miner.nlp.tagging.annotation import Annotation, add
-from miner.nlp.tagging.lexicon import BASIC, GROUP, STRONG, WEAK, Hit
+from miner.nlp.tagging.lexicon import BASIC, GROUP, HINT, STRONG, WEAK, Hit
 from miner.nlp.tagging.taxonomy import Taxonomy
 
 CONTEXT = ("discrimination", "exclusion")
 
 
 def hits_by_sentence(doc: Doc) -> dict[int, list[Hit]]:
+    """The cue hits the rules decide on, per sentence (hint cues are features of the learned tagger only)."""
     out: dict[int, list[Hit]] = defaultdict(list)
     sent_of = doc._.miner_sent_of
     for h in doc._.miner_hits or []:
-        out[sent_of[h.start]].append(h)
+        if h.kind != HINT:
+            out[sent_of[h.start]].append(h)
     return out
 
 
@@ -166,7 +168,7 @@ def _inherit_dominant_ground(doc, taxonomy, by_sent, tagged) -> None:
 
 def doc_on_topic(doc: Doc) -> bool:
     """Speaks of discrimination/exclusion/diversity at all, or names grounds more than once."""
-    hits = doc._.miner_hits or []
+    hits = [h for h in doc._.miner_hits or [] if h.kind != HINT]
     return any(h.layer == "context" or (h.layer == "ground" and h.kind == STRONG) for h in hits) or \
         sum(1 for h in hits if h.layer == "ground" and h.kind in (BASIC, GROUP)) >= 2
 

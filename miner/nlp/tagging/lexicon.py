@@ -15,8 +15,10 @@ from spacy.matcher import Matcher, PhraseMatcher
 from miner.nlp.tagging.taxonomy import Taxonomy
 
 # kind of a hit: how strong the cue is
-BASIC, WEAK, STRONG, EXCLUDE, GROUP = "basic", "weak", "strong", "exclude", "group"
-_KINDS = {"": BASIC, "weak_": WEAK, "strong_": STRONG, "exclude_": EXCLUDE, "group_": GROUP}
+# HINT: a cue the learned tagger sees as a feature but the rules never decide on (broad words such as
+# "partners" or "aanspreken" that point to a mechanism only in the right sentence)
+BASIC, WEAK, STRONG, EXCLUDE, GROUP, HINT = "basic", "weak", "strong", "exclude", "group", "hint"
+_KINDS = {"": BASIC, "weak_": WEAK, "strong_": STRONG, "exclude_": EXCLUDE, "group_": GROUP, "hint_": HINT}
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ TAGGER_VERSION = "2"  # 2: evidence_type weighed by position and density
 
 CUE_KEYS = ("words", "stems", "infixes", "phrases",
             "weak_words", "weak_stems", "weak_infixes", "weak_phrases", "context_words",
+            "hint_words", "hint_stems", "hint_infixes", "hint_phrases",
             "strong_words", "strong_stems", "strong_phrases", "compound_parts", "group_words",
             "exclude_words", "exclude_stems", "exclude_infixes", "exclude_phrases")
 # The annotation layers (structure, not vocabulary): every module that lists layers imports these.
