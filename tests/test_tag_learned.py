@@ -588,9 +588,10 @@ def test_demo_falls_back_to_the_checkouts_tagger(tmp_path):
 
 @pytest.mark.slow
 def test_off_topic_documents_make_no_mechanism_cell(learned_project):
-    """The issue's check in small: documents of our own on privacy, contact tracing and an event permit
-    (with 'melden', 'contact', 'handhaving', 'training', 'kwetsbare groepen' in them) are not relevant
-    and no mechanism cell of the gap map counts them; an inclusion agenda is and does."""
+    """The issue's check in small: documents of our own on privacy, contact tracing, an event permit and
+    a council motion on parking (with 'melden', 'contact', 'handhaving', 'training', 'kwetsbare groepen',
+    'verbod', 'toezicht' in them) are not relevant and no mechanism cell of the gap map counts them; an
+    inclusion agenda is and does."""
     import sqlite3
     shutil.copytree(ROOT / "tests" / "fixtures" / "relevance", learned_project / "docs")
     r = _cli("add", "docs")
@@ -600,7 +601,7 @@ def test_off_topic_documents_make_no_mechanism_cell(learned_project):
             conn.execute("SELECT title, relevance, relevant FROM documents")}
     on = next(t for t in rows if t.startswith("Uitvoeringsagenda"))
     assert rows.pop(on)[1] == 1
-    assert len(rows) == 3 and all(relevant == 0 for _, relevant in rows.values()), rows
+    assert len(rows) == 4 and all(relevant == 0 for _, relevant in rows.values()), rows
     counted = {j for (ids,) in conn.execute("SELECT document_ids FROM gaps WHERE matrix LIKE 'mechanism%'")
                for j in json.loads(ids)}
     on_id = conn.execute("SELECT id FROM documents WHERE title = ?", (on,)).fetchone()[0]

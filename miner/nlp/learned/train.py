@@ -33,6 +33,15 @@ from miner.nlp.learned.model import (SCORED, SentenceVectors, TaggerModel, _Tree
 from miner.nlp.learned.vectors import WordVectors
 
 SETTINGS = {"seed": 0, "folds": 5, "levels": 1, "l1_C": 3.0, "l1_class_weight": "balanced",
+            # level 1's inverse regularisation per layer where it differs from l1_C: recommendation is a
+            # matter of sentence form (mood, modal, subject) and overfits the words of its few hundred
+            # positives sooner (README "Tagging quality": cross-validated and dev F1 both best at 1)
+            "l1_C_layers": {"recommendation": 1.0},
+            # per layer: take the highest threshold whose cross-validated F1 is within this of the best.
+            # Recommendation's F1 is flat from 0.225 to 0.475 (0.590 / 0.582) while its low-confidence band
+            # holds many sentences that are far less precise on new text (dev: 0.1) than in cross-validation
+            # (0.3): the precise end of the optimum is the safer one (README "Tagging quality")
+            "threshold_tolerance": {"recommendation": 0.01},
             "l2_max_iter": 120, "l2_learning_rate": 0.08, "l2_max_leaf_nodes": 15, "l2_min_samples_leaf": 20,
             "l2_l2_regularization": 1.0, "relevance_C": 1.0, "relevance_top_share": 1.0,
             # A document is relevant when the mean score of its chunks reaches this. Chosen on long documents
@@ -100,9 +109,10 @@ def matrices(passages: list[Passage], labels):
         np.array(weights, dtype=float)
 
 
-def _fit_l1(X, Y, w, s, dense=None, use_dense=None):
+def _fit_l1(X, Y, w, s, dense=None, use_dense=None, layers=None):
     """One logistic regression per column of Y over X; with ``dense`` (rows x d), the columns
-    ``use_dense`` marks see it as extra features after X's (the others get zero coefficients there)."""
+    ``use_dense`` marks see it as extra features after X's (the others get zero coefficients there).
+    ``layers`` (one per column) picks each column's C from ``l1_C_layers``, else ``l1_C``."""
     from sklearn.linear_model import LogisticRegression
     coefs, intercepts = [], []
     width = X.shape[1] + (dense.shape[1] if dense is not None else 0)
@@ -114,7 +124,8 @@ def _fit_l1(X, Y, w, s, dense=None, use_dense=None):
             intercepts.append(8.0 if y.all() else -8.0)
             continue
         with_dense = dense is not None and use_dense[j]
-        m = LogisticRegression(C=s["l1_C"], solver="liblinear", class_weight=s["l1_class_weight"],
+        C = s.get("l1_C_layers", {}).get(layers[j], s["l1_C"]) if layers is not None else s["l1_C"]
+        m = LogisticRegression(C=C, solver="liblinear", class_weight=s["l1_class_weight"],
                                random_state=s["seed"])
         m.fit(Xd if with_dense else X, y, sample_weight=w)
         c = m.coef_[0]
@@ -166,8 +177,15 @@ def _isotonic(scores: np.ndarray, truth: np.ndarray) -> tuple[np.ndarray, np.nda
     return x, y
 
 
-def _best_threshold(Y, P) -> float:
-    best = max(((prf(Y, P >= t)["f1"], -abs(t - 0.5), t) for t in np.round(np.arange(0.1, 0.91, 0.025), 3)))
+def _best_threshold(Y, P, tolerance: float = 0.0) -> float:
+    """The threshold of best micro F1 on the grid 0.1 .. 0.9 (ties: the one nearest 0.5); with a
+    ``tolerance``, the highest threshold whose F1 is within it of the best (the precise end of a flat
+    optimum)."""
+    grid = np.round(np.arange(0.1, 0.91, 0.025), 3)
+    scores = [(prf(Y, P >= t)["f1"], -abs(t - 0.5), t) for t in grid]
+    best = max(scores)
+    if tolerance > 0:
+        return float(max(t for f1, _, t in scores if f1 >= best[0] - tolerance))
     return float(best[2])
 
 
@@ -258,6 +276,11 @@ def _train(nlp, taxonomy, train_paths, extra, settings, log, given=None, own_pat
     only = np.array([p.train_only for p in passages for _ in p.labels], dtype=bool).reshape(len(feats))
     scored = ~only  # the rows cross-validation scores, calibrates and picks thresholds on
     folds = cv_folds(groups, only, s["folds"])
+    layer_of = [layer for layer, _ in labels]
+    for key in ("l1_C_layers", "threshold_tolerance"):
+        unknown = set(s[key]) - set(SCORED)
+        if unknown:
+            raise ValueError(f"{key}: {sorted(unknown)} are not scored layers ({', '.join(SCORED)})")
     D = use_dense = vec_mean = None
     if vectors is not None:
         unknown = set(s["vector_layers"]) - set(SCORED)
@@ -279,7 +302,7 @@ def _train(nlp, taxonomy, train_paths, extra, settings, log, given=None, own_pat
         + ") …")
     oof1 = np.zeros(Y.shape)
     for k, (a, b) in enumerate(folds, 1):
-        coef, icpt = _fit_l1(X[a], Y[a], w[a], s, dense(a), use_dense)
+        coef, icpt = _fit_l1(X[a], Y[a], w[a], s, dense(a), use_dense, layer_of)
         oof1[b] = _p1(X[b], coef, icpt, dense(b))
         log(f"  level 1 fold {k}/{len(folds)}")
     oof2 = oof1
@@ -301,7 +324,7 @@ def _train(nlp, taxonomy, train_paths, extra, settings, log, given=None, own_pat
         x, y = _isotonic(oof2[scored][:, cols].ravel(), Ym.ravel().astype(float))
         calibration[layer] = (x, y)
         cal[:, cols] = np.interp(oof2[:, cols], x, y)
-        thresholds[layer] = _best_threshold(Ym, cal[scored][:, cols])
+        thresholds[layer] = _best_threshold(Ym, cal[scored][:, cols], s["threshold_tolerance"].get(layer, 0.0))
         report["layers"][layer] = dict(prf(Ym, cal[scored][:, cols] >= thresholds[layer]),
                                        threshold=thresholds[layer],
                                        level1=prf(Ym, oof1[scored][:, cols] >= 0.5)["f1"])
@@ -348,7 +371,7 @@ def _train(nlp, taxonomy, train_paths, extra, settings, log, given=None, own_pat
     relevance["coef"].eliminate_zeros()
 
     log("tag train: final fit on all data …")
-    coef, icpt = _fit_l1(X, Y, w, s, D, use_dense)
+    coef, icpt = _fit_l1(X, Y, w, s, D, use_dense, layer_of)
     sentence_vectors = None
     if D is not None:
         coef = sparse.csr_matrix(coef)
