@@ -251,6 +251,11 @@ def _train(nlp, taxonomy, train_paths, extra, settings, log, given=None, own_pat
     from sklearn.linear_model import LogisticRegression
 
     s = dict(SETTINGS, **(settings or {}))
+    # settings naming layers, checked before the minutes of featurizing
+    for key in ("l1_C_layers", "threshold_tolerance") + (("vector_layers",) if vectors is not None else ()):
+        unknown = set(s[key]) - set(SCORED)
+        if unknown:
+            raise ValueError(f"{key}: {sorted(unknown)} are not scored layers ({', '.join(SCORED)})")
     s["vectors"] = "" if vectors is None else (Path(vectors.path).name if vectors.path else vectors.meta.get("name", ""))
     t0 = time.time()
     np.random.seed(s["seed"])
@@ -269,7 +274,7 @@ def _train(nlp, taxonomy, train_paths, extra, settings, log, given=None, own_pat
             log(f"  featurized {done[0]}/{len(passages)} passages")
     todo = [p for p in passages if not p.features]
     if todo:
-        featurize(nlp, todo, progress=tick)
+        featurize(nlp, todo, taxonomy, progress=tick)
     labels = label_space(passages, taxonomy)
     feats, Y, groups, spans, w = matrices(passages, labels)
     X = hasher().transform(feats)
@@ -277,15 +282,8 @@ def _train(nlp, taxonomy, train_paths, extra, settings, log, given=None, own_pat
     scored = ~only  # the rows cross-validation scores, calibrates and picks thresholds on
     folds = cv_folds(groups, only, s["folds"])
     layer_of = [layer for layer, _ in labels]
-    for key in ("l1_C_layers", "threshold_tolerance"):
-        unknown = set(s[key]) - set(SCORED)
-        if unknown:
-            raise ValueError(f"{key}: {sorted(unknown)} are not scored layers ({', '.join(SCORED)})")
     D = use_dense = vec_mean = None
     if vectors is not None:
-        unknown = set(s["vector_layers"]) - set(SCORED)
-        if unknown:
-            raise ValueError(f"vector_layers: {sorted(unknown)} are not scored layers ({', '.join(SCORED)})")
         E = vectors.embed([t for p in passages for t in p.texts])
         if len(E) != len(feats):
             raise ValueError("passages without their sentence texts (featurize them first)")
