@@ -49,11 +49,12 @@ def featurized(shared: Path):
     """Training, own and dev passages, featurized by the rule pipeline (about 20 s)."""
     from miner.config import load
     from miner.nlp.learned.data import featurize, read_passages
-    from miner.nlp.tagging.pipeline import build
+    from miner.nlp.tagging.pipeline import build, taxonomy_for
     train, own, dev = sources(shared)
-    nlp = build(load(ROOT / "config.toml"), learned=False)
+    cfg = load(ROOT / "config.toml")
+    nlp = build(cfg, learned=False)
     d = {"train": read_passages(train), "own": read_passages(own, train_only=True), "dev": read_passages(dev)}
-    featurize(nlp, d["train"] + d["own"] + d["dev"])
+    featurize(nlp, d["train"] + d["own"] + d["dev"], taxonomy_for(cfg))
     return d
 
 

@@ -50,7 +50,7 @@ def main() -> int:
     taxonomy = pipeline.taxonomy_for(cfg)
     vectors = from_config(cfg)            # the word-vector table `miner tag train` would use
     passages = read_passages(paths)
-    featurize(rules, passages)
+    featurize(rules, passages, taxonomy)
     order = list(passages)
     random.Random(args.seed).shuffle(order)
     rows = []

@@ -292,7 +292,7 @@ def test_reviews_of_a_missed_label_raise_its_recall(tiny_model, tmp_path):
     nlp = build(cfg, learned=False)
     reviews = _review_passages(200)
     seen, held = reviews[:150], reviews[150:]
-    featurize(nlp, held)
+    featurize(nlp, held, taxonomy_for(cfg))
     paths = sorted(FIXTURE_TRAIN.glob("train_*.jsonl"))
 
     def recall(model):

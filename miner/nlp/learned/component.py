@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from miner.nlp.learned.checked import load_cached
-from miner.nlp.learned.features import unit_features
+from miner.nlp.learned.features import FeatureWords, unit_features
 from miner.nlp.learned.model import SCORED, ModelError, TaggerModel, chunk_rows
 from miner.nlp.tagging.annotation import Annotation
 
@@ -42,6 +42,7 @@ class LearnedTagger:
         self.rule_confidence = float(taxonomy.settings.get("rule_confidence", 0.9))
         self.recommendations = RecommendationTagger(taxonomy)
         self._cols = {layer: model.layer_columns(layer) for layer in SCORED}
+        self.words = FeatureWords.of(taxonomy)
 
     def __call__(self, doc: Doc) -> Doc:
         units = doc._.miner_sents or []
@@ -49,7 +50,7 @@ class LearnedTagger:
         if not units:
             doc._.miner_relevance = 0.0
             return doc
-        feats = unit_features(doc, units)
+        feats = unit_features(doc, units, self.words)
         texts = [doc[a:b].text for a, b in units] if self.model.vectors is not None else None
         probs = self.model.predict(feats, texts=texts)
         kept: list[Annotation] = []

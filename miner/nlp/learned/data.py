@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from miner.nlp.learned.features import unit_features
+from miner.nlp.learned.features import FeatureWords, unit_features
 
 
 @dataclass
@@ -77,14 +77,16 @@ def token_units(doc, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return units
 
 
-def featurize(nlp, passages: list[Passage], batch_size: int = 16, progress=None) -> None:
-    """Tag every passage with the rule pipeline (no learned component) and fill features/texts."""
+def featurize(nlp, passages: list[Passage], taxonomy, batch_size: int = 16, progress=None) -> None:
+    """Tag every passage with the rule pipeline (no learned component) and fill features/texts
+    (``taxonomy``: the one ``nlp``'s rule components were built with)."""
+    words = FeatureWords.of(taxonomy)
     from miner.nlp.tagging.pipeline import disabled
     skip = disabled(nlp) + [n for n in nlp.pipe_names if n == "miner_learned"]
     with nlp.select_pipes(disable=skip):
         for p, doc in zip(passages, nlp.pipe((p.text for p in passages), batch_size=batch_size)):
             units = token_units(doc, p.spans)
-            p.features = unit_features(doc, units)
+            p.features = unit_features(doc, units, words)
             p.texts = [p.text[s:e] for s, e in p.spans]
             if progress is not None:
                 progress(p)

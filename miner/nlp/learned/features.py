@@ -14,11 +14,12 @@ Character n-grams of the sentence text are added by the model's second vectorize
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 from spacy.lang.nl.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
-from miner.nlp.tagging.recommendations import verb_stem_evidence
+from miner.nlp.tagging.recommendations import LIST_MARKERS, verb_stem_evidence
 
 WINDOW = 6  # sentences either side that make up the local passage
 
@@ -44,8 +45,22 @@ def sentence_cues(doc: Doc, n_units: int) -> list[list[str]]:
     return [sorted(set(c)) for c in out]
 
 
-def unit_features(doc: Doc, units: list[tuple[int, int]], cues: list[list[str]] | None = None) -> list[list[str]]:
-    """Feature strings for each token range in ``units`` (the Doc's sentence units or gold spans).
+@dataclass(frozen=True)
+class FeatureWords:
+    """The Dutch grammar words the features use, from the taxonomy's [recommendation] section."""
+    modal_lemmas: frozenset
+    pronouns_after_stem: frozenset
+
+    @classmethod
+    def of(cls, taxonomy) -> "FeatureWords":
+        r = taxonomy.recommendation
+        return cls(frozenset(r["modal_lemmas"]), frozenset(r["pronouns_after_stem"]))
+
+
+def unit_features(doc: Doc, units: list[tuple[int, int]], words: FeatureWords,
+                  cues: list[list[str]] | None = None) -> list[list[str]]:
+    """Feature strings for each token range in ``units`` (the Doc's sentence units or gold spans);
+    ``words``: the taxonomy's grammar words (``FeatureWords.of(taxonomy)``).
 
     ``cues``, when given, are per-unit cue lists computed over the same units (see ``sentence_cues``);
     otherwise they are taken from the doc's own sentence units and mapped by token position."""
@@ -72,7 +87,7 @@ def unit_features(doc: Doc, units: list[tuple[int, int]], cues: list[list[str]] 
         while lo < new_lo:
             window_counts.subtract(c for c in cues[lo] if not c.startswith("R:rec:"))
             lo += 1
-        f = _words(doc, a, b)
+        f = _words(doc, a, b, words)
         f.extend(cues[i])
         if i > 0:
             f.extend("P:" + c for c in cues[i - 1] if c.startswith(("R:", "H:context")))
@@ -89,8 +104,7 @@ def unit_features(doc: Doc, units: list[tuple[int, int]], cues: list[list[str]] 
     return feats
 
 
-_MODAL_LEMMAS = {"moeten", "zullen", "kunnen", "mogen", "dienen", "hoeven", "willen"}
-_MARKERS = {"•", "●", "▪", "-", "–", "*", "(", ")", "'", '"', "‘", "’", "“", "”", ":", ".", ">"}
+_MARKERS = LIST_MARKERS | {">"}   # the rule layer's list markers, and "A.5>"
 
 
 def _opening(toks):
@@ -105,7 +119,7 @@ def _opening(toks):
     return rest
 
 
-def _syntax(toks, content) -> list[str]:
+def _syntax(toks, content, pronouns_after_stem: frozenset) -> list[str]:
     """Mood and clause shape, robust to a tagger that reads a sentence-initial imperative as a noun:
     the opening word as a verb stem (Dutch lemma tables), the root's auxiliaries and its subject."""
     f: list[str] = []
@@ -120,7 +134,7 @@ def _syntax(toks, content) -> list[str]:
                 f.append("stem:" + ev.replace(" ", "_"))
                 f.append("stem:next:" + (content[1].pos_ if len(content) > 1 else "END"))
                 f.append("stem:end:" + (end if end in (".", "!", "?", ":") else "none"))
-                if nxt in ("je", "jij", "u", "we", "wij", "ze", "zij", "hij", "ik"):
+                if nxt in pronouns_after_stem:
                     f.append("stem:subject_after")
     ids = {t.i for t in toks}
     for t in toks:
@@ -138,7 +152,7 @@ def _syntax(toks, content) -> list[str]:
     return f
 
 
-def _words(doc: Doc, a: int, b: int) -> list[str]:
+def _words(doc: Doc, a: int, b: int, words: "FeatureWords") -> list[str]:
     toks = [t for t in doc[a:b] if not t.is_space]
     f: list[str] = []
     if not toks:
@@ -153,7 +167,7 @@ def _words(doc: Doc, a: int, b: int) -> list[str]:
         if lem != low:
             f.append("l:" + lem)
         lemmas.append(lem)
-        if t.pos_ in ("AUX", "VERB") and lem in _MODAL_LEMMAS:
+        if t.pos_ in ("AUX", "VERB") and lem in words.modal_lemmas:
             f.append("modal:" + lem)
     f.extend("b:" + x + "_" + y for x, y in zip(lemmas, lemmas[1:]))
     first = next((t for t in toks if not t.is_punct and not t.like_num), toks[0])
@@ -166,7 +180,7 @@ def _words(doc: Doc, a: int, b: int) -> list[str]:
         f.append("shape:question")
     elif last not in (".", "!", ":", ";", "…", ")", '"', "”"):
         f.append("shape:no_final_punct")
-    f.extend(_syntax(toks, _opening(toks)))
+    f.extend(_syntax(toks, _opening(toks), words.pronouns_after_stem))
     n = len(lemmas)
     f.append("len:" + ("1-3" if n <= 3 else "4-8" if n <= 8 else "9-20" if n <= 20 else "21+"))
     return f

@@ -24,7 +24,7 @@ from miner.nlp.tagging.layers import hits_by_sentence
 from miner.nlp.tagging.lexicon import Hit
 from miner.nlp.tagging.taxonomy import Taxonomy
 
-_SKIP_START = {"•", "●", "▪", "-", "–", "*", "(", ")", "'", '"', "‘", "’", "“", "”", ":", "."}
+LIST_MARKERS = {"•", "●", "▪", "-", "–", "*", "(", ")", "'", '"', "‘", "’", "“", "”", ":", "."}
 UNDETERMINED = "onbepaald"
 # The Dutch grammar words these tests rely on (second person, relative and question words,
 # object openers, modal heads, condition words, organisation nouns, possessives) are data:
@@ -126,7 +126,7 @@ class RecommendationTagger:
     def _content(self, sent) -> list[Token]:
         toks = [t for t in sent if not t.is_space]
         i = 0
-        while i < len(toks) and (toks[i].text in _SKIP_START or toks[i].like_num or
+        while i < len(toks) and (toks[i].text in LIST_MARKERS or toks[i].like_num or
                                  (len(toks[i].text) <= 2 and toks[i].text.endswith((".", ")")))):
             i += 1
         return toks[i:]

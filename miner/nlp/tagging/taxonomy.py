@@ -60,7 +60,7 @@ RECOMMENDATION_KEYS = ("modal_words", "past_words", "frames", "predicative_words
                        "clutter_imperatives", "audience_cues", "descriptive_determiners",
                        "discourse_verbs", "second_person", "relative_words", "indirect_question_words",
                        "object_openers", "modal_infinitive_heads", "condition_words", "organisation_nouns",
-                       "possessives")
+                       "possessives", "modal_lemmas", "pronouns_after_stem")
 STATISTIC_KEYS = ("units", "count_nouns", "number_words", "share_phrases")
 FLAG_KEYS = ("hedge_words", "hedge_phrases", "negation_words", "negation_phrases", "clause_breaks")
 PERSON_KEYS = ("names", "titles")
