@@ -3,6 +3,8 @@
 * ``install_signal_handlers()`` (the CLI calls it) turns SIGTERM and SIGHUP into
   ``Terminated``, a KeyboardInterrupt, so every command's cleanup (run row 'interrupted',
   workers stopped, temp files removed) runs for both.
+* ``forget_interrupt()`` runs when a command ends: a Ctrl-C the command handled must not
+  make the interpreter exit by SIGINT (see its docstring).
 * ``init_worker()`` is the initializer of every worker pool: on Linux the kernel sends the
   worker SIGKILL when its parent dies (``prctl(PR_SET_PDEATHSIG)``), and a watchdog thread
   that polls the parent pid covers other systems and the moment before prctl took effect.
@@ -39,6 +41,18 @@ def install_signal_handlers() -> None:
 
 def exit_status(exc: KeyboardInterrupt) -> int:
     return 128 + (exc.signum if isinstance(exc, Terminated) else signal.SIGINT)
+
+
+def forget_interrupt() -> None:
+    """Clear CPython's mark of an unhandled Ctrl-C, once the command has handled it.
+
+    When a KeyboardInterrupt ends an ``exec()`` of source text, CPython marks it unhandled,
+    even if the program catches it further up; a ``python -m`` process then ends by killing
+    itself with SIGINT (status -2) instead of the status it asked for (130). scipy.stats runs
+    such ``exec()`` calls while it is imported, so a Ctrl-C during that import hit this about
+    one run in ten. Every ``exec()`` of source text clears the mark before it runs, so one
+    harmless ``exec`` clears it. A KeyboardInterrupt that really escapes sets it again."""
+    exec("pass", {})
 
 
 def _watch_parent(parent: int, interval: float) -> None:

@@ -35,6 +35,8 @@ class MinerGroup(click.Group):
             click.echo("miner: stopped; finished work is kept, run the same command again to complete it",
                        err=True)
             ctx.exit(lifecycle.exit_status(exc))
+        finally:
+            lifecycle.forget_interrupt()
 
 
 @click.group(cls=MinerGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
