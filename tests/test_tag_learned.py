@@ -607,3 +607,60 @@ def test_off_topic_documents_make_no_mechanism_cell(learned_project):
     on_id = conn.execute("SELECT id FROM documents WHERE title = ?", (on,)).fetchone()[0]
     assert counted == {on_id}
     conn.close()
+
+
+def test_training_ships_an_actor_part_and_reports_it_next_to_the_rules(tiny_model):
+    from miner.nlp.learned.model import TaggerModel
+    out, report, _ = tiny_model
+    assert report["actor"]["n"] == 5
+    assert 0 <= report["actor"]["accuracy"] <= 1 and 0 <= report["actor"]["rules_accuracy"] <= 1
+    meta = json.loads((out / "model.json").read_text())
+    assert set(meta["actor"]) == {"classes", "features", "coef", "intercept"}
+    model = TaggerModel.load(out)
+    assert model.actor is not None and "onbepaald" in model.actor.classes
+
+
+def _with_actor(tiny_model, tmp_path, actor):
+    """The tiny model saved again with another actor part (None: without one)."""
+    from miner.nlp.learned.model import TaggerModel
+    out, _, _ = tiny_model
+    model = TaggerModel.load(out)
+    model.actor = actor
+    target = tmp_path / "m" / "miner_tagger"
+    model.save(target)
+    return target
+
+
+REC_TEXT = "Gemeenten moeten een meldpunt voor discriminatie inrichten. Het zwembad is dicht."
+
+
+def test_the_actor_part_decides_the_actor_of_every_recommendation(tiny_model, tmp_path):
+    from miner.nlp.learned.actors import ActorModel
+    from miner.nlp.tagging.pipeline import build, tag_records
+    _, _, blank = tiny_model
+    always_adv = ActorModel.fit([["rule:gemeente"], ["rule:onbepaald"]], ["adv", "adv"])
+    nlp = build(_cfg(tmp_path, _with_actor(tiny_model, tmp_path, always_adv), blank, threshold_recommendation=0.01))
+    recs = [r for r in next(tag_records(nlp, [REC_TEXT])).records if r["layer"] == "recommendation"]
+    assert recs and all(r["actor"] == ["adv"] for r in recs)
+
+
+def test_without_an_actor_part_the_rule_finder_names_the_actor(tiny_model, tmp_path):
+    from miner.nlp.tagging.pipeline import build, tag_records
+    _, _, blank = tiny_model
+    target = _with_actor(tiny_model, tmp_path, None)
+    assert "actor" not in json.loads((target / "model.json").read_text())
+    nlp = build(_cfg(tmp_path, target, blank, threshold_recommendation=0.01))
+    recs = [r for r in next(tag_records(nlp, [REC_TEXT])).records if r["layer"] == "recommendation"]
+    assert recs and recs[0]["actor"] == ["gemeente"]
+
+
+def test_a_damaged_actor_part_refuses_the_model_in_one_line(tiny_model, tmp_path):
+    from miner.nlp.learned.model import ModelError, TaggerModel
+    out, _, _ = tiny_model
+    target = tmp_path / "miner_tagger"
+    shutil.copytree(out, target)
+    meta = json.loads((target / "model.json").read_text())
+    meta["actor"]["coef"] = meta["actor"]["coef"][:1]
+    (target / "model.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match="actor model"):
+        TaggerModel.load(target)

@@ -6,7 +6,8 @@ threshold. A predicted label keeps the rule annotations of that label in the sen
 cue words are the evidence span) with the probability as ``confidence``; a predicted label
 without a rule cue becomes an annotation over the whole sentence (source
 ``miner_learned:model``); rule annotations the model does not predict are removed. A new
-recommendation gets its actor from the rule layer's actor finder. Rule-only layers (setting,
+recommendation gets its actor from the model's actor part (``actors.ActorModel``, over the rule
+finder's answer and the sentence's context), or from the rule finder when the model has none. Rule-only layers (setting,
 target_group, statistic, organisation, person) keep their annotations with the taxonomy's
 ``rule_confidence``. The document's relevance lands in ``doc._.miner_relevance``.
 """
@@ -44,6 +45,23 @@ class LearnedTagger:
         self._cols = {layer: model.layer_columns(layer) for layer in SCORED}
         self.words = FeatureWords.of(taxonomy)
 
+    def _actors(self, doc: Doc, units, recs: list[Annotation]) -> None:
+        """Every recommendation's actor: the actor model's choice over the actor symbols (the rule
+        finder's answer among them); without an actor model, the rule finder's answer (a rule
+        recommendation already has it)."""
+        todo = recs if self.model.actor is not None else [a for a in recs if a.source == "miner_learned:model"]
+        if not todo:
+            return
+        from miner.nlp.learned.actors import ActorContext, actor_features
+        context = ActorContext.of(doc, self.recommendations)
+        found = [actor_features(doc, units, a.sent, self.recommendations, context) for a in todo]
+        if self.model.actor is None:
+            for a, (_, rule) in zip(todo, found):
+                a.actor = rule
+            return
+        for a, actor in zip(todo, self.model.actor.predict([f for f, _ in found])):
+            a.actor = [actor]
+
     def __call__(self, doc: Doc) -> Doc:
         units = doc._.miner_sents or []
         anns = doc._.miner_annotations or []
@@ -62,7 +80,6 @@ class LearnedTagger:
                 if a.confidence is None:
                     a.confidence = self.rule_confidence
                 kept.append(a)
-        actor_hits = None
         for layer in SCORED:
             for j in self._cols[layer]:
                 label = self.model.labels[j][1]
@@ -78,18 +95,8 @@ class LearnedTagger:
                             kept.append(a)
                         continue
                     s, e = units[i]
-                    ann = Annotation(layer, label, s, e, int(i), "miner_learned:model", confidence=conf)
-                    if layer == "recommendation":
-                        if actor_hits is None:
-                            from miner.nlp.tagging.layers import hits_by_sentence
-                            by_sent = hits_by_sentence(doc)
-                            actor_hits = {k: [h for h in v if h.layer == "actor"] for k, v in by_sent.items()}
-                            audience = self.recommendations.audience(doc, by_sent)
-                        trig = self.recommendations.trigger(doc, units[i])
-                        kind = trig[2] if trig else "model"
-                        ann.actor = self.recommendations.actor(doc, units[i], (trig or (s, s + 1))[:2], kind,
-                                                               actor_hits.get(int(i), []), audience)
-                    kept.append(ann)
+                    kept.append(Annotation(layer, label, s, e, int(i), "miner_learned:model", confidence=conf))
+        self._actors(doc, units, [a for a in kept if a.layer == "recommendation"])
         kept.sort(key=lambda a: (a.start, a.layer, a.label))
         doc._.miner_annotations = kept
         # relevance over chunks of about 25 sentences

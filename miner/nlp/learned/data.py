@@ -22,6 +22,8 @@ class Passage:
     texts: list[str] = field(default_factory=list)
     weight: float = 1.0
     train_only: bool = False        # own passages: in every fold's training part, never scored
+    # gold recommendation sentence -> (actor feature symbols, the rule finder's actor ids)
+    actors: dict[int, tuple[list[str], list[str]]] = field(default_factory=dict)
 
 
 def read_passages(paths: list[Path], train_only: bool = False, weight: float | None = None) -> list[Passage]:
@@ -80,13 +82,22 @@ def token_units(doc, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def featurize(nlp, passages: list[Passage], taxonomy, batch_size: int = 16, progress=None) -> None:
     """Tag every passage with the rule pipeline (no learned component) and fill features/texts
     (``taxonomy``: the one ``nlp``'s rule components were built with)."""
-    words = FeatureWords.of(taxonomy)
+    from miner.nlp.learned.actors import ActorContext, actor_features
     from miner.nlp.tagging.pipeline import disabled
+    from miner.nlp.tagging.recommendations import RecommendationTagger
+    words = FeatureWords.of(taxonomy)
+    recommendations = RecommendationTagger(taxonomy)
     skip = disabled(nlp) + [n for n in nlp.pipe_names if n == "miner_learned"]
     with nlp.select_pipes(disable=skip):
         for p, doc in zip(passages, nlp.pipe((p.text for p in passages), batch_size=batch_size)):
             units = token_units(doc, p.spans)
             p.features = unit_features(doc, units, words)
             p.texts = [p.text[s:e] for s, e in p.spans]
+            context = None
+            p.actors = {}
+            for i, lab in enumerate(p.labels):
+                if lab["recommendation"] and units[i][1] > units[i][0]:
+                    context = context or ActorContext.of(doc, recommendations)
+                    p.actors[i] = actor_features(doc, units, i, recommendations, context)
             if progress is not None:
                 progress(p)

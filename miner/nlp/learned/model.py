@@ -29,6 +29,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer
 
+from miner.nlp.learned.actors import ActorModel
 from miner.nlp.learned.checked import read_checked
 from miner.nlp.learned.features import WINDOW
 from miner.nlp.learned.vectors import VectorsError, WordVectors, load_vectors, vectors_folder
@@ -232,6 +233,7 @@ class TaggerModel:
     # "layer:label" -> threshold, overriding the layer's for that label (absent: the layer threshold)
     label_thresholds: dict[str, float] = field(default_factory=dict)
     vectors: SentenceVectors | None = None
+    actor: ActorModel | None = None         # the recommendation's actor (None: the rule finder's)
 
     # -- prediction
     @cached_property
@@ -330,6 +332,10 @@ class TaggerModel:
                                "layers": list(self.vectors.layers)}
         else:
             meta.pop("vectors", None)
+        if self.actor is not None:
+            meta["actor"] = self.actor.to_json()
+        else:
+            meta.pop("actor", None)
         write_text(folder / "model.json", json.dumps(meta, indent=1, ensure_ascii=False) + "\n")
 
     def _place_table(self, folder: Path) -> str:
@@ -398,9 +404,15 @@ class TaggerModel:
                 raise ModelError(f"{folder}: trained with word-vector table {v.get('name')} {str(v.get('sha256'))[:12]}, "
                                  f"found {table.sha256[:12]} (retrain with `miner tag train`)")
             vectors = SentenceVectors(table, a["vec_coef"], a["vec_mean"], float(v["weight"]), list(v["layers"]))
+        actor = None
+        if meta.get("actor"):
+            try:
+                actor = ActorModel.from_json(meta["actor"])
+            except ValueError as exc:
+                raise ModelError(f"{folder}: {exc}") from None
         return cls(labels, coef, a["intercept"], trees, calibration, meta["thresholds"], relevance, meta, folder,
                    label_thresholds={k: float(v) for k, v in (meta.get("label_thresholds") or {}).items()},
-                   vectors=vectors)
+                   vectors=vectors, actor=actor)
 
     @property
     def name(self) -> str:

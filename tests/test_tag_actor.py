@@ -1,0 +1,84 @@
+"""Who should act: the actor symbols of a recommendation (the rule finder's answer, where the actor
+words stand, the context and audience) and the small actor model over them that `miner tag train`
+ships inside the tagger. Sentences written for these tests."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.test_tag_support import blank_dir, real_nlp  # noqa: F401  (fixtures)
+
+
+def _features(nlp, text: str, sentence: int = -1) -> tuple[list[str], list[str]]:
+    from miner.nlp.learned.actors import ActorContext, actor_features
+    from miner.nlp.tagging.recommendations import RecommendationTagger
+    from miner.nlp.tagging.taxonomy import load
+    recs = RecommendationTagger(load())
+    doc = nlp(text)
+    units = doc._.miner_sents
+    return actor_features(doc, units, sentence % len(units), recs, ActorContext.of(doc, recs))
+
+
+def test_the_subject_of_the_modal_is_the_actor(real_nlp):
+    feats, rule = _features(real_nlp, "Gemeenten moeten een laagdrempelig meldpunt voor discriminatie inrichten.")
+    assert rule == ["gemeente"]
+    assert {"rule:gemeente", "subj:gemeente", "pre:gemeente", "kind:modal"} <= set(feats), feats
+
+
+def test_context_symbols_name_earlier_actors_and_the_document(real_nlp):
+    text = ("Het college en de wethouder spraken over de buurtaanpak. De gemeenteraad nam een motie aan. "
+            "Het is belangrijk dat er meer aandacht komt voor uitsluiting van ouderen in de wijk.")
+    feats, rule = _features(real_nlp, text)
+    assert rule == ["onbepaald"]
+    assert "prev:gemeente" in feats and "doc:gemeente" in feats and "kind:frame" in feats, feats
+
+
+def test_second_person_and_questions_are_symbols(real_nlp):
+    feats, _ = _features(real_nlp, "Als je discriminatie ziet, moet je dat melden bij het meldpunt.")
+    assert "2p" in feats
+    feats, _ = _features(real_nlp, "Moeten gemeenten een meldpunt inrichten?")
+    assert "question" in feats
+
+
+def test_actor_model_learns_from_context_and_round_trips_as_json():
+    from miner.nlp.learned.actors import ActorModel
+    rows = [["rule:onbepaald", "doc:gemeente"]] * 6 + [["rule:onbepaald"]] * 6 + [["rule:adv", "in:adv"]] * 4
+    targets = ["gemeente"] * 6 + ["onbepaald"] * 6 + ["adv"] * 4
+    m = ActorModel.fit(rows, targets, C=10)
+    assert m.predict([["rule:onbepaald", "doc:gemeente"], ["rule:onbepaald"], ["rule:adv", "in:adv"]]) == \
+        ["gemeente", "onbepaald", "adv"]
+    again = ActorModel.from_json(json.loads(json.dumps(m.to_json())))
+    assert again.predict(rows) == m.predict(rows)
+    assert m.predict([["never:seen"]])[0] in m.classes and m.predict([]) == []
+
+
+def test_actor_model_with_two_or_one_class():
+    from miner.nlp.learned.actors import ActorModel
+    two = ActorModel.fit([["a"], ["a"], ["b"], ["b"]], ["gemeente", "gemeente", "adv", "adv"], C=10)
+    assert two.predict([["a"], ["b"]]) == ["gemeente", "adv"]
+    one = ActorModel.fit([["a"], ["b"]], ["onbepaald", "onbepaald"])
+    assert one.predict([["a"], ["c"]]) == ["onbepaald", "onbepaald"]
+    assert ActorModel.from_json(one.to_json()).predict([["a"]]) == ["onbepaald"]
+
+
+@pytest.mark.parametrize("bad", [{}, {"classes": ["a", "b"], "features": ["x"], "coef": [[1.0]], "intercept": [0, 0]},
+                                 {"classes": "ab", "features": [], "coef": None, "intercept": []}])
+def test_a_damaged_actor_part_is_an_error(bad):
+    from miner.nlp.learned.actors import ActorModel
+    with pytest.raises(ValueError, match="actor model"):
+        ActorModel.from_json(bad)
+
+
+def test_an_actor_the_taxonomy_lacks_is_a_data_error():
+    from miner.nlp.learned.data import Passage
+    from miner.nlp.learned.train import actor_rows
+    from miner.nlp.tagging.taxonomy import load
+    p = Passage(id="x1", group="train_X", text="De burgemeester moet ingrijpen.", spans=[(0, 30)],
+                labels=[{"ground": [], "mechanism": [], "recommendation": True, "actor": ["burgemeester"]}],
+                actors={0: (["rule:onbepaald"], ["onbepaald"])})
+    with pytest.raises(ValueError, match="burgemeester"):
+        actor_rows([p], load())
+    p.labels[0]["actor"] = []
+    rows = actor_rows([p], load())
+    assert rows["target"] == ["onbepaald"] and rows["gold"] == [["onbepaald"]] and rows["rule"] == [["onbepaald"]]
