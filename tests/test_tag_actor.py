@@ -41,29 +41,36 @@ def test_second_person_and_questions_are_symbols(real_nlp):
     assert "question" in feats
 
 
-def test_actor_model_learns_from_context_and_round_trips_as_json():
+ACTORS = ["gemeente", "rijksoverheid", "sociaal_werk", "adv", "onbepaald"]
+
+
+def test_actor_model_ranks_candidates_and_round_trips_as_json():
     from miner.nlp.learned.actors import ActorModel
-    rows = [["rule:onbepaald", "doc:gemeente"]] * 6 + [["rule:onbepaald"]] * 6 + [["rule:adv", "in:adv"]] * 4
-    targets = ["gemeente"] * 6 + ["onbepaald"] * 6 + ["adv"] * 4
-    m = ActorModel.fit(rows, targets, C=10)
-    assert m.predict([["rule:onbepaald", "doc:gemeente"], ["rule:onbepaald"], ["rule:adv", "in:adv"]]) == \
-        ["gemeente", "onbepaald", "adv"]
+    rows = ([["kind:frame", "rule:onbepaald", "doc:gemeente"]] * 6 + [["kind:imperative", "rule:onbepaald"]] * 6
+            + [["kind:modal", "rule:adv", "subj:adv", "in:adv"]] * 3
+            + [["kind:modal", "rule:gemeente", "subj:gemeente", "in:gemeente"]] * 3)
+    targets = ["gemeente"] * 6 + ["onbepaald"] * 6 + ["adv"] * 3 + ["gemeente"] * 3
+    m = ActorModel.fit(rows, targets, ACTORS, C=10)
+    assert m.predict([["kind:frame", "rule:onbepaald", "doc:gemeente"], ["kind:imperative", "rule:onbepaald"],
+                      ["kind:modal", "rule:adv", "subj:adv", "in:adv"]]) == ["gemeente", "onbepaald", "adv"]
+    # the subject counts for every actor alike: one never seen as a target still wins as the subject
+    assert m.predict([["kind:modal", "rule:sociaal_werk", "subj:sociaal_werk", "in:sociaal_werk"]]) == ["sociaal_werk"]
     again = ActorModel.from_json(json.loads(json.dumps(m.to_json())))
-    assert again.predict(rows) == m.predict(rows)
-    assert m.predict([["never:seen"]])[0] in m.classes and m.predict([]) == []
+    assert again.predict(rows) == m.predict(rows) and m.predict([]) == []
 
 
-def test_actor_model_with_two_or_one_class():
+def test_actor_model_with_one_kind_of_target():
     from miner.nlp.learned.actors import ActorModel
-    two = ActorModel.fit([["a"], ["a"], ["b"], ["b"]], ["gemeente", "gemeente", "adv", "adv"], C=10)
-    assert two.predict([["a"], ["b"]]) == ["gemeente", "adv"]
-    one = ActorModel.fit([["a"], ["b"]], ["onbepaald", "onbepaald"])
-    assert one.predict([["a"], ["c"]]) == ["onbepaald", "onbepaald"]
-    assert ActorModel.from_json(one.to_json()).predict([["a"]]) == ["onbepaald"]
+    one = ActorModel.fit([["kind:imperative"], ["kind:modal"]], ["onbepaald", "onbepaald"], ACTORS)
+    assert one.predict([["kind:modal"], ["kind:modal", "rule:adv", "subj:adv"]]) == ["onbepaald", "onbepaald"]
+    with pytest.raises(ValueError, match="burgemeester"):
+        ActorModel.fit([["kind:modal"]], ["burgemeester"], ACTORS)
 
 
-@pytest.mark.parametrize("bad", [{}, {"classes": ["a", "b"], "features": ["x"], "coef": [[1.0]], "intercept": [0, 0]},
-                                 {"classes": "ab", "features": [], "coef": None, "intercept": []}])
+@pytest.mark.parametrize("bad", [{}, {"kind": "multinomial", "classes": ["a"], "weights": {}, "intercept": 0},
+                                 {"kind": "rank", "classes": [], "weights": {}, "intercept": 0},
+                                 {"kind": "rank", "classes": ["a"], "weights": {"x": "y"}, "intercept": 0},
+                                 {"kind": "rank", "classes": ["a"], "weights": [], "intercept": None}])
 def test_a_damaged_actor_part_is_an_error(bad):
     from miner.nlp.learned.actors import ActorModel
     with pytest.raises(ValueError, match="actor model"):

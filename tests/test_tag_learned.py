@@ -615,7 +615,7 @@ def test_training_ships_an_actor_part_and_reports_it_next_to_the_rules(tiny_mode
     assert report["actor"]["n"] == 5
     assert 0 <= report["actor"]["accuracy"] <= 1 and 0 <= report["actor"]["rules_accuracy"] <= 1
     meta = json.loads((out / "model.json").read_text())
-    assert set(meta["actor"]) == {"classes", "features", "coef", "intercept"}
+    assert set(meta["actor"]) == {"kind", "classes", "weights", "intercept"}
     model = TaggerModel.load(out)
     assert model.actor is not None and "onbepaald" in model.actor.classes
 
@@ -638,7 +638,7 @@ def test_the_actor_part_decides_the_actor_of_every_recommendation(tiny_model, tm
     from miner.nlp.learned.actors import ActorModel
     from miner.nlp.tagging.pipeline import build, tag_records
     _, _, blank = tiny_model
-    always_adv = ActorModel.fit([["rule:gemeente"], ["rule:onbepaald"]], ["adv", "adv"])
+    always_adv = ActorModel(["gemeente", "adv", "onbepaald"], {"bias:adv": 5.0})
     nlp = build(_cfg(tmp_path, _with_actor(tiny_model, tmp_path, always_adv), blank, threshold_recommendation=0.01))
     recs = [r for r in next(tag_records(nlp, [REC_TEXT])).records if r["layer"] == "recommendation"]
     assert recs and all(r["actor"] == ["adv"] for r in recs)
@@ -660,7 +660,7 @@ def test_a_damaged_actor_part_refuses_the_model_in_one_line(tiny_model, tmp_path
     target = tmp_path / "miner_tagger"
     shutil.copytree(out, target)
     meta = json.loads((target / "model.json").read_text())
-    meta["actor"]["coef"] = meta["actor"]["coef"][:1]
+    meta["actor"]["classes"] = []
     (target / "model.json").write_text(json.dumps(meta))
     with pytest.raises(ModelError, match="actor model"):
         TaggerModel.load(target)

@@ -8,10 +8,11 @@ that the annotators leave ``onbepaald``, "wij moeten" spoken by a minister.
 
 This module turns a recommendation sentence into symbols — the rule finder's answer, where the
 actor words stand (subject, before or after the trigger), the trigger's kind, the actors the
-neighbouring sentences and the document name, the audience, second person, a question — and a
-small multinomial logistic regression over them (``ActorModel``) chooses one actor id. It is
-trained by ``miner tag train`` on the gold recommendations and saved as plain JSON inside the
-tagger's ``model.json`` (no pickle).
+neighbouring sentences and the document name, the audience, second person, a question — and
+ranks the candidate actors with them (``ActorModel``): a logistic regression over (sentence,
+candidate) pairs whose features say what the symbols tell about that candidate, so "the subject
+names it" counts for every actor alike. It is trained by ``miner tag train`` on the gold
+recommendations and saved as plain JSON inside the tagger's ``model.json`` (no pickle).
 """
 from __future__ import annotations
 
@@ -86,50 +87,86 @@ def actor_features(doc: Doc, units: list[tuple[int, int]], i: int, recommendatio
     return sorted(set(f)), rule
 
 
-class ActorModel:
-    """Multinomial logistic regression over actor symbols, as plain lists (JSON)."""
+def candidate_features(symbols: list[str], actor: str) -> list[str]:
+    """What the symbols of a recommendation say about one candidate actor id. The same features
+    serve every actor ("the candidate is the subject", "the rule finder names it", "an earlier
+    sentence names it"), so an actor with few training sentences is chosen on the evidence the
+    others taught; ``bias:<id>`` carries each actor's own prior. ``onbepaald`` has its own features:
+    the trigger's kind, second person, no actor word in the sentence, an audience."""
+    s = set(symbols)
+    kind = next((x[5:] for x in s if x.startswith("kind:")), "model")
+    out = [f"bias:{actor}"]
+    if actor == UNDETERMINED:
+        out += ["onb", f"onb&kind:{kind}"]
+        out += [f"onb&{x}" for x in ("2p", "wij", "question") if x in s]
+        if not any(x.startswith("in:") for x in s):
+            out.append("onb&no_in")
+        if f"rule:{UNDETERMINED}" in s:
+            out.append("onb&rule")
+        if any(x.startswith("aud:") for x in s):
+            out.append("onb&aud")
+        if not any(x.startswith("subj:") and x not in ("subj:2p", "subj:wij") for x in s):
+            out.append("onb&no_subj")
+        return out
+    for where in ("rule", "subj", "pre", "post", "in", "prev", "doc", "doc3", "aud"):
+        if f"{where}:{actor}" in s:
+            out += [where, f"{where}&kind:{kind}"]
+            if "2p" in s:
+                out.append(f"{where}&2p")
+    if f"rule1:{actor}:{kind}" in s:
+        out.append(f"rule1&{kind}")
+    if f"in:{actor}" in s and sum(1 for x in s if x.startswith("in:")) == 1:
+        out.append("only_in")
+    return out
 
-    def __init__(self, classes: list[str], features: list[str], coef, intercept):
+
+class ActorModel:
+    """A ranking of the candidate actors: logistic regression over (recommendation, candidate) pairs,
+    the candidate with the highest score wins. Weights are plain JSON."""
+
+    def __init__(self, classes: list[str], weights: dict[str, float], intercept: float = 0.0):
         self.classes = list(classes)
-        self.features = list(features)
-        self.index = {f: j for j, f in enumerate(self.features)}
-        self.coef = np.asarray(coef, dtype=np.float64).reshape(len(self.classes), len(self.features))
-        self.intercept = np.asarray(intercept, dtype=np.float64).reshape(len(self.classes))
+        self.weights = {str(k): float(v) for k, v in weights.items()}
+        self.intercept = float(intercept)
 
     @classmethod
-    def fit(cls, rows: list[list[str]], targets: list[str], C: float = 1.0, weights=None) -> "ActorModel":
+    def fit(cls, rows: list[list[str]], targets: list[str], classes: list[str], C: float = 1.0,
+            weights=None) -> "ActorModel":
+        """``classes``: every actor id a recommendation can get (the taxonomy's and ``onbepaald``)."""
         from sklearn.linear_model import LogisticRegression
-        features = sorted({f for r in rows for f in r})
-        index = {f: j for j, f in enumerate(features)}
-        X = _matrix(rows, index)
-        classes = sorted(set(targets))
-        if len(classes) == 1:    # nothing to learn: always that actor
-            return cls(classes, features, np.zeros((1, len(features))), np.zeros(1))
-        lr = LogisticRegression(C=C, max_iter=2000)
-        lr.fit(X, targets, sample_weight=weights)
-        coef, intercept = lr.coef_, lr.intercept_
-        if len(lr.classes_) == 2:   # sklearn keeps one row for two classes
-            coef = np.vstack([-coef[0] / 2, coef[0] / 2])
-            intercept = np.array([-intercept[0] / 2, intercept[0] / 2])
-        return cls(list(lr.classes_), features, coef, intercept)
+        classes = list(dict.fromkeys(classes))
+        unknown = sorted(set(targets) - set(classes))
+        if unknown:
+            raise ValueError(f"actor {unknown[0]} is not one of {', '.join(classes)}")
+        pairs = [candidate_features(r, c) for r in rows for c in classes]
+        y = np.array([int(c == t) for t in targets for c in classes])
+        if len(set(targets)) <= 1:   # nothing to rank: that one actor (none: the first)
+            return cls(classes, {f"bias:{targets[0]}": 1.0} if targets else {})
+        names = sorted({f for p in pairs for f in p})
+        X = _matrix(pairs, {f: j for j, f in enumerate(names)})
+        w = None if weights is None else np.repeat(np.asarray(weights, dtype=float), len(classes))
+        lr = LogisticRegression(C=C, max_iter=3000)
+        lr.fit(X, y, sample_weight=w)
+        return cls(classes, {f: round(float(v), 6) for f, v in zip(names, lr.coef_[0]) if v != 0},
+                   round(float(lr.intercept_[0]), 6))
+
+    def scores(self, symbols: list[str]) -> list[float]:
+        return [self.intercept + sum(self.weights.get(f, 0.0) for f in candidate_features(symbols, c))
+                for c in self.classes]
 
     def predict(self, rows: list[list[str]]) -> list[str]:
-        if not rows:
-            return []
-        if len(self.classes) == 1:
-            return [self.classes[0]] * len(rows)
-        scores = _matrix(rows, self.index) @ self.coef.T + self.intercept
-        return [self.classes[j] for j in np.argmax(scores, axis=1)]
+        return [self.classes[int(np.argmax(self.scores(r)))] for r in rows]
 
     def to_json(self) -> dict:
-        return {"classes": self.classes, "features": self.features,
-                "coef": np.round(self.coef, 6).tolist(), "intercept": np.round(self.intercept, 6).tolist()}
+        return {"kind": "rank", "classes": self.classes, "weights": self.weights, "intercept": self.intercept}
 
     @classmethod
     def from_json(cls, d: dict) -> "ActorModel":
         try:
-            return cls(d["classes"], d["features"], d["coef"], d["intercept"])
-        except (KeyError, TypeError, ValueError) as exc:
+            if d.get("kind") != "rank" or not d["classes"] or not all(isinstance(c, str) for c in d["classes"]):
+                raise ValueError("unknown kind or no classes")
+            return cls(d["classes"], dict(d["weights"]), d["intercept"])
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"actor model: {exc}") from None
 
 

@@ -55,9 +55,9 @@ SETTINGS = {"seed": 0, "folds": 5, "levels": 1, "l1_C": 3.0, "l1_class_weight": 
             # the sentence vector of a word-vector table (when one is given), in level 1 of these layers only,
             # scaled by vector_weight (README "Tagging quality": it helps ground and mechanism, not recommendation)
             "vector_weight": 1.0, "vector_layers": ["ground", "mechanism"],
-            # the recommendation's actor: a multinomial logistic regression over the actor symbols of
-            # actors.actor_features (the rule finder's answer among them); cross-validated accuracy on
-            # ../shared/train .852 against the rule finder's .770, flat from C 1 to 3 (README "Tagging quality")
+            # the recommendation's actor: candidate actors ranked by a logistic regression over what the
+            # actor symbols of actors.actor_features say about each (the rule finder's answer among them);
+            # README "Tagging quality", *The actor*
             "actor_model": True, "actor_C": 1.0}
 PER_LABEL = ("ground", "mechanism")
 
@@ -140,8 +140,9 @@ def actor_rows(passages: list[Passage], taxonomy) -> dict:
 def _train_actor(passages, taxonomy, s, report, log):
     """The actor model (None when switched off or without gold recommendations), and in
     ``report["actor"]`` its cross-validated accuracy next to the rule finder's on the same sentences."""
-    from miner.nlp.learned.actors import ActorModel
+    from miner.nlp.learned.actors import UNDETERMINED, ActorModel
     r = actor_rows(passages, taxonomy)
+    classes = list(taxonomy.labels("actor")) + [UNDETERMINED]
     feats, target = r["feats"], r["target"]
     if not s["actor_model"] or not feats:
         return None
@@ -152,14 +153,15 @@ def _train_actor(passages, taxonomy, s, report, log):
         folds = []
     oof: dict[int, str] = {}
     for a, b in folds:
-        m = ActorModel.fit([feats[i] for i in a], [target[i] for i in a], C=s["actor_C"], weights=r["weights"][a])
+        m = ActorModel.fit([feats[i] for i in a], [target[i] for i in a], classes, C=s["actor_C"],
+                           weights=r["weights"][a])
         oof.update(zip(b.tolist(), m.predict([feats[i] for i in b])))
     scored = [i for i in np.flatnonzero(~r["only"]).tolist() if i in oof]
     if scored:
         report["actor"] = {"n": len(scored),
                            "accuracy": round(float(np.mean([[oof[i]] == r["gold"][i] for i in scored])), 4),
                            "rules_accuracy": round(float(np.mean([r["rule"][i] == r["gold"][i] for i in scored])), 4)}
-    return ActorModel.fit(feats, target, C=s["actor_C"], weights=r["weights"])
+    return ActorModel.fit(feats, target, classes, C=s["actor_C"], weights=r["weights"])
 
 
 def _fit_l1(X, Y, w, s, dense=None, use_dense=None, layers=None):
