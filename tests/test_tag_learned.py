@@ -664,3 +664,26 @@ def test_a_damaged_actor_part_refuses_the_model_in_one_line(tiny_model, tmp_path
     (target / "model.json").write_text(json.dumps(meta))
     with pytest.raises(ModelError, match="actor model"):
         TaggerModel.load(target)
+
+
+def test_tag_train_names_an_actor_the_taxonomy_lacks_and_prints_actor_accuracy(tmp_path, blank_dir):
+    from click.testing import CliRunner
+    from miner.cli import main
+    (tmp_path / "train").mkdir()
+    lines = (FIXTURE_TRAIN / "train_A.jsonl").read_text(encoding="utf-8").splitlines()
+    bad = json.loads(lines[0])
+    rec = next(i for i, s in enumerate(bad["sentences"]) if s.get("recommendation"))
+    bad["sentences"][rec]["actor"] = ["burgemeester"]
+    (tmp_path / "train" / "train_A.jsonl").write_text("\n".join([json.dumps(bad)] + lines[1:]) + "\n", encoding="utf-8")
+    shutil.copy(FIXTURE_TRAIN / "train_B.jsonl", tmp_path / "train" / "train_B.jsonl")
+    (tmp_path / "config.toml").write_text(
+        f'[store]\nmodels_dir = "{tmp_path / "models"}"\n[nlp]\npipeline = "{blank_dir}"\n'
+        f'train_dir = "{tmp_path / "train"}"\nown_train_dir = ""\nword_vectors = ""\n', encoding="utf-8")
+    r = CliRunner().invoke(main, ["tag", "train", "--folds", "2", "--config", str(tmp_path / "config.toml")])
+    assert r.exit_code != 0 and "burgemeester" in r.output and "featurized" not in r.output, r.output
+    assert not (tmp_path / "models" / "miner_tagger").exists()
+    # the same data with a known actor trains, and the summary names the actor accuracy
+    shutil.copy(FIXTURE_TRAIN / "train_A.jsonl", tmp_path / "train" / "train_A.jsonl")
+    r = CliRunner().invoke(main, ["tag", "train", "--folds", "2", "--config", str(tmp_path / "config.toml")])
+    assert r.exit_code == 0, r.output
+    assert "actor accuracy" in r.output and "rule finder alone" in r.output

@@ -288,6 +288,10 @@ def train_cmd(train_dir, output, seed, folds, no_reviews, no_own, own_weight, la
         click.echo(f"  {layer:<16}{r['precision']:>7.3f}{r['recall']:>7.3f}{r['f1']:>7.3f}{r['threshold']:>7.2f}")
     rel = report["relevance"]
     click.echo(f"  {'relevance':<16}{rel['precision']:>7.3f}{rel['recall']:>7.3f}{rel['f1']:>7.3f}")
+    if "actor" in report:
+        a = report["actor"]
+        click.echo(f"  actor accuracy {a['accuracy']:.3f} on {a['n']} gold recommendations "
+                   f"(the rule finder alone: {a['rules_accuracy']:.3f})")
     click.echo(f"model saved to {output} ({time.monotonic() - t0:.0f} s); `miner eval --gold FILE` scores it")
 
 

@@ -113,20 +113,28 @@ def matrices(passages: list[Passage], labels):
         np.array(weights, dtype=float)
 
 
+def check_actors(passages: list[Passage], taxonomy) -> None:
+    """An actor id in the gold data that the taxonomy lacks is a data error (checked before featurizing)."""
+    from miner.nlp.learned.actors import UNDETERMINED
+    known = set(taxonomy.labels("actor")) | {UNDETERMINED}
+    for p in passages:
+        for lab in p.labels:
+            bad = [a for a in lab["actor"] if a not in known]
+            if bad:
+                raise ValueError(f"passage {p.id}: actor {bad[0]} is not in the taxonomy")
+
+
 def actor_rows(passages: list[Passage], taxonomy) -> dict:
     """The gold recommendations with actor features, as columns: ``feats``, ``target`` (the first gold
     actor, ``onbepaald`` when none), ``gold`` (the gold set), ``rule`` (the rule finder's ids),
     ``groups`` (passage ids), ``only`` (train-only) and ``weights``. An actor id the taxonomy lacks is
     a data error."""
     from miner.nlp.learned.actors import UNDETERMINED
-    known = set(taxonomy.labels("actor")) | {UNDETERMINED}
+    check_actors(passages, taxonomy)
     rows = {k: [] for k in ("feats", "target", "gold", "rule", "groups", "only", "weights")}
     for p in passages:
         for i, (f, rule) in sorted(p.actors.items()):
             gold = list(p.labels[i]["actor"]) or [UNDETERMINED]
-            bad = [a for a in gold if a not in known]
-            if bad:
-                raise ValueError(f"passage {p.id}: actor {bad[0]} is not in the taxonomy")
             for key, value in (("feats", f), ("target", gold[0]), ("gold", sorted(set(gold))),
                                ("rule", sorted(set(rule))), ("groups", p.id), ("only", p.train_only),
                                ("weights", p.weight)):
@@ -318,6 +326,7 @@ def _train(nlp, taxonomy, train_paths, extra, settings, log, given=None, own_pat
         read_passages(train_paths) + read_passages(own_paths, train_only=True, weight=own_weight) + list(extra or [])
     if not passages:
         raise ValueError("no training passages")
+    check_actors(passages, taxonomy)
     own = [p for p in passages if p.train_only]
     log(f"tag train: {len(passages)} passages, {sum(len(p.labels) for p in passages)} sentences"
         + (f" ({len(own)} own passages, train-only)" if own else "") + "; featurizing …")
