@@ -89,3 +89,21 @@ def test_an_actor_the_taxonomy_lacks_is_a_data_error():
     p.labels[0]["actor"] = []
     rows = actor_rows([p], load())
     assert rows["target"] == ["onbepaald"] and rows["gold"] == [["onbepaald"]] and rows["rule"] == [["onbepaald"]]
+
+
+def test_the_audience_is_found_once_per_document(real_nlp):
+    """The rule layer and the actor part both ask for a document's audience; it is kept on the doc."""
+    from miner.nlp.tagging.recommendations import AUDIENCE_KEY, RecommendationTagger
+    from miner.nlp.tagging.taxonomy import load
+    doc = real_nlp("Tips voor vrijwilligersorganisaties. Zorg ervoor dat iedereen welkom is. "
+                   "Maak je vereniging toegankelijk.")
+    assert doc.user_data.get(AUDIENCE_KEY) == "vrijwilligersorganisatie"
+    # asked again, even without the hits, the document keeps its answer
+    assert RecommendationTagger(load()).audience(doc, {}) == "vrijwilligersorganisatie"
+
+
+@pytest.mark.parametrize("word,expected", [("gemeente", "gemeente"), ("2024", "<num>"), ("a1", "<num>"),
+                                           ("²", "<num>"), ("e-mail", "e-mail"), ("", "")])
+def test_numbers_are_folded_in_word_features(word, expected):
+    from miner.nlp.learned.features import _num
+    assert _num(word) == expected

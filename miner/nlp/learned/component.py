@@ -117,8 +117,13 @@ def make_learned(nlp, name, taxonomy: str, model: str, thresholds: dict, relevan
     tagger = LearnedTagger(nlp, tax, load_model(model), thresholds)
     flags = FlagTagger(tax)
 
+    from sklearn import config_context
+
     def step(doc):
-        tagger(doc)
+        # the hashers' inputs are built here, so sklearn's per-call argument validation is skipped
+        # (about 0.2 ms per document, a sixth of the two hashers' time)
+        with config_context(skip_parameter_validation=True, assume_finite=True):
+            tagger(doc)
         # the sentence-level annotations the model added get their hedge / negation flags too
         everything = doc._.miner_annotations
         doc._.miner_annotations = [a for a in everything if a.source == "miner_learned:model"]

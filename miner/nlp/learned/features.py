@@ -25,6 +25,8 @@ WINDOW = 6  # sentences either side that make up the local passage
 
 
 def _num(word: str) -> str:
+    if word.isalpha():    # the common case, and no digit in it
+        return word
     return "<num>" if any(c.isdigit() for c in word) else word
 
 

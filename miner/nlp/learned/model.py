@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -53,6 +53,7 @@ CUE_PREFIXES = ("R:", "H:")
 WEIGHTS = {"word": 0.3, "cue": 1.0, "context": 0.3}
 
 
+@lru_cache(maxsize=1 << 17)
 def _weight(f: str) -> float:
     if f.startswith(WORD_PREFIXES):
         return WEIGHTS["word"]

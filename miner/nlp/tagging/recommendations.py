@@ -73,6 +73,9 @@ def _infinitives(stem: str) -> list[str]:
     return out
 
 
+AUDIENCE_KEY = "miner_audience"
+
+
 @lru_cache(maxsize=65536)
 def verb_stem_evidence(stem: str) -> str | None:
     """Why a lower-case word may be a bare verb stem (an imperative): "verb form" when the lemma
@@ -443,7 +446,16 @@ class RecommendationTagger:
         return core
 
     def audience(self, doc: Doc, by_sent) -> str | None:
-        """A document of tips says whom they are for: the most named actor in such sentences."""
+        """A document of tips says whom they are for: the most named actor in such sentences.
+        Kept on the doc (``user_data["miner_audience"]``): the rule layer and the learned tagger's
+        actor part both ask, over the same hits."""
+        if AUDIENCE_KEY in doc.user_data:
+            return doc.user_data[AUDIENCE_KEY]
+        found = self._audience(doc, by_sent)
+        doc.user_data[AUDIENCE_KEY] = found
+        return found
+
+    def _audience(self, doc: Doc, by_sent) -> str | None:
         counts = Counter()
         for i, (a, b) in enumerate(doc._.miner_sents):
             cue = next((t.i for t in doc[a:b] if t.lower_ in self.audience_cues), None)
