@@ -3,6 +3,8 @@
 * ``install_signal_handlers()`` (the CLI calls it) turns SIGTERM and SIGHUP into
   ``Terminated``, a KeyboardInterrupt, so every command's cleanup (run row 'interrupted',
   workers stopped, temp files removed) runs for both.
+* ``raise_if_interrupted()`` goes first in every handler that reports a failure and goes on:
+  after Ctrl-C/SIGTERM a failure may be the interrupt in disguise, and the command stops.
 * ``forget_interrupt()`` runs when a command ends: a Ctrl-C the command handled must not
   make the interpreter exit by SIGINT (see its docstring).
 * ``init_worker()`` is the initializer of every worker pool: on Linux the kernel sends the
@@ -27,16 +29,37 @@ class Terminated(KeyboardInterrupt):
         self.signum = signum
 
 
+_received: list[int] = []   # the stop signals this process received (main thread)
+
+
 def _raise_terminated(signum, frame):
+    _received.append(signum)
     raise Terminated(signum)
+
+
+def _raise_interrupt(signum, frame):
+    _received.append(signum)
+    raise KeyboardInterrupt
 
 
 def install_signal_handlers() -> None:
     if threading.current_thread() is not threading.main_thread():
         return
+    _received.clear()
+    signal.signal(signal.SIGINT, _raise_interrupt)
     for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
         if sig is not None:
             signal.signal(sig, _raise_terminated)
+
+
+def raise_if_interrupted() -> None:
+    """Call first in an ``except Exception`` that reports a failure and goes on: when Ctrl-C or
+    SIGTERM arrived, the exception may be the interrupt in disguise (a C extension whose import the
+    KeyboardInterrupt cut short raises ImportError "initialization failed"), so the command stops
+    instead of reporting a failure and running the next stage."""
+    if _received:
+        signum = _received[-1]
+        raise KeyboardInterrupt if signum == signal.SIGINT else Terminated(signum)
 
 
 def exit_status(exc: KeyboardInterrupt) -> int:
@@ -51,7 +74,9 @@ def forget_interrupt() -> None:
     itself with SIGINT (status -2) instead of the status it asked for (130). scipy.stats runs
     such ``exec()`` calls while it is imported, so a Ctrl-C during that import hit this about
     one run in ten. Every ``exec()`` of source text clears the mark before it runs, so one
-    harmless ``exec`` clears it. A KeyboardInterrupt that really escapes sets it again."""
+    harmless ``exec`` clears it. A KeyboardInterrupt that really escapes sets it again.
+    The record of received stop signals is cleared too (the command is over)."""
+    _received.clear()
     exec("pass", {})
 
 

@@ -287,6 +287,44 @@ def test_ctrl_c_inside_an_exec_still_exits_130(tmp_path):
         assert "mark at exit: 0" in proc.stderr, proc.stderr
 
 
+_DISGUISED_STAGE = """
+def run(cfg, conn, progress=False):
+    # a C extension whose import a Ctrl-C cuts short raises ImportError("initialization failed"):
+    # the same, with a real SIGINT
+    try:
+        exec("import os, signal\\nos.kill(os.getpid(), signal.SIGINT)\\nwhile True: pass")
+    except KeyboardInterrupt:
+        raise ImportError("initialization failed") from None
+"""
+
+_ADD_WITH_DISGUISED_STAGE = """
+import miner.cli as cli
+from miner.pipeline import stages
+stages.POST_EXTRACTION_STAGES[:] = [(n, "disguised_stage:run" if n == "tag" else s)
+                                    for n, s in stages.POST_EXTRACTION_STAGES]
+cli.main()
+"""
+
+
+def test_ctrl_c_that_a_stage_reports_as_an_import_error_still_stops_add(tmp_path, corpus):
+    """CI saw `add` go on after Ctrl-C: the signal cut short a C extension's import inside the tag stage,
+    which raised ImportError("initialization failed"); add reported 'failed: tag', ran gaps, exited 1.
+    A failure after a stop signal is the stop: status 130, run row 'interrupted', no further stage."""
+    (tmp_path / "disguised_stage.py").write_text(_DISGUISED_STAGE, encoding="utf-8")
+    (tmp_path / "add_disguised.py").write_text(_ADD_WITH_DISGUISED_STAGE, encoding="utf-8")
+    config = write_config(tmp_path / "t")
+    env = env_with(uuid.uuid4().hex)
+    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), str(ROOT)])
+    proc = subprocess.run([sys.executable, "-m", "add_disguised", "add", str(corpus), "--config", str(config)],
+                          env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 128 + signal.SIGINT, out
+    assert "stopped; finished work is kept" in out and "failed: tag" not in out and "add: gaps" not in out, out
+    conn = sqlite3.connect(config.parent / "data" / "miner.sqlite")
+    assert conn.execute("SELECT status FROM runs ORDER BY id DESC").fetchone()[0] == "interrupted"
+    conn.close()
+
+
 def test_add_300_files_with_two_workers_completes(tmp_path):
     """ProcessPoolExecutor(max_tasks_per_child=...) hung on Python 3.11 after the first worker
     was replaced; pools are now recycled between batches."""

@@ -11,6 +11,7 @@ import click
 from miner.cli.common import UserError, config_option, progress_enabled
 from miner.store import documents, open_store, overview, runs, StoreError
 from miner.textsafe import for_terminal
+from miner import lifecycle
 
 
 def register(main):
@@ -66,6 +67,7 @@ def add(paths, follow_symlinks, no_tag, cfg):
                 try:
                     stage_summaries[name] = stages_mod.resolve(spec)(cfg, conn, progress=progress_enabled()) or {}
                 except Exception as exc:   # reported like refresh does; what was added stays
+                    lifecycle.raise_if_interrupted()
                     stage_errors[name] = f"{type(exc).__name__}: {exc}"
         failed = s.extraction.failed
         for doc_id, reason in failed:

@@ -16,6 +16,7 @@ from collections import Counter
 
 from miner.store import tagging as store
 from miner.store.tagging import kamervraag_persons, pending
+from miner import lifecycle
 
 DUTCH = ("nl", "und")
 IN_FLIGHT_PER_WORKER = 2
@@ -168,6 +169,7 @@ def drive(ex, tasks, submit, write, max_in_flight: int, warm=None) -> None:
             try:
                 entry[2] = ex.result(fut)
             except Exception as exc:
+                lifecycle.raise_if_interrupted()
                 if getattr(ex, "broken", lambda: False)():
                     ex.recycle()
                     if warm is not None:

@@ -15,6 +15,7 @@ from tqdm import tqdm
 from miner.compute import InlineExecutor, Throughput, local_file, open_executor
 from miner.extract import ExtractOptions, ExtractionError, extract_file, metadata, pdf_page_count
 from miner.store import documents, files, locks
+from miner import lifecycle
 
 # Each page range reopens the PDF (fonts are parsed again), so ranges are as long as
 # they can be while a long document still spreads over every worker.
@@ -51,6 +52,7 @@ def _guard(fn, *args):
     except MemoryError:
         return None, "ran out of memory while extracting"
     except Exception as exc:
+        lifecycle.raise_if_interrupted()
         return None, f"extraction failed: {type(exc).__name__}: {exc}"
 
 
@@ -190,6 +192,7 @@ def _run_jobs(ex, jobs: list[_Job], opts, record) -> None:
             try:
                 result = ex.result(fut)
             except Exception as exc:  # worker died (segfault in a C library, killed for memory)
+                lifecycle.raise_if_interrupted()
                 result = (None, f"extraction worker crashed: {type(exc).__name__}")
             if kind == "whole":
                 record(job, result)

@@ -24,6 +24,7 @@ from miner.crawl.sources.cited import CITED, crawl_citations
 from miner.pipeline import stages as stages_mod
 from miner.pipeline.extraction import ExtractionSummary, extract_pending
 from miner.store import connect, runs
+from miner import lifecycle
 
 
 class RefreshError(Exception):
@@ -177,6 +178,7 @@ def _run_source(cfg, source, fetcher, summary, since, limit, bar, all_sources, s
     except (ParseError, SourceConfigError) as exc:
         summary.error = str(exc)
     except Exception as exc:   # one source's bug must not stop the others; the reason is kept
+        lifecycle.raise_if_interrupted()
         summary.error = f"internal error: {type(exc).__name__}: {exc}"
     finally:
         conn.close()
@@ -192,6 +194,7 @@ def _run_citations(cfg, fetcher, summary, all_sources, progress) -> None:
         ctx = CrawlContext(cfg, conn, fetcher, summary, bar=bar, registry=all_sources)
         crawl_citations(ctx)
     except Exception as exc:   # what was fetched is kept; the rest is tried again next run
+        lifecycle.raise_if_interrupted()
         summary.error = f"internal error: {type(exc).__name__}: {exc}"
     finally:
         bar.close()

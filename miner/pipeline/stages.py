@@ -13,6 +13,7 @@ status 'skipped' and the reason; that is not a failure.
 from __future__ import annotations
 
 import importlib
+from miner import lifecycle
 
 POST_EXTRACTION_STAGES = [
     ("duplicates", "miner.extract.duplicates:run"),
@@ -32,6 +33,7 @@ def run_stage(name: str, spec: str, cfg, conn, progress: bool = False) -> tuple[
     try:
         summary = resolve(spec)(cfg, conn, progress=progress) or {}
     except Exception as exc:
+        lifecycle.raise_if_interrupted()
         return {}, f"{type(exc).__name__}: {exc}"
     if summary.get("status") == "failed":   # a stage outside this package breaking the contract
         return summary, str(summary.get("reason", "failed"))

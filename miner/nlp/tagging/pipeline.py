@@ -13,6 +13,7 @@ from typing import Iterable, Iterator
 from miner.nlp import tagging
 from miner.nlp.tagging import factories  # noqa: F401  registers the components with spaCy
 from miner.nlp.tagging.taxonomy import BUILTIN_PATH, SCORED_LAYERS, Taxonomy, load as load_taxonomy, resolve_path
+from miner import lifecycle
 
 # loaded components the tagger never reads
 UNUSED = ("ner", "senter", "attribute_ruler_ner")
@@ -203,6 +204,7 @@ def tag_records(nlp, texts: Iterable[str], batch_size: int = 32,
             with nlp.select_pipes(disable=disabled(nlp)):
                 docs = list(nlp.pipe([p for _, _, p in batch], batch_size=batch_size))
         except Exception:
+            lifecycle.raise_if_interrupted()
             if len(batch) == 1:
                 raise
             docs = None
@@ -211,6 +213,7 @@ def tag_records(nlp, texts: Iterable[str], batch_size: int = 32,
                 try:
                     run([item])
                 except Exception as exc:  # noqa: BLE001  recorded per document, never stops the run
+                    lifecycle.raise_if_interrupted()
                     st = state[item[0]]
                     st["error"] = st["error"] or f"tagging failed: {type(exc).__name__}: {exc}"[:500]
                     st["left"] -= 1
