@@ -22,7 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 from spacy.tokens import Doc
 
-UNDETERMINED = "onbepaald"
+from miner.nlp.tagging.recommendations import UNDETERMINED  # the rule finder's "no actor named"
+
 CONTEXT = 3   # sentences before the recommendation whose actor words count
 
 
